@@ -23,7 +23,7 @@ async function up() {
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  setInterval(() => {}, 1 << 30); // stay up even when both URLs came from the environment
+  setInterval(() => undefined, 1 << 30); // stay up even when both URLs came from the environment
 }
 
 const commands = { build, up };

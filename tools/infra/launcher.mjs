@@ -244,7 +244,10 @@ function exchange(host, port, request, parse) {
     socket.on('data', (chunk) => {
       reply = Buffer.concat([reply, chunk]);
       const result = parse(reply);
-      if (result !== undefined) socket.destroy(), resolve(result);
+      if (result !== undefined) {
+        socket.destroy();
+        resolve(result);
+      }
     });
     socket.once('error', reject);
     socket.once('close', () => reject(new Error('connection closed')));

@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ensureFerretDb, startInfra, waitForMongo, waitForRedis } from './launcher.mjs';
 
-const quiet = () => {};
+const quiet = () => undefined;
 const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'warden-infra-test-'));
 
 /** Runs `fn` with environment variables set (or, when undefined, removed), then restores them. */

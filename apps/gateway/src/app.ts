@@ -1,0 +1,63 @@
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { pinoHttp } from 'pino-http';
+import type { Logger } from '@warden/config';
+import { AppError, createMetrics, errorHandler, notFoundHandler, opsRoutes, requestId, type ReadinessCheck } from '@warden/http';
+import { RouteTable, type UpstreamName } from './routing/route-table';
+import type { UpstreamProxy } from './proxy/upstream-proxy';
+import type { Authenticator } from './auth/authenticator';
+import { trustProxySetting, type GatewayConfig } from './config';
+
+export interface GatewayDeps {
+  config: Pick<GatewayConfig, 'TRUST_PROXY'>;
+  logger: Logger;
+  document: Record<string, any>;
+  authenticator: Authenticator;
+  upstreams: Record<UpstreamName, UpstreamProxy>;
+  readiness: Record<string, ReadinessCheck>;
+}
+
+/** The one public door: authenticate, check the operation's scope, proxy with a signed identity. */
+export function createGatewayApp({ config, logger, document, authenticator, upstreams, readiness }: GatewayDeps): Express {
+  const app = express();
+  const routes = new RouteTable(document);
+  const metrics = createMetrics('gateway');
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+  app.set('query parser', 'simple');
+  app.use(requestId);
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (_req, res) => (res as Response).locals.requestId,
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+    }),
+  );
+  app.use(metrics.observe);
+  app.use(opsRoutes({ checks: readiness, metrics }));
+
+  const contract = JSON.stringify(document);
+  app.get('/api/v1/openapi.json', (_req, res) => {
+    res.type('application/json').send(contract);
+  });
+
+  app.use('/api/v1', async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const identity = await authenticator.authenticate(req, res);
+      const match = routes.match(req.method, req.baseUrl + req.path);
+      if (match.kind === 'none') throw AppError.notFound('No such route.');
+      if (match.kind === 'method-not-allowed') {
+        res.setHeader('Allow', match.allow.join(', '));
+        throw new AppError({ status: 405, title: 'Method Not Allowed', detail: `${req.method} is not allowed here.` });
+      }
+      const { scope, upstream } = match.operation;
+      if (scope && !identity.scopes.includes(scope)) throw AppError.forbidden(`This API token lacks the '${scope}' scope.`);
+      await upstreams[upstream].forward(req, res, identity);
+    } catch (error) {
+      next(error);
+    }
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

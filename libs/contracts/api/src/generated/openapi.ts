@@ -1,0 +1,2663 @@
+// Generated from libs/contracts/api/openapi.yaml by `npm run contracts:generate`. Do not edit.
+
+export interface paths {
+    "/api/v1/apitokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List API tokens
+         * @description Lists the account's API tokens, newest first, with their metadata and masked hint; never a
+         *     secret. `name` filters by case-insensitive substring. Requires scope `tokens:read`.
+         */
+        get: operations["listApiTokens"];
+        put?: never;
+        /**
+         * Create an API token
+         * @description Creates a token and returns its secret in `data.token`. The secret is shown this once;
+         *     Warden stores only a keyed hash of it. `scopes` defaults to every scope the calling token
+         *     has; asking for a scope the caller lacks is `403`. Tokens do not expire unless `expiresAt`
+         *     is set. Requires scope `tokens:write`.
+         */
+        post: operations["createApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apitokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an API token
+         * @description Returns one token's metadata with its masked hint (prefix and last four characters), never
+         *     its secret. Requires scope `tokens:read`.
+         */
+        get: operations["getApiToken"];
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token
+         * @description Revokes the token for good. From the moment this response is sent, every gateway replica
+         *     answers `401` to it. A revoked token cannot be restored; create a new one instead.
+         *     Requires scope `tokens:write`.
+         */
+        delete: operations["revokeApiToken"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an API token
+         * @description Changes any of `name`, `enabled`, `scopes`, `allowedIps`, `expiresAt` and `rateLimit`;
+         *     fields left out keep their value, `null` clears `expiresAt` or `rateLimit`. The secret, the
+         *     id and the token type do not change. Granting a scope the caller lacks is `403`. Disabling a
+         *     token takes effect on every gateway replica before the response is sent. Requires scope
+         *     `tokens:write`.
+         */
+        patch: operations["updateApiToken"];
+        trace?: never;
+    };
+    "/api/v1/apitokens/{id}/rotate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rotate an API token's secret
+         * @description Issues a new secret for the same token: id, scopes and settings stay as they are. The new
+         *     secret is returned in `data.token`, this once. The old secret stops working immediately, or
+         *     after `gracePeriodSeconds` (at most 7 days) if given; `data.previousSecretExpiresAt` says
+         *     when. The body is optional. Requires scope `tokens:write`.
+         */
+        post: operations["rotateApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/apitokens/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the calling token
+         * @description Confirms that the bearer token is valid (known, enabled, not revoked, not expired, used from
+         *     an allowed IP) and tells who it is. Requires no particular scope: any valid token may call it
+         *     (`x-required-scope: null`).
+         */
+        get: operations["verifyApiToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List audit records
+         * @description Lists the account's audit records, newest first (descending `seq`), optionally filtered.
+         *     `from` is inclusive and `to` exclusive. List items omit `canonical`; fetch one record or
+         *     export the chain to verify hashes. Requires scope `audit:read`.
+         */
+        get: operations["listAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an audit record
+         * @description Returns one record with its full `detail`, its hashes and `canonical`, the exact RFC 8785
+         *     text that was hashed: `hash = hex(SHA-256(0x00 || canonical))`. Requires scope
+         *     `audit:read`.
+         */
+        get: operations["getAuditRecord"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List signed checkpoints
+         * @description Lists the signed checkpoints of the caller's account chain, newest first, with the Ed25519
+         *     public key that verifies them. Each signature covers the RFC 8785 canonical JSON of
+         *     `{accountId, seq, hash, time}`. Requires scope `audit:read`.
+         */
+        get: operations["listAuditCheckpoints"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the audit chain
+         * @description Streams the caller's whole account chain as NDJSON (one JSON object per line, each an
+         *     `AuditExportLine`): first every record in ascending `seq`, each with its `canonical` text,
+         *     then every signed checkpoint. The export is verifiable offline with only the public key
+         *     (`npm run warden -- audit verify --file export.ndjson`). Requires scope `audit:read`.
+         */
+        get: operations["exportAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the audit chain
+         * @description Recomputes the caller's account chain: each record's hash from its canonical text and each
+         *     `prevHash` link, up to the head, and checks the chain against the newest signed checkpoint
+         *     (which catches a deleted tail). `valid: false` comes with `firstInvalidSeq` and `reason`;
+         *     `checkpoint: null` means the chain is not anchored by any checkpoint yet. Requires scope
+         *     `audit:read`.
+         */
+        get: operations["verifyAuditChain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List credentials
+         * @description Lists the account's credentials, newest first: id, name, moniker, type and timestamps only,
+         *     never a property value or a secret. Requires scope `credentials:read`.
+         */
+        get: operations["listCredentials"];
+        put?: never;
+        /**
+         * Create a credential
+         * @description Stores a typed credential. `type` selects the shape of `properties` and `secrets` (see
+         *     `GET /api/v1/credentials/types`); unknown fields are rejected at every level. Secrets are
+         *     encrypted at rest and masked in the response. A moniker already used in the account is
+         *     `409`. Requires scope `credentials:write`.
+         */
+        post: operations["createCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/{idOrMoniker}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The credential's id (a UUID) or its moniker. A value that is neither, or that names no
+                 *     credential of the caller's account, is `404`, not `400`.
+                 * @example sms-primary
+                 */
+                idOrMoniker: components["parameters"]["idOrMoniker"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a credential
+         * @description Returns one credential's metadata and non-secret properties; each secret field is masked
+         *     (for example `••••d2`). Use `revealCredential` to read the secrets. Requires scope
+         *     `credentials:read`.
+         */
+        get: operations["getCredential"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a credential
+         * @description Deletes the credential and its encrypted secrets; its moniker becomes free again. The
+         *     deletion is audited. Requires scope `credentials:write`.
+         */
+        delete: operations["deleteCredential"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a credential
+         * @description Changes the credential's `name`, `properties` and/or `secrets`. Fields given inside
+         *     `properties` or `secrets` replace the stored ones and fields left out are kept; the merged
+         *     result must satisfy the type's schema (`SmppProperties`, `SmppSecrets`, ...), and unknown
+         *     fields are `400`. The type and the moniker cannot change. Requires scope
+         *     `credentials:write`.
+         */
+        patch: operations["updateCredential"];
+        trace?: never;
+    };
+    "/api/v1/credentials/{idOrMoniker}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The credential's id (a UUID) or its moniker. A value that is neither, or that names no
+                 *     credential of the caller's account, is `404`, not `400`.
+                 * @example sms-primary
+                 */
+                idOrMoniker: components["parameters"]["idOrMoniker"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal a credential's secrets
+         * @description Decrypts and returns the credential's secrets in clear. The reveal itself is recorded in
+         *     the audit trail (`auditType: Revealed`, without the secret values). Takes no request body.
+         *     Requires scope `credentials:reveal`.
+         */
+        post: operations["revealCredential"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/credentials/types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List credential types
+         * @description Describes every credential type with the property and secret fields it takes, enough to
+         *     drive a form's type dropdown and fields. The list is short and fixed, so it is not
+         *     paginated and has no `meta`. Requires scope `credentials:read`.
+         */
+        get: operations["listCredentialTypes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get this OpenAPI document
+         * @description Returns this document as JSON, without the success envelope. Needs no token (no
+         *     `x-required-scope`); it is rate limited per IP like every unauthenticated request.
+         */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /**
+         * @description IPv4/IPv6 addresses or CIDR ranges the token may be used from; empty means any address.
+         * @example [
+         *       "203.0.113.0/24",
+         *       "2001:db8::/32",
+         *       "198.51.100.7"
+         *     ]
+         */
+        AllowedIps: string[];
+        ApiKeyProperties: {
+            /** @description The HTTP header that carries the key (an RFC 9110 token). */
+            headerName: string;
+        };
+        ApiKeySecrets: {
+            key: string;
+        };
+        /** @description An API token's metadata. Never carries the secret. */
+        ApiToken: {
+            allowedIps: components["schemas"]["AllowedIps"];
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            /**
+             * Format: date-time
+             * @description When the token stops working; `null` means never.
+             */
+            expiresAt: string | null;
+            /**
+             * @description The secret's prefix and last four characters, to recognise it.
+             * @example wdn_…AbCd
+             */
+            hint: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description When the token was last used, kept coarsely (within minutes); `null` if never.
+             */
+            lastUsedAt: string | null;
+            name: components["schemas"]["ApiTokenName"];
+            /** @description The token's own rate limit; `null` means the default. */
+            rateLimit: components["schemas"]["RateLimit"] | null;
+            scopes: components["schemas"]["Scope"][];
+            type: components["schemas"]["ApiTokenType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        ApiTokenEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["ApiToken"];
+        };
+        ApiTokenListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["ApiToken"][];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /** @example ci-deploy */
+        ApiTokenName: string;
+        /**
+         * @description `api` acts for the account; `service` acts as a named service account (the audit trail shows
+         *     the token's name).
+         * @enum {string}
+         */
+        ApiTokenType: "api" | "service";
+        /** @description Who the calling token is. */
+        ApiTokenVerification: {
+            /** Format: uuid */
+            accountId: string;
+            /** Format: date-time */
+            expiresAt: string | null;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            scopes: components["schemas"]["Scope"][];
+            type: components["schemas"]["ApiTokenType"];
+        };
+        ApiTokenVerificationEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["ApiTokenVerification"];
+        };
+        /** @description Who acted. */
+        AuditActor: {
+            /** @description The acting token's (or internal actor's) id. */
+            id: string;
+            /** @description The acting token's or service account's name. */
+            name: string;
+            /**
+             * @description What acted: `api` or `service` for an API token of that type, or the kind of internal
+             *     actor (e.g. `system`) for changes an internal service reports.
+             * @example api
+             */
+            type: string;
+        };
+        AuditChainHead: {
+            hash: components["schemas"]["Sha256Hex"];
+            seq: number;
+        };
+        /**
+         * @description A signed statement of the chain head. `signature` is Ed25519 over the RFC 8785 canonical
+         *     JSON of `{accountId, seq, hash, time}`.
+         */
+        AuditCheckpoint: {
+            /** Format: uuid */
+            accountId: string;
+            hash: components["schemas"]["Sha256Hex"];
+            /** @description Identifies the signing key, so keys can rotate. */
+            keyId: string;
+            seq: number;
+            /** @description The Ed25519 signature, base64. */
+            signature: string;
+            /** Format: date-time */
+            time: string;
+        };
+        AuditCheckpointList: {
+            checkpoints: components["schemas"]["AuditCheckpoint"][];
+            /** @description The Ed25519 public key that verifies the signatures, as a PEM SubjectPublicKeyInfo. */
+            publicKey: string;
+        };
+        AuditCheckpointListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditCheckpointList"];
+            meta: components["schemas"]["ListMeta"];
+        };
+        AuditExportCheckpointLine: {
+            checkpoint: components["schemas"]["AuditCheckpoint"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "checkpoint";
+        };
+        /** @description One line of an audit export. */
+        AuditExportLine: components["schemas"]["AuditExportRecordLine"] | components["schemas"]["AuditExportCheckpointLine"];
+        AuditExportRecordLine: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "record";
+            record: components["schemas"]["AuditRecordWithCanonical"];
+        };
+        /**
+         * @description One link of the account's hash chain. Its content (every field but `hash`) is serialised as
+         *     RFC 8785 canonical JSON, and `hash = hex(SHA-256(0x00 || canonical))`; `prevHash` is the
+         *     previous record's `hash` (64 zeros for the first record). Never contains a secret, a hash
+         *     of a secret or a ciphertext.
+         */
+        AuditRecord: {
+            actor: components["schemas"]["AuditActor"];
+            auditType: components["schemas"]["AuditType"];
+            /**
+             * @description What changed: `{"create": {"after": {...}}}`, `{"update": {"prior": {...}, "after":
+             *     {...}}}` or `{"delete": {"prior": {...}}}`, plus `auditType` and `auditObject`.
+             */
+            detail: {
+                [key: string]: unknown;
+            };
+            hash: components["schemas"]["Sha256Hex"];
+            /** Format: uuid */
+            id: string;
+            objectId: string;
+            /** @description `ApiToken`, `Credential`, `Account`, or any type an internal service reports. */
+            objectType: string;
+            prevHash: components["schemas"]["Sha256Hex"];
+            /** @description The client's IP address, when the change came through the gateway. */
+            remoteIp: string | null;
+            /** @description Position in the account's chain, from 1, without gaps. */
+            seq: number;
+            /**
+             * Format: date-time
+             * @description When the change happened (UTC).
+             */
+            timestamp: string;
+            /** @description The API token or service account that acted. */
+            username: string;
+        };
+        AuditRecordEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditRecordWithCanonical"];
+        };
+        AuditRecordListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditRecord"][];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /** @description A record together with the exact text that was hashed. */
+        AuditRecordWithCanonical: components["schemas"]["AuditRecord"] & {
+            /** @description The record's RFC 8785 canonical JSON, exactly as hashed. */
+            canonical: string;
+        };
+        /**
+         * @description The kind of change. `Revealed` and `Rotated` appear where they apply.
+         * @enum {string}
+         */
+        AuditType: "Created" | "Updated" | "Deleted" | "Revealed" | "Rotated";
+        AuditVerifyResult: {
+            /** @description How many records were checked. */
+            checked: number;
+            /** @description The newest signed checkpoint the chain was checked against; `null` if none. */
+            checkpoint?: {
+                hash: components["schemas"]["Sha256Hex"];
+                seq: number;
+                /** Format: date-time */
+                time: string;
+            } | null;
+            /** @description The first record that failed verification (only when `valid` is false). */
+            firstInvalidSeq?: number;
+            /** @description The newest record of the chain; `null` when the account has no records. */
+            head: components["schemas"]["AuditChainHead"] | null;
+            /** @description Why verification failed (only when `valid` is false). */
+            reason?: string;
+            valid: boolean;
+        };
+        AuditVerifyResultEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditVerifyResult"];
+        };
+        CreateApiKeyCredentialRequest: {
+            moniker: components["schemas"]["CredentialMoniker"];
+            name: components["schemas"]["CredentialName"];
+            properties: components["schemas"]["ApiKeyProperties"];
+            secrets: components["schemas"]["ApiKeySecrets"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "api-key";
+        };
+        CreateApiTokenRequest: {
+            allowedIps?: components["schemas"]["AllowedIps"];
+            /** @default true */
+            enabled?: boolean;
+            /**
+             * Format: date-time
+             * @description When the token stops working (must be in the future); omitted or `null` means never.
+             */
+            expiresAt?: string | null;
+            name: components["schemas"]["ApiTokenName"];
+            /** @description The token's own rate limit; omitted or `null` means the default. */
+            rateLimit?: components["schemas"]["RateLimit"] | null;
+            /** @description Defaults to every scope the calling token has. A scope the caller lacks is `403`. */
+            scopes?: components["schemas"]["Scope"][];
+            /** @default api */
+            type?: components["schemas"]["ApiTokenType"];
+        };
+        /** @description A new credential; `type` selects the shape of `properties` and `secrets`. */
+        CreateCredentialRequest: components["schemas"]["CreateSmppCredentialRequest"] | components["schemas"]["CreateHttpBasicCredentialRequest"] | components["schemas"]["CreateApiKeyCredentialRequest"] | components["schemas"]["CreateOAuth2ClientCredentialsRequest"];
+        /** @description A token just created, with its secret. */
+        CreatedApiToken: components["schemas"]["ApiToken"] & {
+            /**
+             * @description The secret (`wdn_` prefix, at least 128 random bits, checksum). Shown this once;
+             *     store it now.
+             * @example wdn_4Nq8TzR2vXk7LpB3mW9cYh5JdG1sFe6uAbCd
+             */
+            token: string;
+        };
+        CreatedApiTokenEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["CreatedApiToken"];
+        };
+        CreateHttpBasicCredentialRequest: {
+            moniker: components["schemas"]["CredentialMoniker"];
+            name: components["schemas"]["CredentialName"];
+            properties: components["schemas"]["HttpBasicProperties"];
+            secrets: components["schemas"]["HttpBasicSecrets"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "http-basic";
+        };
+        CreateOAuth2ClientCredentialsRequest: {
+            moniker: components["schemas"]["CredentialMoniker"];
+            name: components["schemas"]["CredentialName"];
+            properties: components["schemas"]["OAuth2ClientCredentialsProperties"];
+            secrets: components["schemas"]["OAuth2ClientCredentialsSecrets"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "oauth2-client-credentials";
+        };
+        CreateSmppCredentialRequest: {
+            moniker: components["schemas"]["CredentialMoniker"];
+            name: components["schemas"]["CredentialName"];
+            properties: components["schemas"]["SmppProperties"];
+            secrets: components["schemas"]["SmppSecrets"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            type: "smpp";
+        };
+        /** @description A credential with its non-secret properties; secret fields are masked. */
+        Credential: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            moniker: string;
+            name: string;
+            /** @description The type's non-secret properties (`SmppProperties`, `HttpBasicProperties`, ...). */
+            properties: {
+                [key: string]: unknown;
+            };
+            /** @description Each secret field, masked to its last two characters (e.g. `••••d2`). */
+            secrets: {
+                [key: string]: string;
+            };
+            type: components["schemas"]["CredentialType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        CredentialEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["Credential"];
+        };
+        CredentialListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["CredentialSummary"][];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /**
+         * @description A stable, URL-safe handle, unique per account: lowercase letters, digits and inner hyphens,
+         *     at most 63 characters. `types` is reserved (it is the path of `listCredentialTypes`).
+         * @example sms-primary
+         */
+        CredentialMoniker: string;
+        /** @example Primary SMS route */
+        CredentialName: string;
+        CredentialPropertyField: {
+            label: string;
+            name: string;
+            required: boolean;
+            /** @constant */
+            secret: false;
+            /** @enum {string} */
+            type: "string" | "integer" | "string[]";
+        };
+        CredentialSecretField: {
+            label: string;
+            name: string;
+            required: boolean;
+            /** @constant */
+            secret: true;
+        };
+        /** @description A credential as listed; no properties and no secrets. */
+        CredentialSummary: {
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            moniker: string;
+            name: string;
+            type: components["schemas"]["CredentialType"];
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        /** @enum {string} */
+        CredentialType: "smpp" | "http-basic" | "api-key" | "oauth2-client-credentials";
+        /** @description One credential type and the fields it takes. */
+        CredentialTypeDescription: {
+            label: string;
+            properties: components["schemas"]["CredentialPropertyField"][];
+            secrets: components["schemas"]["CredentialSecretField"][];
+            type: components["schemas"]["CredentialType"];
+        };
+        CredentialTypeListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["CredentialTypeDescription"][];
+        };
+        DeletedObject: {
+            /** @constant */
+            deleted: true;
+            /** Format: uuid */
+            id: string;
+        };
+        DeletedObjectEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["DeletedObject"];
+        };
+        HttpBasicProperties: {
+            username: string;
+        };
+        HttpBasicSecrets: {
+            password: string;
+        };
+        ListMeta: {
+            /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
+            nextCursor: string | null;
+        };
+        OAuth2ClientCredentialsProperties: {
+            clientId: string;
+            scopes?: string[];
+            /** Format: uri */
+            tokenUrl: string;
+        };
+        OAuth2ClientCredentialsSecrets: {
+            clientSecret: string;
+        };
+        /** @description An RFC 9457 problem document, extended with Warden's envelope fields. */
+        Problem: {
+            /** @description What went wrong for this request, in plain words. */
+            detail: string;
+            /** @description Identifies an unexpected (500) error in the server's logs. */
+            errorId?: string;
+            /** @description The individual validation errors (400 only). */
+            errors?: components["schemas"]["ValidationError"][];
+            /** @description `detail` first, then one line per validation error (`<path>: <message>`). */
+            messages: string[];
+            /** @description The request's id, as in the `X-Request-Id` response header. */
+            requestId?: string;
+            status: number;
+            /** @constant */
+            success: false;
+            /** @description The HTTP status' reason phrase, e.g. `Too Many Requests`. */
+            title: string;
+            /**
+             * Format: uri
+             * @description Identifies the kind of problem, e.g. `https://httpstatuses.com/429`.
+             */
+            type: string;
+        };
+        /** @description A token's own rate limit, replacing the default of 60 requests per 60 seconds. */
+        RateLimit: {
+            /** @description Requests allowed per window. */
+            limit: number;
+            /** @description Window length in seconds. */
+            windowSeconds: number;
+        };
+        /** @description A credential's secrets in clear. */
+        RevealedCredential: {
+            /** Format: uuid */
+            id: string;
+            moniker: string;
+            /** @description The type's secret fields (`SmppSecrets`, `HttpBasicSecrets`, ...), decrypted. */
+            secrets: {
+                [key: string]: string;
+            };
+            type: components["schemas"]["CredentialType"];
+        };
+        RevealedCredentialEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["RevealedCredential"];
+        };
+        RotateApiTokenRequest: {
+            /**
+             * @description How long the previous secret keeps working; 0 (the default) stops it at once.
+             * @default 0
+             */
+            gracePeriodSeconds?: number;
+        };
+        /** @description A token after rotation, with its new secret. */
+        RotatedApiToken: components["schemas"]["CreatedApiToken"] & {
+            /**
+             * Format: date-time
+             * @description When the previous secret stops (or stopped) working.
+             */
+            previousSecretExpiresAt: string;
+        };
+        RotatedApiTokenEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["RotatedApiToken"];
+        };
+        /**
+         * @description A permission a token can hold. A token can never grant a scope it lacks.
+         * @enum {string}
+         */
+        Scope: "tokens:read" | "tokens:write" | "credentials:read" | "credentials:write" | "credentials:reveal" | "audit:read";
+        /** @description A SHA-256 digest, lowercase hex. */
+        Sha256Hex: string;
+        SmppProperties: {
+            host: string;
+            port: number;
+            systemId: string;
+            systemType?: string;
+        };
+        SmppSecrets: {
+            password: string;
+        };
+        /** @description The fields every successful response shares; `data` is added per response. */
+        SuccessEnvelope: {
+            /** @description Human-readable notes about the outcome; often empty. */
+            messages: string[];
+            /** @constant */
+            success: true;
+        };
+        /** @description The fields to change; at least one. `type` cannot change. */
+        UpdateApiTokenRequest: {
+            allowedIps?: components["schemas"]["AllowedIps"];
+            enabled?: boolean;
+            /**
+             * Format: date-time
+             * @description `null` removes the expiry.
+             */
+            expiresAt?: string | null;
+            name?: components["schemas"]["ApiTokenName"];
+            /** @description `null` restores the default rate limit. */
+            rateLimit?: components["schemas"]["RateLimit"] | null;
+            /** @description Replaces the token's scopes. A scope the caller lacks is `403`. */
+            scopes?: components["schemas"]["Scope"][];
+        };
+        /**
+         * @description The fields to change; at least one. `properties` and `secrets` are merged over the stored
+         *     ones and the result is checked against the type's schema (`SmppProperties`,
+         *     `SmppSecrets`, ...). `type` and `moniker` cannot change.
+         */
+        UpdateCredentialRequest: {
+            name?: components["schemas"]["CredentialName"];
+            /** @description Property fields to replace; see the type's `*Properties` schema. */
+            properties?: {
+                [key: string]: unknown;
+            };
+            /** @description Secret fields to replace; see the type's `*Secrets` schema. */
+            secrets?: {
+                [key: string]: unknown;
+            };
+        };
+        ValidationError: {
+            message: string;
+            /**
+             * @description Where the offending value is: the request part (`body`, `query`, `path`, `headers`)
+             *     followed by a JSON Pointer, e.g. `/body/rateLimit/limit` or `/query/limit`.
+             */
+            path: string;
+        };
+    };
+    responses: {
+        /** @description The upstream service is down or answered with an invalid response. */
+        BadGateway: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/502",
+                 *       "title": "Bad Gateway",
+                 *       "status": 502,
+                 *       "detail": "The token service is unavailable.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "The token service is unavailable."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description Malformed JSON, a schema violation, an unknown field, or a bad query parameter (query values
+         *     are scalars; `name[$ne]=x` is rejected). Validation errors list each problem in `errors`.
+         */
+        BadRequest: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/400",
+                 *       "title": "Bad Request",
+                 *       "status": 400,
+                 *       "detail": "The request does not match the API schema.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "The request does not match the API schema.",
+                 *         "/body/name: must NOT have fewer than 1 characters",
+                 *         "/body/colour: must NOT have additional properties"
+                 *       ],
+                 *       "errors": [
+                 *         {
+                 *           "path": "/body/name",
+                 *           "message": "must NOT have fewer than 1 characters"
+                 *         },
+                 *         {
+                 *           "path": "/body/colour",
+                 *           "message": "must NOT have additional properties"
+                 *         }
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The moniker is already used by another credential of the account. */
+        Conflict: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/409",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "A credential with the moniker sms-primary already exists.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "A credential with the moniker sms-primary already exists."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The token lacks the operation's scope, is used from an IP outside its allowlist, or tries to
+         *     grant a scope it lacks; or the request came over plain HTTP where HTTPS is required.
+         */
+        Forbidden: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/403",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "detail": "This API token lacks the scope credentials:reveal.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "This API token lacks the scope credentials:reveal."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The upstream service did not answer in time. */
+        GatewayTimeout: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/504",
+                 *       "title": "Gateway Timeout",
+                 *       "status": 504,
+                 *       "detail": "The credential service did not answer in time.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "The credential service did not answer in time."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description An unexpected error. The body carries an `errorId` that the server's log line also carries;
+         *     never a stack trace.
+         */
+        InternalServerError: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/500",
+                 *       "title": "Internal Server Error",
+                 *       "status": 500,
+                 *       "detail": "An unexpected error occurred (error id 2b8d4f6a-1c3e-4a5b-9d7f-0e2c4a6b8d10).",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "An unexpected error occurred (error id 2b8d4f6a-1c3e-4a5b-9d7f-0e2c4a6b8d10)."
+                 *       ],
+                 *       "errorId": "2b8d4f6a-1c3e-4a5b-9d7f-0e2c4a6b8d10",
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description No such object in the caller's account: it is absent, belongs to another account, or the
+         *     path id is not a UUID (nor, for credentials, a moniker).
+         */
+        NotFound: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/404",
+                 *       "title": "Not Found",
+                 *       "status": 404,
+                 *       "detail": "The requested resource does not exist.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "The requested resource does not exist."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is larger than the gateway accepts. */
+        PayloadTooLarge: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/413",
+                 *       "title": "Payload Too Large",
+                 *       "status": 413,
+                 *       "detail": "The request body is too large.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "The request body is too large."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A dependency (MongoDB or Redis) is unavailable; retry later. */
+        ServiceUnavailable: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/503",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "detail": "A dependency is unavailable; try again shortly.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "A dependency is unavailable; try again shortly."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The rate limit is exhausted: 60 requests per minute per token by default (or the token's own
+         *     `rateLimit`), 10 per minute per IP for requests without a valid token. Wait `Retry-After`
+         *     seconds.
+         */
+        TooManyRequests: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/429",
+                 *       "title": "Too Many Requests",
+                 *       "status": 429,
+                 *       "detail": "Too Many Attempts.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "Too Many Attempts."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The token is missing, malformed, unknown, disabled, revoked or expired, or is an old secret
+         *     after rotation.
+         */
+        Unauthorized: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/401",
+                 *       "title": "Unauthorized",
+                 *       "status": 401,
+                 *       "detail": "A valid API token is required.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "A valid API token is required."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request body is not UTF-8 encoded `application/json`. */
+        UnsupportedMediaType: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/415",
+                 *       "title": "Unsupported Media Type",
+                 *       "status": 415,
+                 *       "detail": "Request bodies must be application/json.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "Request bodies must be application/json."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /**
+         * @description Opaque cursor from a previous page's `meta.nextCursor`.
+         * @example eyJzZXEiOjQyfQ
+         */
+        cursor: string;
+        /**
+         * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+         *     not `400`.
+         * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+         */
+        id: string;
+        /**
+         * @description The credential's id (a UUID) or its moniker. A value that is neither, or that names no
+         *     credential of the caller's account, is `404`, not `400`.
+         * @example sms-primary
+         */
+        idOrMoniker: string;
+        /**
+         * @description Page size.
+         * @example 50
+         */
+        limit: number;
+    };
+    requestBodies: never;
+    headers: {
+        /**
+         * @description The quota left under the policy that applied (IETF RateLimit header fields): remaining
+         *     requests `r` and seconds to reset `t`. `"per-token"` for authenticated requests,
+         *     `"per-ip"` for requests without a valid token.
+         * @example "per-token";r=59;t=60
+         */
+        RateLimit: string;
+        /**
+         * @description The policy that applied, with its quota `q` and window `w` in seconds.
+         * @example "per-token";q=60;w=60
+         */
+        "RateLimit-Policy": string;
+        /**
+         * @description Seconds to wait before trying again.
+         * @example 42
+         */
+        "Retry-After": number;
+        /**
+         * @description The authentication scheme to use.
+         * @example Bearer realm="warden"
+         */
+        "WWW-Authenticate": string;
+        /**
+         * @description The request's id, also in every log line and in a problem's `requestId`. A well-formed
+         *     incoming `X-Request-Id` (8 to 128 of `A-Z a-z 0-9 . _ : -`) is kept; otherwise one is minted.
+         * @example 5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18
+         */
+        "X-Request-Id": string;
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    listApiTokens: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `meta.nextCursor`.
+                 * @example eyJzZXEiOjQyfQ
+                 */
+                cursor?: components["parameters"]["cursor"];
+                /**
+                 * @description Page size.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Only tokens whose name contains this text (case-insensitive, matched literally).
+                 * @example deploy
+                 */
+                name?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of tokens. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": [
+                     *         {
+                     *           "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *           "name": "ci-deploy",
+                     *           "type": "api",
+                     *           "enabled": true,
+                     *           "scopes": [
+                     *             "credentials:read",
+                     *             "audit:read"
+                     *           ],
+                     *           "allowedIps": [
+                     *             "203.0.113.0/24",
+                     *             "2001:db8::/32"
+                     *           ],
+                     *           "expiresAt": "2026-06-30T00:00:00.000Z",
+                     *           "rateLimit": {
+                     *             "limit": 120,
+                     *             "windowSeconds": 60
+                     *           },
+                     *           "hint": "wdn_…AbCd",
+                     *           "createdAt": "2025-11-20T09:15:02.117Z",
+                     *           "updatedAt": "2025-11-24T16:41:07.312Z",
+                     *           "lastUsedAt": "2025-11-24T16:40:00.000Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "nextCursor": "eyJpZCI6IjZmMWMyYjdlIn0"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiTokenListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateApiTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token was created; `data.token` is its secret, shown this once. */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Store this token now; it will not be shown again."
+                     *       ],
+                     *       "data": {
+                     *         "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "name": "ci-deploy",
+                     *         "type": "api",
+                     *         "enabled": true,
+                     *         "scopes": [
+                     *           "credentials:read",
+                     *           "audit:read"
+                     *         ],
+                     *         "allowedIps": [
+                     *           "203.0.113.0/24",
+                     *           "2001:db8::/32"
+                     *         ],
+                     *         "expiresAt": "2026-06-30T00:00:00.000Z",
+                     *         "rateLimit": {
+                     *           "limit": 120,
+                     *           "windowSeconds": 60
+                     *         },
+                     *         "hint": "wdn_…AbCd",
+                     *         "createdAt": "2025-11-20T09:15:02.117Z",
+                     *         "updatedAt": "2025-11-20T09:15:02.117Z",
+                     *         "lastUsedAt": null,
+                     *         "token": "wdn_4Nq8TzR2vXk7LpB3mW9cYh5JdG1sFe6uAbCd"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedApiTokenEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token's metadata. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "name": "ci-deploy",
+                     *         "type": "api",
+                     *         "enabled": true,
+                     *         "scopes": [
+                     *           "credentials:read",
+                     *           "audit:read"
+                     *         ],
+                     *         "allowedIps": [
+                     *           "203.0.113.0/24",
+                     *           "2001:db8::/32"
+                     *         ],
+                     *         "expiresAt": "2026-06-30T00:00:00.000Z",
+                     *         "rateLimit": {
+                     *           "limit": 120,
+                     *           "windowSeconds": 60
+                     *         },
+                     *         "hint": "wdn_…AbCd",
+                     *         "createdAt": "2025-11-20T09:15:02.117Z",
+                     *         "updatedAt": "2025-11-24T16:41:07.312Z",
+                     *         "lastUsedAt": "2025-11-24T16:40:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiTokenEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    revokeApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token is revoked. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "API token revoked."
+                     *       ],
+                     *       "data": {
+                     *         "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "deleted": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletedObjectEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    updateApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApiTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated token's metadata. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "API token updated."
+                     *       ],
+                     *       "data": {
+                     *         "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "name": "ci-deploy",
+                     *         "type": "api",
+                     *         "enabled": true,
+                     *         "scopes": [
+                     *           "credentials:read",
+                     *           "audit:read"
+                     *         ],
+                     *         "allowedIps": [
+                     *           "203.0.113.0/24",
+                     *           "2001:db8::/32"
+                     *         ],
+                     *         "expiresAt": "2026-06-30T00:00:00.000Z",
+                     *         "rateLimit": {
+                     *           "limit": 120,
+                     *           "windowSeconds": 60
+                     *         },
+                     *         "hint": "wdn_…AbCd",
+                     *         "createdAt": "2025-11-20T09:15:02.117Z",
+                     *         "updatedAt": "2025-11-24T16:41:07.312Z",
+                     *         "lastUsedAt": "2025-11-24T16:40:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiTokenEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    rotateApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RotateApiTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The token's new secret, shown this once. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Store this token now; it will not be shown again."
+                     *       ],
+                     *       "data": {
+                     *         "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "name": "ci-deploy",
+                     *         "type": "api",
+                     *         "enabled": true,
+                     *         "scopes": [
+                     *           "credentials:read",
+                     *           "audit:read"
+                     *         ],
+                     *         "allowedIps": [
+                     *           "203.0.113.0/24",
+                     *           "2001:db8::/32"
+                     *         ],
+                     *         "expiresAt": "2026-06-30T00:00:00.000Z",
+                     *         "rateLimit": {
+                     *           "limit": 120,
+                     *           "windowSeconds": 60
+                     *         },
+                     *         "hint": "wdn_…Wx9Q",
+                     *         "createdAt": "2025-11-20T09:15:02.117Z",
+                     *         "updatedAt": "2025-11-25T08:00:00.000Z",
+                     *         "lastUsedAt": "2025-11-24T16:40:00.000Z",
+                     *         "token": "wdn_8Hc3RkV6yPq1ZtN7mB2xLd9SgJ4wFe5aWx9Q",
+                     *         "previousSecretExpiresAt": "2025-11-25T09:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RotatedApiTokenEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    verifyApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token is valid. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Congratulations, your API Token works."
+                     *       ],
+                     *       "data": {
+                     *         "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "name": "ci-deploy",
+                     *         "type": "api",
+                     *         "scopes": [
+                     *           "credentials:read",
+                     *           "audit:read"
+                     *         ],
+                     *         "accountId": "0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "expiresAt": "2026-06-30T00:00:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiTokenVerificationEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listAuditRecords: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only records made by this actor, matched against the actor's id or name.
+                 * @example ops-admin
+                 */
+                actor?: string;
+                /**
+                 * @description Only records of this kind of change.
+                 * @example Updated
+                 */
+                auditType?: components["schemas"]["AuditType"];
+                /**
+                 * @description Opaque cursor from a previous page's `meta.nextCursor`.
+                 * @example eyJzZXEiOjQyfQ
+                 */
+                cursor?: components["parameters"]["cursor"];
+                /**
+                 * @description Only records with `timestamp` at or after this instant.
+                 * @example 2025-11-01T00:00:00Z
+                 */
+                from?: string;
+                /**
+                 * @description Page size.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Only records about this object.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                objectId?: string;
+                /**
+                 * @description Only records about this kind of object, e.g. `ApiToken`, `Credential`, `Account`.
+                 * @example ApiToken
+                 */
+                objectType?: string;
+                /**
+                 * @description Only records with `timestamp` before this instant.
+                 * @example 2025-12-01T00:00:00Z
+                 */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of audit records, newest first. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": [
+                     *         {
+                     *           "id": "8a2f5c4d-1e7b-4d93-b6a0-2c9e7f1d3b85",
+                     *           "seq": 42,
+                     *           "timestamp": "2025-11-24T16:41:07.312Z",
+                     *           "objectType": "ApiToken",
+                     *           "auditType": "Updated",
+                     *           "objectId": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *           "username": "ops-admin",
+                     *           "actor": {
+                     *             "type": "api",
+                     *             "id": "1c7e9a3b-5d2f-4e81-a6c4-7b0d3f9e2a16",
+                     *             "name": "ops-admin"
+                     *           },
+                     *           "remoteIp": "203.0.113.24",
+                     *           "detail": {
+                     *             "update": {
+                     *               "prior": {
+                     *                 "name": "ci",
+                     *                 "rateLimit": null
+                     *               },
+                     *               "after": {
+                     *                 "name": "ci-deploy",
+                     *                 "rateLimit": {
+                     *                   "limit": 120,
+                     *                   "windowSeconds": 60
+                     *                 }
+                     *               }
+                     *             },
+                     *             "auditType": "Updated",
+                     *             "auditObject": "ApiToken"
+                     *           },
+                     *           "prevHash": "569fe6a96e8ce9846d9d6fd6462be23d3724c1202154f83a59579b2420d39af8",
+                     *           "hash": "c0620c7476eb08518a7516b93272ad6f101c933922cbfd10a05e35a748aacc76"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "nextCursor": "eyJzZXEiOjQyfQ"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditRecordListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getAuditRecord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
+                 *     not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "id": "8a2f5c4d-1e7b-4d93-b6a0-2c9e7f1d3b85",
+                     *         "seq": 42,
+                     *         "timestamp": "2025-11-24T16:41:07.312Z",
+                     *         "objectType": "ApiToken",
+                     *         "auditType": "Updated",
+                     *         "objectId": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "username": "ops-admin",
+                     *         "actor": {
+                     *           "type": "api",
+                     *           "id": "1c7e9a3b-5d2f-4e81-a6c4-7b0d3f9e2a16",
+                     *           "name": "ops-admin"
+                     *         },
+                     *         "remoteIp": "203.0.113.24",
+                     *         "detail": {
+                     *           "update": {
+                     *             "prior": {
+                     *               "name": "ci",
+                     *               "rateLimit": null
+                     *             },
+                     *             "after": {
+                     *               "name": "ci-deploy",
+                     *               "rateLimit": {
+                     *                 "limit": 120,
+                     *                 "windowSeconds": 60
+                     *               }
+                     *             }
+                     *           },
+                     *           "auditType": "Updated",
+                     *           "auditObject": "ApiToken"
+                     *         },
+                     *         "prevHash": "569fe6a96e8ce9846d9d6fd6462be23d3724c1202154f83a59579b2420d39af8",
+                     *         "hash": "c0620c7476eb08518a7516b93272ad6f101c933922cbfd10a05e35a748aacc76",
+                     *         "canonical": "{\"actor\":{\"id\":\"1c7e9a3b-5d2f-4e81-a6c4-7b0d3f9e2a16\",\"name\":\"ops-admin\",\"type\":\"api\"},\"auditType\":\"Updated\",\"detail\":{\"auditObject\":\"ApiToken\",\"auditType\":\"Updated\",\"update\":{\"after\":{\"name\":\"ci-deploy\",\"rateLimit\":{\"limit\":120,\"windowSeconds\":60}},\"prior\":{\"name\":\"ci\",\"rateLimit\":null}}},\"id\":\"8a2f5c4d-1e7b-4d93-b6a0-2c9e7f1d3b85\",\"objectId\":\"6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40\",\"objectType\":\"ApiToken\",\"prevHash\":\"569fe6a96e8ce9846d9d6fd6462be23d3724c1202154f83a59579b2420d39af8\",\"remoteIp\":\"203.0.113.24\",\"seq\":42,\"timestamp\":\"2025-11-24T16:41:07.312Z\",\"username\":\"ops-admin\"}"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditRecordEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listAuditCheckpoints: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `meta.nextCursor`.
+                 * @example eyJzZXEiOjQyfQ
+                 */
+                cursor?: components["parameters"]["cursor"];
+                /**
+                 * @description Page size.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The public key and one page of checkpoints, newest first. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "publicKey": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAIz9tGfr/XMFsq/+HRtgnMkNVKjDfGMUpQmT45DpNLcA=\n-----END PUBLIC KEY-----\n",
+                     *         "checkpoints": [
+                     *           {
+                     *             "accountId": "0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *             "seq": 42,
+                     *             "hash": "c0620c7476eb08518a7516b93272ad6f101c933922cbfd10a05e35a748aacc76",
+                     *             "time": "2025-11-24T16:45:00.000Z",
+                     *             "signature": "Umeu5PDfANEyZVZvSlIFZ7yGlkO8WEuws69CK1BcDVybfQw+GtAhd1XKFl73FbBAMAr3DxCCKX4oCudXN36OBA==",
+                     *             "keyId": "2529c2f588d423cd"
+                     *           }
+                     *         ]
+                     *       },
+                     *       "meta": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditCheckpointListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    exportAuditRecords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description An NDJSON stream. The schema and examples describe one line; the body is many such
+             *     lines separated by `\n`.
+             */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["AuditExportLine"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    verifyAuditChain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The verification result (also when the chain is invalid). */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerifyResultEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listCredentials: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `meta.nextCursor`.
+                 * @example eyJzZXEiOjQyfQ
+                 */
+                cursor?: components["parameters"]["cursor"];
+                /**
+                 * @description Page size.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["limit"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of credentials. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": [
+                     *         {
+                     *           "id": "3d9e4a21-7c6b-4f58-a2e1-9b0c8d7f6e53",
+                     *           "name": "Primary SMS route",
+                     *           "moniker": "sms-primary",
+                     *           "type": "smpp",
+                     *           "createdAt": "2025-11-21T10:02:44.500Z",
+                     *           "updatedAt": "2025-11-21T10:02:44.500Z"
+                     *         },
+                     *         {
+                     *           "id": "9b4e2d17-6a3c-4f0e-8d51-2c7a9e6b1f04",
+                     *           "name": "Billing provider webhook",
+                     *           "moniker": "billing-webhook",
+                     *           "type": "http-basic",
+                     *           "createdAt": "2025-11-18T14:30:00.000Z",
+                     *           "updatedAt": "2025-11-19T08:12:09.271Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description The credential was created; its secrets are masked. */
+            201: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Credential created."
+                     *       ],
+                     *       "data": {
+                     *         "id": "3d9e4a21-7c6b-4f58-a2e1-9b0c8d7f6e53",
+                     *         "name": "Primary SMS route",
+                     *         "moniker": "sms-primary",
+                     *         "type": "smpp",
+                     *         "properties": {
+                     *           "host": "smpp.carrier.example",
+                     *           "port": 2775,
+                     *           "systemId": "warden01",
+                     *           "systemType": ""
+                     *         },
+                     *         "secrets": {
+                     *           "password": "••••d2"
+                     *         },
+                     *         "createdAt": "2025-11-21T10:02:44.500Z",
+                     *         "updatedAt": "2025-11-21T10:02:44.500Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The credential's id (a UUID) or its moniker. A value that is neither, or that names no
+                 *     credential of the caller's account, is `404`, not `400`.
+                 * @example sms-primary
+                 */
+                idOrMoniker: components["parameters"]["idOrMoniker"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential, with its secrets masked. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "id": "3d9e4a21-7c6b-4f58-a2e1-9b0c8d7f6e53",
+                     *         "name": "Primary SMS route",
+                     *         "moniker": "sms-primary",
+                     *         "type": "smpp",
+                     *         "properties": {
+                     *           "host": "smpp.carrier.example",
+                     *           "port": 2775,
+                     *           "systemId": "warden01",
+                     *           "systemType": ""
+                     *         },
+                     *         "secrets": {
+                     *           "password": "••••d2"
+                     *         },
+                     *         "createdAt": "2025-11-21T10:02:44.500Z",
+                     *         "updatedAt": "2025-11-21T10:02:44.500Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    deleteCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The credential's id (a UUID) or its moniker. A value that is neither, or that names no
+                 *     credential of the caller's account, is `404`, not `400`.
+                 * @example sms-primary
+                 */
+                idOrMoniker: components["parameters"]["idOrMoniker"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential is deleted. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Credential deleted."
+                     *       ],
+                     *       "data": {
+                     *         "id": "3d9e4a21-7c6b-4f58-a2e1-9b0c8d7f6e53",
+                     *         "deleted": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletedObjectEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    updateCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The credential's id (a UUID) or its moniker. A value that is neither, or that names no
+                 *     credential of the caller's account, is `404`, not `400`.
+                 * @example sms-primary
+                 */
+                idOrMoniker: components["parameters"]["idOrMoniker"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCredentialRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated credential, with its secrets masked. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Credential updated."
+                     *       ],
+                     *       "data": {
+                     *         "id": "3d9e4a21-7c6b-4f58-a2e1-9b0c8d7f6e53",
+                     *         "name": "Primary SMS route",
+                     *         "moniker": "sms-primary",
+                     *         "type": "smpp",
+                     *         "properties": {
+                     *           "host": "smpp.carrier.example",
+                     *           "port": 2775,
+                     *           "systemId": "warden01",
+                     *           "systemType": ""
+                     *         },
+                     *         "secrets": {
+                     *           "password": "••••7a"
+                     *         },
+                     *         "createdAt": "2025-11-21T10:02:44.500Z",
+                     *         "updatedAt": "2025-11-25T08:30:12.004Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    revealCredential: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The credential's id (a UUID) or its moniker. A value that is neither, or that names no
+                 *     credential of the caller's account, is `404`, not `400`.
+                 * @example sms-primary
+                 */
+                idOrMoniker: components["parameters"]["idOrMoniker"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential's secrets, in clear. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "This reveal has been recorded in the audit trail."
+                     *       ],
+                     *       "data": {
+                     *         "id": "3d9e4a21-7c6b-4f58-a2e1-9b0c8d7f6e53",
+                     *         "moniker": "sms-primary",
+                     *         "type": "smpp",
+                     *         "secrets": {
+                     *           "password": "s3cr3t-d2"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RevealedCredentialEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listCredentialTypes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every credential type. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": [
+                     *         {
+                     *           "type": "smpp",
+                     *           "label": "SMPP",
+                     *           "properties": [
+                     *             {
+                     *               "name": "host",
+                     *               "label": "Host",
+                     *               "type": "string",
+                     *               "required": true,
+                     *               "secret": false
+                     *             },
+                     *             {
+                     *               "name": "port",
+                     *               "label": "Port",
+                     *               "type": "integer",
+                     *               "required": true,
+                     *               "secret": false
+                     *             },
+                     *             {
+                     *               "name": "systemId",
+                     *               "label": "System ID",
+                     *               "type": "string",
+                     *               "required": true,
+                     *               "secret": false
+                     *             },
+                     *             {
+                     *               "name": "systemType",
+                     *               "label": "System type",
+                     *               "type": "string",
+                     *               "required": false,
+                     *               "secret": false
+                     *             }
+                     *           ],
+                     *           "secrets": [
+                     *             {
+                     *               "name": "password",
+                     *               "label": "Password",
+                     *               "required": true,
+                     *               "secret": true
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "type": "http-basic",
+                     *           "label": "HTTP Basic",
+                     *           "properties": [
+                     *             {
+                     *               "name": "username",
+                     *               "label": "Username",
+                     *               "type": "string",
+                     *               "required": true,
+                     *               "secret": false
+                     *             }
+                     *           ],
+                     *           "secrets": [
+                     *             {
+                     *               "name": "password",
+                     *               "label": "Password",
+                     *               "required": true,
+                     *               "secret": true
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "type": "api-key",
+                     *           "label": "API key",
+                     *           "properties": [
+                     *             {
+                     *               "name": "headerName",
+                     *               "label": "Header name",
+                     *               "type": "string",
+                     *               "required": true,
+                     *               "secret": false
+                     *             }
+                     *           ],
+                     *           "secrets": [
+                     *             {
+                     *               "name": "key",
+                     *               "label": "Key",
+                     *               "required": true,
+                     *               "secret": true
+                     *             }
+                     *           ]
+                     *         },
+                     *         {
+                     *           "type": "oauth2-client-credentials",
+                     *           "label": "OAuth 2.0 client credentials",
+                     *           "properties": [
+                     *             {
+                     *               "name": "tokenUrl",
+                     *               "label": "Token URL",
+                     *               "type": "string",
+                     *               "required": true,
+                     *               "secret": false
+                     *             },
+                     *             {
+                     *               "name": "clientId",
+                     *               "label": "Client ID",
+                     *               "type": "string",
+                     *               "required": true,
+                     *               "secret": false
+                     *             },
+                     *             {
+                     *               "name": "scopes",
+                     *               "label": "Scopes",
+                     *               "type": "string[]",
+                     *               "required": false,
+                     *               "secret": false
+                     *             }
+                     *           ],
+                     *           "secrets": [
+                     *             {
+                     *               "name": "clientSecret",
+                     *               "label": "Client secret",
+                     *               "required": true,
+                     *               "secret": true
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CredentialTypeListEnvelope"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI 3.1 document. */
+            200: {
+                headers: {
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "Warden",
+                     *         "version": "1.0.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
+                    "application/json": {
+                        info: {
+                            [key: string]: unknown;
+                        };
+                        openapi: string;
+                        paths: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+        };
+    };
+}

@@ -1,0 +1,17 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { components } from './generated/openapi';
+
+export type { paths, components, operations } from './generated/openapi';
+export type Schemas = components['schemas'];
+
+/** The hand-edited source of truth; the generated types and the request validators both come from it. */
+export const OPENAPI_PATH = join(__dirname, '..', 'openapi.yaml');
+
+let document: Record<string, any> | undefined;
+
+export function loadOpenApiDocument(): Record<string, any> {
+  document ??= parse(readFileSync(OPENAPI_PATH, 'utf8')) as Record<string, any>;
+  return document;
+}

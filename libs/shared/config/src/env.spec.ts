@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { ConfigError, booleanFlag, devDefault, loadEnv, serviceEnvSchema } from './env';
+
+const validEnv = {
+  PORT: '3001',
+  REDIS_URL: 'redis://127.0.0.1:6380',
+  MONGODB_URL: 'mongodb://127.0.0.1:27018/',
+  INTERNAL_SIGNING_KEY: 'x'.repeat(32),
+};
+
+describe('loadEnv', () => {
+  it('parses and coerces a valid environment', () => {
+    const config = loadEnv(serviceEnvSchema, validEnv);
+    expect(config.PORT).toBe(3001);
+    expect(config.NODE_ENV).toBe('development');
+  });
+
+  it('names every bad variable in one error', () => {
+    const attempt = () => loadEnv(serviceEnvSchema, { ...validEnv, PORT: 'eighty', REDIS_URL: undefined });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      const message = (error as Error).message;
+      expect(message).toContain('PORT:');
+      expect(message).toContain('REDIS_URL: is required but not set');
+    }
+  });
+
+  it('rejects a short signing key with a reason', () => {
+    expect(() => loadEnv(serviceEnvSchema, { ...validEnv, INTERNAL_SIGNING_KEY: 'short' })).toThrow(
+      /INTERNAL_SIGNING_KEY: must be at least 32 characters/,
+    );
+  });
+});
+
+describe('devDefault', () => {
+  it('fills a default outside production only', () => {
+    expect(devDefault('K', 'dev', { NODE_ENV: 'development' })).toBe('dev');
+    expect(devDefault('K', 'dev', { NODE_ENV: 'production' })).toBeUndefined();
+    expect(devDefault('K', 'dev', { NODE_ENV: 'production', K: 'real' })).toBe('real');
+  });
+});
+
+describe('booleanFlag', () => {
+  const schema = z.object({ FLAG: booleanFlag(false) });
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['false', false],
+    [undefined, false],
+  ])('reads %s as %s', (raw, expected) => {
+    expect(loadEnv(schema, { FLAG: raw }).FLAG).toBe(expected);
+  });
+  it('refuses anything else', () => {
+    expect(() => loadEnv(schema, { FLAG: 'yes' })).toThrow(/FLAG:/);
+  });
+});

@@ -1,0 +1,45 @@
+import pino from 'pino';
+
+export type Logger = pino.Logger;
+
+/** Anything that could carry a secret is removed before a line is written. */
+export const REDACT_PATHS = [
+  'authorization',
+  '*.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-warden-signature"]',
+  'token',
+  '*.token',
+  'secret',
+  '*.secret',
+  'secrets',
+  '*.secrets',
+  'password',
+  '*.password',
+  'clientSecret',
+  '*.clientSecret',
+  'key',
+  '*.key',
+];
+
+export interface LoggerOptions {
+  name: string;
+  level?: string;
+  /** Append to this file instead of stdout (the test harness scans it for leaked secrets). */
+  file?: string;
+}
+
+export function createLogger({ name, level = 'info', file }: LoggerOptions): Logger {
+  const destination = file ? pino.destination({ dest: file, sync: true, append: true, mkdir: true }) : undefined;
+  return pino(
+    {
+      name,
+      level,
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      base: { service: name },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

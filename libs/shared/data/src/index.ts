@@ -1,0 +1,1 @@
+export { connectMongo, isDuplicateKeyError, pingMongo } from './mongo';

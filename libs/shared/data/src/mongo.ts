@@ -1,0 +1,30 @@
+import mongoose, { type Connection } from 'mongoose';
+
+/**
+ * One connection per service, to the service's own database: nothing reads another service's data.
+ * `autoIndex` builds the unique indexes the design relies on (chain seq, event ids, monikers).
+ */
+export async function connectMongo(url: string, dbName: string): Promise<Connection> {
+  const connection = mongoose.createConnection(url, {
+    dbName,
+    autoIndex: true,
+    serverSelectionTimeoutMS: 5_000,
+    maxPoolSize: 20,
+  });
+  await connection.asPromise();
+  return connection;
+}
+
+export async function pingMongo(connection: Connection): Promise<void> {
+  if (!connection.db) throw new Error('MongoDB is not connected');
+  await connection.db.admin().ping();
+}
+
+/**
+ * MongoDB and FerretDB both use code 11000; FerretDB's message does not name the index, so the
+ * code is the only reliable signal.
+ */
+export function isDuplicateKeyError(error: unknown): boolean {
+  const candidate = error as { code?: number; writeErrors?: { code?: number }[] } | undefined;
+  return candidate?.code === 11000 || Boolean(candidate?.writeErrors?.some((e) => e.code === 11000));
+}

@@ -1,0 +1,26 @@
+export { AppError } from './app-error';
+export type { FieldError, ProblemInit } from './app-error';
+export { ok, list } from './envelope';
+export type { Envelope, ListEnvelope } from './envelope';
+export { errorHandler, notFoundHandler, sendProblem, PROBLEM_CONTENT_TYPE } from './problem';
+export { requestId, REQUEST_ID_HEADER } from './request-id';
+export { jsonBody } from './json-body';
+export { OpenApiValidator, validatedQuery } from './openapi-validator';
+export {
+  signIdentity,
+  verifyIdentity,
+  requireInternalIdentity,
+  requireScope,
+  identityOf,
+  IDENTITY_HEADER,
+  SIGNATURE_HEADER,
+  ALL_SCOPES,
+} from './internal-identity';
+export type { Identity, Scope } from './internal-identity';
+export { opsRoutes, createMetrics } from './ops-routes';
+export type { Metrics, ReadinessCheck } from './ops-routes';
+export { runService } from './run-service';
+export type { RunningService } from './run-service';
+export { createServiceApp } from './service-app';
+export type { ServiceAppOptions } from './service-app';
+export { encodeCursor, decodeCursor } from './cursor';

@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
+import type { RequestHandler } from 'express';
+
+export type ReadinessCheck = () => Promise<void>;
+
+/** One registry per app, so several apps composed in one test process do not collide. */
+export function createMetrics(service: string) {
+  const registry = new Registry();
+  registry.setDefaultLabels({ service });
+  collectDefaultMetrics({ register: registry });
+  const httpDuration = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route and status',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  const observe: RequestHandler = (req, res, next) => {
+    const end = httpDuration.startTimer();
+    res.once('finish', () => {
+      // The matched route pattern, never the raw path: ids would explode the label set.
+      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
+      end({ method: req.method, route, status: String(res.statusCode) });
+    });
+    next();
+  };
+  return { registry, observe };
+}
+export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * `/healthz` says the process is alive; `/readyz` that every dependency answers (a load balancer
+ * takes the replica out while one does not); `/metrics` is Prometheus text.
+ */
+export function opsRoutes({ checks, metrics }: { checks: Record<string, ReadinessCheck>; metrics: Metrics }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      Object.entries(checks).map(async ([name, check]) => {
+        try {
+          await check();
+          return [name, 'ok'] as const;
+        } catch (error) {
+          return [name, `unavailable: ${(error as Error).message}`] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, status]) => status === 'ok');
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from '@warden/config';
+import { AppError } from './app-error';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export function sendProblem(res: Response, error: AppError, extra: Record<string, unknown> = {}): void {
+  for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  const body: Record<string, unknown> = {
+    type: error.type,
+    title: error.title,
+    status: error.status,
+    detail: error.message,
+    success: false,
+    messages: [error.message, ...(error.errors ?? []).map((e) => `${e.path}: ${e.message}`)],
+    ...(error.errors ? { errors: error.errors } : {}),
+    ...(res.locals.requestId ? { requestId: res.locals.requestId } : {}),
+    ...extra,
+  };
+  res.status(error.status).type(PROBLEM_CONTENT_TYPE).send(JSON.stringify(body));
+}
+
+/** Maps the errors that Express' body parser raises to the problems a client can act on. */
+function fromBodyParser(error: { type?: string; status?: number }): AppError | undefined {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return AppError.badRequest('The request body is not valid JSON.');
+    case 'entity.too.large':
+      return AppError.payloadTooLarge();
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return AppError.unsupportedMediaType('The request body must be UTF-8 encoded JSON.');
+    default:
+      return undefined;
+  }
+}
+
+/** The one error path of every app: known errors as problem+json, the rest as 500 with an errorId. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    const known = error instanceof AppError ? error : fromBodyParser(error);
+    if (res.headersSent) {
+      logger.error({ err: error, requestId: res.locals.requestId }, 'error after the response started');
+      res.destroy();
+      return;
+    }
+    if (known) {
+      if (known.status >= 500) logger.warn({ requestId: res.locals.requestId, status: known.status }, known.message);
+      sendProblem(res, known);
+      return;
+    }
+    const errorId = randomUUID();
+    logger.error({ err: error, errorId, requestId: res.locals.requestId, method: req.method, path: req.path }, 'unexpected error');
+    sendProblem(
+      res,
+      new AppError({ status: 500, title: 'Internal Server Error', detail: `An unexpected error occurred (error id ${errorId}).` }),
+      { errorId },
+    );
+  };
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(AppError.notFound('No such route.'));

@@ -1,0 +1,5 @@
+export { createRedis, pingRedis } from './redis';
+export type { RedisRole } from './redis';
+export { createAuditEventsQueue, publishChangeEvent } from './producer';
+export { OutboxRelay } from './outbox-relay';
+export type { OutboxRelayOptions, OutboxDocument } from './outbox-relay';

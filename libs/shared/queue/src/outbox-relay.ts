@@ -1,0 +1,105 @@
+import type { Model } from 'mongoose';
+import type { Logger } from '@warden/config';
+import type { ChangeEvent } from '@warden/contracts-events';
+
+/** A document that carries the events of its own changes until they are published. */
+export interface OutboxDocument {
+  _id: unknown;
+  outbox?: ChangeEvent[];
+  /** Set on a delete: the document stays as a tombstone until its last event is out. */
+  deletedAt?: Date | null;
+}
+
+export interface OutboxRelayOptions {
+  /** The collections whose documents carry an `outbox` array. */
+  models: Model<any>[];
+  publish: (event: ChangeEvent) => Promise<void>;
+  logger: Logger;
+  /** Safety-net poll: picks up events left by a crashed process or a Redis outage. */
+  intervalMs?: number;
+  batchSize?: number;
+}
+
+/**
+ * Moves change events from documents' outboxes to the queue. A change and its event are written in
+ * one single-document update, so nothing is lost if the process dies or Redis is down; publishing
+ * is at-least-once, and the queue's job id (= event id) plus the consumer's unique index make it
+ * exactly-once in effect. Safe to run in every replica at once.
+ */
+export class OutboxRelay {
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private again = false;
+  private stopped = false;
+  private readonly intervalMs: number;
+  private readonly batchSize: number;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.intervalMs = options.intervalMs ?? 1_000;
+    this.batchSize = options.batchSize ?? 100;
+  }
+
+  start(): this {
+    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.timer.unref();
+    this.kick();
+    return this;
+  }
+
+  /** Called right after a write so events go out at once rather than on the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.draining) {
+      this.again = true;
+      return;
+    }
+    this.draining = this.drainAll()
+      .catch((error) => this.options.logger.warn({ err: error }, 'outbox relay paused; will retry'))
+      .finally(() => {
+        this.draining = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Publishes everything pending now; resolves when the outboxes are empty (tests and shutdown use it). */
+  async flush(): Promise<void> {
+    await this.draining;
+    await this.drainAll();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.draining;
+  }
+
+  private async drainAll(): Promise<void> {
+    for (const model of this.options.models) {
+      let published: number;
+      do {
+        published = await this.drainBatch(model);
+      } while (published === this.batchSize && !this.stopped);
+    }
+  }
+
+  private async drainBatch(model: Model<any>): Promise<number> {
+    const pending = (await model
+      .find({ 'outbox.0': { $exists: true } }, { outbox: 1, deletedAt: 1 })
+      .limit(this.batchSize)
+      .lean()) as OutboxDocument[];
+    for (const doc of pending) {
+      const events = doc.outbox ?? [];
+      for (const event of events) await this.options.publish(event);
+      const ids = events.map((event) => event.id);
+      await model.updateOne({ _id: doc._id }, { $pull: { outbox: { id: { $in: ids } } } });
+      if (doc.deletedAt) {
+        // Only a tombstone with nothing left to say goes away; a concurrent writer's event keeps it.
+        await model.deleteOne({ _id: doc._id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false } });
+      }
+    }
+    return pending.length;
+  }
+}

@@ -1,0 +1,25 @@
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
+
+/**
+ * Completed jobs are kept for a day: BullMQ ignores an add whose job id still exists, which is what
+ * makes a relay that republishes after a crash harmless.
+ */
+export function createAuditEventsQueue(connection: Redis, prefix?: string): Queue<ChangeEvent> {
+  return new Queue<ChangeEvent>(AUDIT_EVENTS_QUEUE, {
+    connection,
+    prefix,
+    defaultJobOptions: {
+      attempts: 10,
+      backoff: { type: 'exponential', delay: 500 },
+      removeOnComplete: { age: 24 * 3600 },
+      removeOnFail: false,
+    },
+  });
+}
+
+/** Job id = event id: the same event published twice is one job. */
+export async function publishChangeEvent(queue: Queue<ChangeEvent>, event: ChangeEvent): Promise<void> {
+  await queue.add(event.auditType, event, { jobId: event.id });
+}

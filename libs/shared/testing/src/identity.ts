@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import { ALL_SCOPES, signIdentity, type Identity } from '@warden/http';
+
+export const TEST_SIGNING_KEY = 'test-signing-key-0123456789abcdef0123';
+
+export function testIdentity(overrides: Partial<Identity> = {}): Identity {
+  return {
+    kind: 'token',
+    accountId: randomUUID(),
+    tokenId: randomUUID(),
+    tokenType: 'api',
+    name: 'test-token',
+    scopes: [...ALL_SCOPES],
+    clientIp: '127.0.0.1',
+    requestId: randomUUID(),
+    ...overrides,
+  };
+}
+
+/** What the gateway would add to a request, for tests that call a service directly. */
+export function signedHeaders(identity: Identity, method: string, url: string, key = TEST_SIGNING_KEY): Record<string, string> {
+  return signIdentity(identity, key, { method, url });
+}

@@ -1,0 +1,3 @@
+export { testInfra, uniqueName } from './infra';
+export { signedHeaders, testIdentity, TEST_SIGNING_KEY } from './identity';
+export { testLogger } from './logger';

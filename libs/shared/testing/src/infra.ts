@@ -1,0 +1,14 @@
+import { randomBytes } from 'node:crypto';
+
+/** The servers the global setup started (or was pointed at). */
+export function testInfra(): { redisUrl: string; mongoUrl: string } {
+  const redisUrl = process.env.REDIS_URL;
+  const mongoUrl = process.env.MONGODB_URL;
+  if (!redisUrl || !mongoUrl) throw new Error('Integration tests need the Jest global setup (REDIS_URL/MONGODB_URL unset)');
+  return { redisUrl, mongoUrl };
+}
+
+/** A name no other test file uses: databases, queue prefixes and Redis key prefixes stay apart. */
+export function uniqueName(label: string): string {
+  return `${label.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
+}
