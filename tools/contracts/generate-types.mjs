@@ -8,7 +8,9 @@ import openapiTS, { astToString } from 'openapi-typescript';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const source = join(root, 'libs/contracts/api/openapi.yaml');
-const target = join(root, 'libs/contracts/api/src/generated/openapi.ts');
+const targetFlag = process.argv.indexOf('--target');
+// `--target FILE` checks or writes another file (the stale-check test uses a copy).
+const target = targetFlag > 0 ? process.argv[targetFlag + 1] : join(root, 'libs/contracts/api/src/generated/openapi.ts');
 const header = '// Generated from libs/contracts/api/openapi.yaml by `npm run contracts:generate`. Do not edit.\n\n';
 
 export async function generate(sourcePath = source) {

@@ -25,6 +25,18 @@ function withoutDiscriminatorMappings(value: unknown): unknown {
   return copy;
 }
 
+/** Parameter schemas are compiled outside the document, so their local `#/...` refs must name it. */
+function anchoredRefs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(anchoredRefs);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, child]) => [
+      key,
+      key === '$ref' && typeof child === 'string' && child.startsWith('#') ? `${DOCUMENT_ID}${child}` : anchoredRefs(child),
+    ]),
+  );
+}
+
 function escapePointer(segment: string): string {
   return segment.replace(/~/g, '~0').replace(/\//g, '~1');
 }
@@ -83,7 +95,7 @@ export class OpenApiValidator {
     for (const raw of parameters) {
       const parameter = raw.$ref ? this.resolve(document, raw.$ref) : raw;
       if (parameter.in !== 'query') continue;
-      properties[parameter.name] = parameter.schema ?? {};
+      properties[parameter.name] = anchoredRefs(parameter.schema ?? {});
       if (parameter.required) required.push(parameter.name);
     }
     return { type: 'object', properties, required, additionalProperties: false };

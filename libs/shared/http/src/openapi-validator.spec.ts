@@ -1,0 +1,75 @@
+import express from 'express';
+import request from 'supertest';
+import { loadOpenApiDocument } from '@warden/contracts-api';
+import { createLogger } from '@warden/config';
+import { OpenApiValidator, validatedQuery } from './openapi-validator';
+import { errorHandler } from './problem';
+import { jsonBody } from './json-body';
+
+const validator = new OpenApiValidator(loadOpenApiDocument());
+
+function app() {
+  const server = express();
+  server.set('query parser', 'simple');
+  server.use(jsonBody());
+  server.post('/tokens', validator.validate('createApiToken'), (req, res) => res.json({ body: req.body }));
+  server.get('/tokens', validator.validate('listApiTokens'), (_req, res) => res.json({ query: validatedQuery(res) }));
+  server.post('/credentials', validator.validate('createCredential'), (req, res) => res.json({ body: req.body }));
+  server.use(errorHandler(createLogger({ name: 'test', level: 'silent' })));
+  return server;
+}
+
+describe('OpenApiValidator against the Warden contract', () => {
+  it('knows every operation of the document', () => {
+    for (const id of ['createApiToken', 'listApiTokens', 'createCredential', 'listAuditRecords', 'rotateApiToken']) {
+      expect(validator.has(id)).toBe(true);
+    }
+    expect(() => validator.validate('noSuchOperation')).toThrow(/Unknown operationId/);
+  });
+
+  it('accepts a valid body and applies defaults', async () => {
+    const res = await request(app()).post('/tokens').send({ name: 'ci' });
+    expect(res.status).toBe(200);
+    expect(res.body.body).toMatchObject({ name: 'ci', enabled: true });
+  });
+
+  it('names each bad field in errors[]', async () => {
+    const res = await request(app()).post('/tokens').send({ name: 42, enabled: 'yes', surprise: true });
+    expect(res.status).toBe(400);
+    expect(res.headers['content-type']).toMatch(/problem\+json/);
+    const paths = res.body.errors.map((e: { path: string }) => e.path);
+    expect(paths).toEqual(expect.arrayContaining(['body.name', 'body.enabled', 'body.surprise']));
+  });
+
+  it('requires a body where the contract does', async () => {
+    const res = await request(app()).post('/tokens');
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ path: 'body', message: 'is required' }]);
+  });
+
+  it('coerces and bounds query parameters', async () => {
+    expect((await request(app()).get('/tokens?limit=5')).body.query).toMatchObject({ limit: 5 });
+    expect((await request(app()).get('/tokens?limit=500')).status).toBe(400);
+    expect((await request(app()).get('/tokens?limit=abc')).status).toBe(400);
+  });
+
+  it('refuses unknown and operator-shaped query parameters instead of passing objects on', async () => {
+    const res = await request(app()).get('/tokens?name[$ne]=x');
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0]).toEqual({ path: 'query.name[$ne]', message: 'is not a recognised query parameter' });
+    expect((await request(app()).get('/tokens?name=a&name=b')).status).toBe(400);
+  });
+
+  it('validates a discriminated credential body by its type', async () => {
+    const valid = {
+      name: 'SMS centre',
+      moniker: 'sms-centre',
+      type: 'smpp',
+      properties: { host: 'smpp.example.com', port: 2775, systemId: 'warden' },
+      secrets: { password: 'pw' },
+    };
+    expect((await request(app()).post('/credentials').send(valid)).status).toBe(200);
+    const wrong = { ...valid, properties: { ...valid.properties, port: 'twenty' } };
+    expect((await request(app()).post('/credentials').send(wrong)).status).toBe(400);
+  });
+});

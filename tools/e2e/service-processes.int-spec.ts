@@ -1,0 +1,131 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { testInfra, uniqueName } from '@warden/testing';
+
+// Each app as the real process `npm start` and the containers run: config from env, the signed
+// identity gate, health endpoints, and a clean exit on SIGTERM.
+const root = join(__dirname, '..', '..');
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+interface Running {
+  child: ChildProcess;
+  url: string;
+  stderr: () => string;
+}
+
+function launch(app: string, env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json'), LOG_LEVEL: 'warn', LOG_FILE: '', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  return { child, stderr: () => stderr };
+}
+
+async function start(app: string, env: Record<string, string> = {}): Promise<Running> {
+  const port = await freePort();
+  const { redisUrl, mongoUrl } = testInfra();
+  const launched = launch(app, { PORT: String(port), REDIS_URL: redisUrl, MONGODB_URL: mongoUrl, MONGODB_DB: uniqueName(app), ...env });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (launched.child.exitCode !== null) throw new Error(`${app} exited early: ${launched.stderr()}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return { ...launched, url };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  launched.child.kill('SIGKILL');
+  throw new Error(`${app} did not become ready: ${launched.stderr()}`);
+}
+
+async function stopGracefully(running: Running): Promise<number | null> {
+  running.child.kill('SIGTERM');
+  const [code] = await once(running.child, 'exit');
+  return code;
+}
+
+const services: [string, string][] = [
+  ['token-service', '/api/v1/apitokens'],
+  ['credential-service', '/api/v1/credentials'],
+  ['audit-service', '/api/v1/audit'],
+];
+
+describe.each(services)('%s process', (app, publicPath) => {
+  let running: Running;
+  beforeAll(async () => {
+    running = await start(app);
+  });
+  afterAll(() => {
+    if (running?.child.exitCode === null) running.child.kill('SIGKILL');
+  });
+
+  it('answers health, readiness and metrics', async () => {
+    expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${running.url}/readyz`);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { mongodb: 'ok', redis: 'ok' } });
+    const metrics = await (await fetch(`${running.url}/metrics`)).text();
+    expect(metrics).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('refuses a request that did not come through the gateway', async () => {
+    const res = await fetch(`${running.url}${publicPath}`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ status: 401, success: false, detail: expect.stringMatching(/signed by the Warden gateway/) });
+  });
+
+  it('refuses a forged signature', async () => {
+    const res = await fetch(`${running.url}${publicPath}`, {
+      headers: { 'x-warden-identity': Buffer.from('{"accountId":"a"}').toString('base64url'), 'x-warden-signature': 'AAAA' },
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('exits 0 on SIGTERM', async () => {
+    expect(await stopGracefully(running)).toBe(0);
+  });
+});
+
+describe('gateway process', () => {
+  it('serves health and the contract, and exits 0 on SIGTERM', async () => {
+    const running = await start('gateway');
+    try {
+      expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
+      const contract = await fetch(`${running.url}/api/v1/openapi.json`);
+      expect((await contract.json()).openapi).toBe('3.1.0');
+      const anonymous = await fetch(`${running.url}/api/v1/apitokens`);
+      expect(anonymous.status).toBe(401);
+      expect(await stopGracefully(running)).toBe(0);
+    } finally {
+      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+    }
+  });
+});
+
+describe('configuration errors', () => {
+  it.each([
+    ['token-service', { PORT: 'eighty' }, /PORT:/],
+    ['gateway', { REDIS_URL: 'http://nope' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['audit-service', { NODE_ENV: 'production', INTERNAL_SIGNING_KEY: '' }, /INTERNAL_SIGNING_KEY/],
+  ])('%s refuses to start and names the bad variable', async (app, env, message) => {
+    const { redisUrl, mongoUrl } = testInfra();
+    const launched = launch(app, { PORT: '0', REDIS_URL: redisUrl, MONGODB_URL: mongoUrl, ...env });
+    const [code] = await once(launched.child, 'exit');
+    expect(code).toBe(1);
+    expect(launched.stderr()).toMatch(message);
+  });
+});
