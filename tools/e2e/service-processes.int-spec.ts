@@ -29,7 +29,7 @@ function launch(app: string, env: Record<string, string>): { child: ChildProcess
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
   return { child, stderr: () => stderr };
 }
 
@@ -106,7 +106,7 @@ describe('gateway process', () => {
     try {
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
       const contract = await fetch(`${running.url}/api/v1/openapi.json`);
-      expect((await contract.json()).openapi).toBe('3.1.0');
+      expect(((await contract.json()) as { openapi: string }).openapi).toBe('3.1.0');
       const anonymous = await fetch(`${running.url}/api/v1/apitokens`);
       expect(anonymous.status).toBe(401);
       expect(await stopGracefully(running)).toBe(0);
