@@ -2,7 +2,11 @@ import { Router } from 'express';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { RequestHandler } from 'express';
 
-export type ReadinessCheck = () => Promise<void>;
+/**
+ * Resolves when the dependency answers; resolving with 'degraded' reports a dependency the service
+ * works around (it shows in /readyz but keeps the replica ready); throwing makes it not ready.
+ */
+export type ReadinessCheck = () => Promise<void | 'degraded'>;
 
 /** One registry per app, so several apps composed in one test process do not collide. */
 export function createMetrics(service: string) {
@@ -42,14 +46,13 @@ export function opsRoutes({ checks, metrics }: { checks: Record<string, Readines
     const results = await Promise.all(
       Object.entries(checks).map(async ([name, check]) => {
         try {
-          await check();
-          return [name, 'ok'] as const;
+          return [name, (await check()) ?? 'ok'] as const;
         } catch (error) {
           return [name, `unavailable: ${(error as Error).message}`] as const;
         }
       }),
     );
-    const ready = results.every(([, status]) => status === 'ok');
+    const ready = results.every(([, status]) => status === 'ok' || status === 'degraded');
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
   });
   router.get('/metrics', async (_req, res) => {
