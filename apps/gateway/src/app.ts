@@ -1,7 +1,7 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { pinoHttp } from 'pino-http';
 import type { Logger } from '@warden/config';
-import { AppError, createMetrics, errorHandler, notFoundHandler, opsRoutes, requestId, type ReadinessCheck } from '@warden/http';
+import { AppError, createMetrics, errorHandler, notFoundHandler, opsRoutes, requestId, type Metrics, type ReadinessCheck } from '@warden/http';
 import { RouteTable, type UpstreamName } from './routing/route-table';
 import type { UpstreamProxy } from './proxy/upstream-proxy';
 import type { Authenticator } from './auth/authenticator';
@@ -14,13 +14,14 @@ export interface GatewayDeps {
   authenticator: Authenticator;
   upstreams: Record<UpstreamName, UpstreamProxy>;
   readiness: Record<string, ReadinessCheck>;
+  /** The registry the authenticator's metrics live on; one is created when absent. */
+  metrics?: Metrics;
 }
 
 /** The one public door: authenticate, check the operation's scope, proxy with a signed identity. */
-export function createGatewayApp({ config, logger, document, authenticator, upstreams, readiness }: GatewayDeps): Express {
+export function createGatewayApp({ config, logger, document, authenticator, upstreams, readiness, metrics = createMetrics('gateway') }: GatewayDeps): Express {
   const app = express();
   const routes = new RouteTable(document);
-  const metrics = createMetrics('gateway');
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.set('query parser', 'simple');

@@ -17,6 +17,20 @@ const schema = z.object({
   /** Believe X-Forwarded-For/-Proto only behind a proxy the operator names (Express `trust proxy` syntax). */
   TRUST_PROXY: z.string().default('false'),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 64kb or 1mb').default('64kb'),
+  /** Default per-token quota (a token's own `rateLimit` replaces it): requests per sliding window. */
+  RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(100_000).default(60),
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Quota per client IP (per /64 for IPv6) for requests without a valid token; failed authentication counts. */
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
+  RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /** Prefix of the rate-limit keys in Redis (tests give each suite its own). */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('warden:rl:'),
+  /** How long a replica reuses a verification; every use is still checked against Redis. At most 30 s. */
+  AUTH_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(30).default(30),
+  AUTH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),
+  TOKEN_VERIFY_TIMEOUT_MS: z.coerce.number().int().min(50).max(60_000).default(2_000),
+  /** A Redis call slower than this counts as an outage (the in-memory limiter takes over). */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(500),
 });
 export type GatewayConfig = z.infer<typeof schema>;
 

@@ -1,6 +1,6 @@
 import { createLogger } from '@warden/config';
-import { runService } from '@warden/http';
-import { createRedis, pingRedis } from '@warden/queue';
+import { createMetrics, runService } from '@warden/http';
+import { createRedis } from '@warden/queue';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { loadConfig } from './config';
 import { createGatewayApp } from './app';
@@ -11,7 +11,8 @@ const logger = createLogger({ name: 'gateway', level: process.env.LOG_LEVEL, fil
 
 void runService('gateway', logger, async () => {
   const config = loadConfig();
-  const redis = createRedis(config.REDIS_URL, 'client');
+  const redis = createRedis(config.REDIS_URL, 'client', { commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
+  const metrics = createMetrics('gateway');
   const proxy = (name: string, origin: string) =>
     new UpstreamProxy({ name, origin, signingKey: config.INTERNAL_SIGNING_KEY, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const upstreams = {
@@ -19,14 +20,16 @@ void runService('gateway', logger, async () => {
     credentials: proxy('credential', config.CREDENTIAL_SERVICE_URL),
     audit: proxy('audit', config.AUDIT_SERVICE_URL),
   };
-  const authenticator = createTokenAuthenticator({ config, redis, logger });
+  const authenticator = createTokenAuthenticator({ config, redis, logger, registry: metrics.registry });
   const app = createGatewayApp({
     config,
     logger,
     document: loadOpenApiDocument(),
     authenticator,
     upstreams,
-    readiness: { redis: () => pingRedis(redis) },
+    metrics,
+    // A Redis outage degrades rate limiting to per-replica memory; only the token service is essential.
+    readiness: authenticator.readiness,
   });
   const server = app.listen(config.PORT);
   logger.info({ port: config.PORT }, 'gateway listening');
@@ -34,7 +37,7 @@ void runService('gateway', logger, async () => {
     servers: [server],
     close: async () => {
       await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
-      await authenticator.close?.();
+      await authenticator.close();
       redis.disconnect();
     },
   };

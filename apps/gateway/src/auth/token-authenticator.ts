@@ -1,20 +1,260 @@
+import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
+import type { Registry } from 'prom-client';
 import type { Logger } from '@warden/config';
-import { AppError } from '@warden/http';
+import { AppError, type Identity, type ReadinessCheck } from '@warden/http';
+import { LAST_USED_HASH_KEY, tokenVersionKey } from '@warden/api-token';
 import type { GatewayConfig } from '../config';
+import { GatewayRateLimiter } from '../rate-limit/rate-limiter';
+import { rateLimitPolicy, retryAfterSeconds, setRateLimitHeaders, type RateLimitDecision, type RateLimitPolicy } from '../rate-limit/rate-limit-policy';
 import type { Authenticator } from './authenticator';
+import { bearerFailureDetail, parseBearer, type BearerFailure } from './bearer';
+import { clientIp, type ClientIp } from './client-ip';
+import { IpAllowlist } from './ip-allowlist';
+import { createAuthMetrics, type AuthMetrics } from './auth-metrics';
+import { TokenVerifier, type RejectionReason, type VerifiedTokenData } from './token-verifier';
+import { secretCacheKey, VerificationCache, type VerifiedToken } from './verification-cache';
+
+export type AuthenticatorConfig = Pick<
+  GatewayConfig,
+  | 'TOKEN_SERVICE_URL'
+  | 'INTERNAL_SIGNING_KEY'
+  | 'TOKEN_VERIFY_TIMEOUT_MS'
+  | 'RATE_LIMIT_PER_TOKEN'
+  | 'RATE_LIMIT_WINDOW_SECONDS'
+  | 'RATE_LIMIT_PER_IP'
+  | 'RATE_LIMIT_IP_WINDOW_SECONDS'
+  | 'RATE_LIMIT_KEY_PREFIX'
+  | 'AUTH_CACHE_TTL_SECONDS'
+  | 'AUTH_CACHE_MAX_ENTRIES'
+>;
 
 export interface TokenAuthenticatorDeps {
-  config: GatewayConfig;
+  config: AuthenticatorConfig;
   redis: Redis;
   logger: Logger;
+  /** The gateway's metrics registry (auth failures, rate-limit decisions, degraded gauge). */
+  registry: Registry;
+  /** Milliseconds; tests may drive it. */
+  now?: () => number;
 }
 
-/** Bearer-token authentication against the token service. */
-export function createTokenAuthenticator(_deps: TokenAuthenticatorDeps): Authenticator {
+export interface TokenAuthenticator extends Authenticator {
+  /** `/readyz` entries: the token service must answer; a Redis outage only degrades rate limiting. */
+  readiness: { tokenService: ReadinessCheck; rateLimiter: ReadinessCheck };
+  readonly degraded: boolean;
+  close(): Promise<void>;
+}
+
+const REJECTION_DETAILS: Record<RejectionReason, string> = {
+  unknown: 'The API token is not valid.',
+  disabled: 'The API token is disabled.',
+  expired: 'The API token has expired.',
+  revoked: 'The API token has been revoked.',
+};
+
+type VerifyFlight = Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: RejectionReason }>;
+
+/** A verification that keeps changing under us (edits racing the request) ends as 503 after this many. */
+const MAX_REVERIFICATIONS = 2;
+
+/**
+ * Bearer-token authentication. The hot path (a cached verification) costs one Redis round trip:
+ * one script compares the token's version key with the cached `authVersion` (so a revoke, disable,
+ * rotate or edit acknowledged by the token service is seen by every replica on the next request),
+ * applies the token's sliding-window quota and records last use. A cache miss or a moved version
+ * asks the token service (`POST /internal/v1/tokens/verify`), once per replica for a burst of the
+ * same token. While Redis is unavailable nothing is cached: every request is verified by the token
+ * service and limited per replica in memory.
+ */
+export function createTokenAuthenticator({ config, redis, logger, registry, now = Date.now }: TokenAuthenticatorDeps): TokenAuthenticator {
+  const verifier = new TokenVerifier({
+    origin: config.TOKEN_SERVICE_URL,
+    signingKey: config.INTERNAL_SIGNING_KEY,
+    timeoutMs: config.TOKEN_VERIFY_TIMEOUT_MS,
+  });
+  const cache = new VerificationCache(config.AUTH_CACHE_TTL_SECONDS * 1000, config.AUTH_CACHE_MAX_ENTRIES);
+  const limiter = new GatewayRateLimiter({
+    redis,
+    lastUsedKey: LAST_USED_HASH_KEY,
+    keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+    logger,
+    onDegraded: () => cache.flush(),
+    now,
+  });
+  const metrics: AuthMetrics = createAuthMetrics(registry, () => limiter.degraded);
+  const ipPolicy = rateLimitPolicy('per-ip', config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_IP_WINDOW_SECONDS);
+  const defaultTokenPolicy = rateLimitPolicy('per-token', config.RATE_LIMIT_PER_TOKEN, config.RATE_LIMIT_WINDOW_SECONDS);
+  const policies = new Map<string, RateLimitPolicy>([[`${defaultTokenPolicy.limit}/${defaultTokenPolicy.windowSeconds}`, defaultTokenPolicy]]);
+  const flights = new Map<string, VerifyFlight>();
+
+  // A replica that loses Redis, even while idle, must not trust what it verified before: the
+  // token service may have changed a token it could no longer announce to this replica.
+  const flush = () => cache.flush();
+  redis.on('close', flush);
+  redis.on('reconnecting', flush);
+  redis.on('end', flush);
+
+  function tokenPolicy(rateLimit: VerifiedTokenData['rateLimit']): RateLimitPolicy {
+    if (!rateLimit) return defaultTokenPolicy;
+    const key = `${rateLimit.limit}/${rateLimit.windowSeconds}`;
+    let policy = policies.get(key);
+    if (!policy) {
+      policy = rateLimitPolicy('per-token', rateLimit.limit, rateLimit.windowSeconds);
+      if (policies.size < 1_000) policies.set(key, policy);
+    }
+    return policy;
+  }
+
+  function toVerifiedToken(data: VerifiedTokenData): VerifiedToken {
+    return {
+      tokenId: data.tokenId,
+      accountId: data.accountId,
+      name: data.name,
+      type: data.type,
+      scopes: data.scopes,
+      allowlist: new IpAllowlist(data.allowedIps ?? []),
+      expiresAt: data.expiresAt ? Date.parse(data.expiresAt) : null,
+      secretExpiresAt: data.secretExpiresAt ? Date.parse(data.secretExpiresAt) : null,
+      policy: tokenPolicy(data.rateLimit),
+      authVersion: String(data.authVersion),
+      versionKey: tokenVersionKey(data.tokenId),
+      rateKey: limiter.tokenKey(data.tokenId),
+    };
+  }
+
+  /** Every unauthenticated answer counts against the client's IP; past its quota the answer is 429. */
+  async function refuse(res: Response, ip: ClientIp, reason: BearerFailure | RejectionReason, detail: string): Promise<never> {
+    metrics.failure(reason);
+    const { decision, limiter: which } = await limiter.ip(ip.limitKey, ipPolicy, true);
+    metrics.decision('per-ip', which, decision.allowed);
+    setRateLimitHeaders(res, ipPolicy, decision);
+    if (!decision.allowed) throw AppError.tooManyRequests(retryAfterSeconds(decision));
+    throw AppError.unauthorized(detail);
+  }
+
+  /** Before asking the token service about an uncached secret: is this IP already over its quota? */
+  async function guardIp(res: Response, ip: ClientIp): Promise<void> {
+    const { decision, limiter: which } = await limiter.ip(ip.limitKey, ipPolicy, false);
+    if (decision.allowed) return;
+    metrics.decision('per-ip', which, false);
+    setRateLimitHeaders(res, ipPolicy, decision);
+    throw AppError.tooManyRequests(retryAfterSeconds(decision));
+  }
+
+  /**
+   * Asks the token service. `join` lets a burst of the same secret share one call; a re-verification
+   * after a stale version never joins a call that may have started before the change.
+   */
+  async function verify(res: Response, key: string, secret: string, ip: ClientIp, join: boolean): Promise<VerifiedToken> {
+    const cacheable = !limiter.degraded;
+    const generation = cache.generation;
+    let flight = join && cacheable ? flights.get(key) : undefined;
+    if (!flight) {
+      flight = verifier
+        .verify(secret, ip.text, res.locals.requestId)
+        .then((outcome) => (outcome.ok ? { ok: true as const, token: toVerifiedToken(outcome.data) } : outcome));
+      if (cacheable) {
+        const own = flight;
+        flights.set(key, own);
+        const done = () => {
+          if (flights.get(key) === own) flights.delete(key);
+        };
+        own.then(done, done);
+      }
+    }
+    const outcome = await flight;
+    if (!outcome.ok) {
+      cache.delete(key);
+      return refuse(res, ip, outcome.reason, REJECTION_DETAILS[outcome.reason]);
+    }
+    if (cacheable && !limiter.degraded) cache.set(key, outcome.token, now(), generation);
+    return outcome.token;
+  }
+
   return {
-    async authenticate() {
-      throw AppError.unauthorized();
+    readiness: {
+      tokenService: () => verifier.ping(),
+      rateLimiter: async () => (limiter.degraded ? 'degraded' : undefined),
+    },
+
+    get degraded() {
+      return limiter.degraded;
+    },
+
+    async authenticate(req: Request, res: Response): Promise<Identity> {
+      const ip = clientIp(req.ip);
+      const bearer = parseBearer(req.headers.authorization);
+      if (!bearer.ok) return refuse(res, ip, bearer.reason, bearerFailureDetail(bearer.reason));
+      const key = secretCacheKey(bearer.secret);
+
+      let token = limiter.degraded ? undefined : cache.get(key, now());
+      let fresh = false;
+      if (token) {
+        metrics.cacheHit.inc();
+      } else {
+        metrics.cacheMiss.inc();
+        await guardIp(res, ip);
+        token = await verify(res, key, bearer.secret, ip, true);
+        fresh = true;
+      }
+
+      let decision: RateLimitDecision;
+      let which: 'redis' | 'memory' = 'redis';
+      let allowedIp: boolean;
+      for (let reverified = 0; ; reverified++) {
+        allowedIp = token.allowlist.allows(ip.address);
+        // A use from outside the allowlist checks the version but spends none of the owner's quota.
+        const result = await limiter.token(token, allowedIp);
+        if (result.kind === 'decision') {
+          decision = result.decision;
+          break;
+        }
+        if (result.kind === 'revoked') {
+          cache.delete(key);
+          return refuse(res, ip, 'revoked', REJECTION_DETAILS.revoked);
+        }
+        if (result.kind === 'unavailable') {
+          // Redis cannot vouch for a cached verification any more: only a fresh one counts.
+          if (!fresh) {
+            token = await verify(res, key, bearer.secret, ip, false);
+            allowedIp = token.allowlist.allows(ip.address);
+          }
+          decision = limiter.tokenInMemory(token, allowedIp);
+          which = 'memory';
+          break;
+        }
+        // Stale: the token changed since it was verified (or Redis lost its version key).
+        cache.delete(key);
+        if (reverified >= MAX_REVERIFICATIONS) throw AppError.serviceUnavailable('The API token changed during the request; try again.');
+        token = await verify(res, key, bearer.secret, ip, false);
+        fresh = true;
+      }
+
+      setRateLimitHeaders(res, token.policy, decision);
+      if (!allowedIp) {
+        metrics.failure('ip_not_allowed');
+        throw AppError.forbidden('This API token may not be used from this IP address.');
+      }
+      metrics.decision('per-token', which, decision.allowed);
+      if (!decision.allowed) throw AppError.tooManyRequests(retryAfterSeconds(decision));
+      return {
+        kind: 'token',
+        accountId: token.accountId,
+        tokenId: token.tokenId,
+        tokenType: token.type,
+        name: token.name,
+        scopes: token.scopes,
+        clientIp: ip.text,
+        requestId: res.locals.requestId,
+      };
+    },
+
+    async close() {
+      redis.off('close', flush);
+      redis.off('reconnecting', flush);
+      redis.off('end', flush);
+      await verifier.close();
     },
   };
 }

@@ -1,0 +1,89 @@
+import { Pool } from 'undici';
+import { AppError, signIdentity, REQUEST_ID_HEADER, type Identity, type Scope } from '@warden/http';
+
+export const VERIFY_PATH = '/internal/v1/tokens/verify';
+
+/** The token service's answer for a secret it recognises (`POST /internal/v1/tokens/verify`). */
+export interface VerifiedTokenData {
+  tokenId: string;
+  accountId: string;
+  name: string;
+  type: 'api' | 'service';
+  scopes: Scope[];
+  allowedIps: string[];
+  expiresAt: string | null;
+  rateLimit: { limit: number; windowSeconds: number } | null;
+  authVersion: number;
+  secretExpiresAt: string | null;
+}
+
+export type RejectionReason = 'unknown' | 'disabled' | 'expired' | 'revoked';
+export type VerifyOutcome = { ok: true; data: VerifiedTokenData } | { ok: false; reason: RejectionReason };
+
+/** The token service names the reason in its 401 detail; anything else counts as unknown. */
+function reasonOf(detail: unknown): RejectionReason {
+  const text = typeof detail === 'string' ? detail.toLowerCase() : '';
+  if (text.includes('revoked')) return 'revoked';
+  if (text.includes('disabled')) return 'disabled';
+  if (text.includes('expired')) return 'expired';
+  return 'unknown';
+}
+
+export interface TokenVerifierOptions {
+  origin: string;
+  signingKey: string;
+  timeoutMs: number;
+}
+
+/** Asks the token service whether a secret is a live token, over a keep-alive pool. */
+export class TokenVerifier {
+  private readonly pool: Pool;
+
+  constructor(private readonly options: TokenVerifierOptions) {
+    this.pool = new Pool(options.origin, {
+      connections: 32,
+      keepAliveTimeout: 30_000,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    });
+  }
+
+  async verify(secret: string, clientIp: string, requestId: string): Promise<VerifyOutcome> {
+    const identity: Identity = { kind: 'service', accountId: '-', name: 'gateway', scopes: [], clientIp, requestId };
+    let response;
+    try {
+      response = await this.pool.request({
+        path: VERIFY_PATH,
+        method: 'POST',
+        headers: {
+          ...signIdentity(identity, this.options.signingKey, { method: 'POST', url: VERIFY_PATH }),
+          [REQUEST_ID_HEADER]: requestId,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ secret }),
+      });
+    } catch {
+      throw AppError.serviceUnavailable('The token service is unavailable; the request could not be authenticated.');
+    }
+    let body: any;
+    try {
+      body = await response.body.json();
+    } catch {
+      body = undefined;
+    }
+    if (response.statusCode === 200 && body?.data?.tokenId) return { ok: true, data: body.data as VerifiedTokenData };
+    if (response.statusCode === 401) return { ok: false, reason: reasonOf(body?.detail) };
+    throw AppError.serviceUnavailable('The token service could not verify the API token.');
+  }
+
+  /** Readiness: the token service answers its liveness probe. */
+  async ping(): Promise<void> {
+    const response = await this.pool.request({ path: '/healthz', method: 'GET' });
+    await response.body.dump();
+    if (response.statusCode !== 200) throw new Error(`token service answered ${response.statusCode}`);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,51 @@
+import type { Response } from 'express';
+
+/**
+ * A quota: at most `limit` requests in ANY window of `windowSeconds` (a sliding log, so there is no
+ * double burst at a window edge). The header strings are built once per policy, not per request.
+ */
+export interface RateLimitPolicy {
+  name: 'per-token' | 'per-ip';
+  limit: number;
+  windowSeconds: number;
+  /** `RateLimit-Policy` value, e.g. `"per-token";q=60;w=60`. */
+  readonly header: string;
+  /** `"per-token";r=` : the `RateLimit` value's constant start. */
+  readonly prefix: string;
+  /** Script arguments, kept as strings so the hot path does not convert them per request. */
+  readonly limitArg: string;
+  readonly windowMsArg: string;
+}
+
+export function rateLimitPolicy(name: RateLimitPolicy['name'], limit: number, windowSeconds: number): RateLimitPolicy {
+  return {
+    name,
+    limit,
+    windowSeconds,
+    header: `"${name}";q=${limit};w=${windowSeconds}`,
+    prefix: `"${name}";r=`,
+    limitArg: String(limit),
+    windowMsArg: String(windowSeconds * 1000),
+  };
+}
+
+/** One rate-limit decision, whichever limiter (Redis or the in-memory fallback) made it. */
+export interface RateLimitDecision {
+  allowed: boolean;
+  remaining: number;
+  /** Milliseconds until the oldest counted request leaves the window (0 when nothing is counted). */
+  resetMs: number;
+  /** Milliseconds until a request would be admitted (0 when allowed). */
+  retryAfterMs: number;
+}
+
+/** The IETF RateLimit header fields: `RateLimit-Policy` and `RateLimit` on every response. */
+export function setRateLimitHeaders(res: Response, policy: RateLimitPolicy, decision: RateLimitDecision): void {
+  res.setHeader('RateLimit-Policy', policy.header);
+  res.setHeader('RateLimit', `${policy.prefix}${decision.remaining};t=${Math.ceil(decision.resetMs / 1000)}`);
+}
+
+/** `Retry-After` in whole seconds, never 0 for a refused request. */
+export function retryAfterSeconds(decision: RateLimitDecision): number {
+  return Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+}

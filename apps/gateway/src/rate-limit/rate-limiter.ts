@@ -1,0 +1,123 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '@warden/config';
+import { MemoryRateLimiter } from './memory-rate-limiter';
+import { RedisGate, type TokenGateResult } from './redis-gate';
+import type { RateLimitDecision, RateLimitPolicy } from './rate-limit-policy';
+
+/** How long after a failed Redis call the replica stays on its in-memory limiter before trying Redis again. */
+const RETRY_REDIS_AFTER_MS = 1_000;
+
+export interface TokenGateInput {
+  tokenId: string;
+  authVersion: string;
+  versionKey: string;
+  rateKey: string;
+  policy: RateLimitPolicy;
+}
+
+export type LimiterTokenResult = TokenGateResult | { kind: 'unavailable' };
+
+export interface GatewayRateLimiterOptions {
+  redis: Redis;
+  lastUsedKey: string;
+  keyPrefix: string;
+  logger: Logger;
+  /** Called when Redis becomes unusable: cached verifications can no longer be checked against it. */
+  onDegraded: () => void;
+  now?: () => number;
+}
+
+/**
+ * Rate limits shared by every replica through Redis, with a per-replica in-memory fallback while
+ * Redis is unreachable (status not ready, or a call failed in the last second).
+ */
+export class GatewayRateLimiter {
+  private readonly gate: RedisGate;
+  readonly memory: MemoryRateLimiter;
+  private readonly redis: Redis;
+  private readonly logger: Logger;
+  private readonly onDegraded: () => void;
+  private readonly now: () => number;
+  private readonly keyPrefix: string;
+  private failedAt = -Infinity;
+  private wasDegraded = false;
+
+  constructor(options: GatewayRateLimiterOptions) {
+    this.redis = options.redis;
+    this.logger = options.logger;
+    this.onDegraded = options.onDegraded;
+    this.now = options.now ?? Date.now;
+    this.keyPrefix = options.keyPrefix;
+    this.gate = new RedisGate(options.redis, options.lastUsedKey);
+    this.memory = new MemoryRateLimiter({ now: this.now });
+  }
+
+  get degraded(): boolean {
+    return this.redis.status !== 'ready' || this.now() - this.failedAt < RETRY_REDIS_AFTER_MS;
+  }
+
+  tokenKey(tokenId: string): string {
+    return `${this.keyPrefix}tok:${tokenId}`;
+  }
+
+  /** Version check, quota and last use in one Redis call; `unavailable` when Redis cannot answer. */
+  async token(input: TokenGateInput, consume: boolean): Promise<LimiterTokenResult> {
+    if (this.degraded) {
+      this.noteDegraded();
+      return { kind: 'unavailable' };
+    }
+    try {
+      const result = await this.gate.token({
+        versionKey: input.versionKey,
+        rateKey: input.rateKey,
+        version: input.authVersion,
+        tokenId: input.tokenId,
+        policy: input.policy,
+        consume,
+      });
+      this.noteHealthy();
+      return result;
+    } catch (error) {
+      this.fail(error);
+      return { kind: 'unavailable' };
+    }
+  }
+
+  /** The in-memory quota for a token, used only with a verification made during this request. */
+  tokenInMemory(input: TokenGateInput, consume: boolean): RateLimitDecision {
+    return this.memory.take(`tok:${input.tokenId}`, input.policy, consume);
+  }
+
+  async ip(limitKey: string, policy: RateLimitPolicy, consume: boolean): Promise<{ decision: RateLimitDecision; limiter: 'redis' | 'memory' }> {
+    if (!this.degraded) {
+      try {
+        const decision = await this.gate.ip(`${this.keyPrefix}ip:${limitKey}`, policy, consume);
+        this.noteHealthy();
+        return { decision, limiter: 'redis' };
+      } catch (error) {
+        this.fail(error);
+      }
+    }
+    this.noteDegraded();
+    return { decision: this.memory.take(`ip:${limitKey}`, policy, consume), limiter: 'memory' };
+  }
+
+  private fail(error: unknown): void {
+    this.failedAt = this.now();
+    if (!this.wasDegraded) this.logger.warn({ err: error }, 'Redis rate limiter unavailable: using the per-replica in-memory limiter');
+    this.noteDegraded();
+  }
+
+  private noteDegraded(): void {
+    if (this.wasDegraded) return;
+    this.wasDegraded = true;
+    this.memory.clear();
+    this.onDegraded();
+  }
+
+  private noteHealthy(): void {
+    if (!this.wasDegraded) return;
+    this.wasDegraded = false;
+    this.logger.info('Redis rate limiter available again');
+  }
+}
