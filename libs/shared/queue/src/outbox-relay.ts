@@ -93,8 +93,8 @@ export class OutboxRelay {
     for (const doc of pending) {
       const events = doc.outbox ?? [];
       for (const event of events) await this.options.publish(event);
-      const ids = events.map((event) => event.id);
-      await model.updateOne({ _id: doc._id }, { $pull: { outbox: { id: { $in: ids } } } });
+      // `$pullAll` of the exact elements read: FerretDB v1 ignores `$pull` with a query condition.
+      await model.collection.updateOne({ _id: doc._id } as any, { $pullAll: { outbox: events } } as any);
       if (doc.deletedAt) {
         // Only a tombstone with nothing left to say goes away; a concurrent writer's event keeps it.
         await model.deleteOne({ _id: doc._id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false } });
