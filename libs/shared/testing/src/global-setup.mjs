@@ -1,6 +1,6 @@
 // Starts one real Redis and one real MongoDB-compatible server for the whole test run, on free
 // ports, unless REDIS_URL / MONGODB_URL point at servers already. Workers inherit the URLs.
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Jest loads this file natively (not through its module mapper), so the launcher is reached by path.
@@ -17,6 +17,12 @@ export default async function globalSetup() {
   // Every service logger in the run appends here, so a test can prove no secret was ever logged.
   const logDir = join(process.cwd(), 'tmp');
   mkdirSync(logDir, { recursive: true });
-  process.env.WARDEN_TEST_LOG_FILE = join(logDir, 'test-run.log.ndjson');
+  // One file per run: several runs in one checkout at once must not truncate each other's log.
+  for (const name of readdirSync(logDir)) {
+    const old = join(logDir, name);
+    const stale = () => Date.now() - (statSync(old, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 3_600_000;
+    if (/^test-run.*\.log\.ndjson$/.test(name) && stale()) rmSync(old, { force: true });
+  }
+  process.env.WARDEN_TEST_LOG_FILE = join(logDir, `test-run-${process.pid}.log.ndjson`);
   rmSync(process.env.WARDEN_TEST_LOG_FILE, { force: true });
 }
