@@ -2,21 +2,36 @@ import { Router, type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { createMetrics, createServiceApp } from '@warden/http';
+import { createMetrics, createServiceApp, OpenApiValidator } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
+import { loadOpenApiDocument } from '@warden/contracts-api';
+import type { CredentialCipher, CredentialRepository } from '@warden/credentials-data-access';
 import type { CredentialServiceConfig } from './config';
+import { CredentialsUseCase } from './domain/credentials.use-case';
+import { CredentialTypes } from './domain/credential-types';
+import { credentialRoutes } from './entry-points/http/credentials.routes';
+import { internalRoutes } from './entry-points/http/internal.routes';
 
 export interface CredentialServiceDeps {
   config: Pick<CredentialServiceConfig, 'INTERNAL_SIGNING_KEY'>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
+  repository: CredentialRepository;
+  cipher: CredentialCipher;
+  /** Nudges the outbox relay after a write (events go out at once instead of on the next poll). */
+  onEvent?: () => void;
+  clock?: () => Date;
 }
 
 /** The credential-service HTTP app with every dependency passed in: no I/O at import time. */
-export function createApp({ config, logger, mongo, redis }: CredentialServiceDeps): Express {
+export function createApp({ config, logger, mongo, redis, repository, cipher, onEvent, clock }: CredentialServiceDeps): Express {
+  const document = loadOpenApiDocument();
+  const credentials = new CredentialsUseCase({ repository, cipher, types: new CredentialTypes(document), onEvent, clock });
   const routes = Router();
+  routes.use(credentialRoutes({ credentials, validator: new OpenApiValidator(document) }));
+  routes.use(internalRoutes({ credentials }));
   return createServiceApp({
     logger,
     metrics: createMetrics('credential-service'),

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import type { Schemas } from '@warden/contracts-api';
+import { buildChangeEvent, type Actor, type AuditType } from '@warden/contracts-events';
+import { AppError, type Identity } from '@warden/http';
+import {
+  DuplicateMonikerError,
+  type CredentialCipher,
+  type CredentialDocument,
+  type CredentialRepository,
+} from '@warden/credentials-data-access';
+import type { CredentialTypes, CredentialTypeDescription } from './credential-types';
+import { auditSnapshot, maskSecret, toCredential, toSummary, type Credential, type CredentialSummary, type RevealedCredential } from './credential-view';
+
+export type CreateCredentialInput = Schemas['CreateCredentialRequest'];
+export type UpdateCredentialInput = Schemas['UpdateCredentialRequest'];
+
+/** Who acts, as audit records show it. */
+export interface Caller {
+  accountId: string;
+  actor: Actor;
+  remoteIp: string | null;
+  requestId: string | null;
+}
+
+export function callerOf(identity: Identity): Caller {
+  const actor: Actor =
+    identity.kind === 'service'
+      ? { type: 'service', id: identity.name, name: identity.name }
+      : { type: identity.tokenType === 'service' ? 'service' : 'token', id: identity.tokenId ?? identity.name, name: identity.name };
+  return { accountId: identity.accountId, actor, remoteIp: identity.clientIp, requestId: identity.requestId };
+}
+
+export interface CredentialsDeps {
+  repository: CredentialRepository;
+  cipher: CredentialCipher;
+  types: CredentialTypes;
+  /** Called after every write that queued an event, so the relay publishes it at once. */
+  onEvent?: () => void;
+  clock?: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MONIKER = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const RESERVED_MONIKERS = new Set(['types']);
+const MAX_WRITE_ATTEMPTS = 5;
+
+/** Typed, encrypted credentials: every change and every reveal is audited through the outbox. */
+export class CredentialsUseCase {
+  private readonly clock: () => Date;
+
+  constructor(private readonly deps: CredentialsDeps) {
+    this.clock = deps.clock ?? (() => new Date());
+  }
+
+  listTypes(): CredentialTypeDescription[] {
+    return this.deps.types.describe();
+  }
+
+  async list(caller: Caller, limit: number, after?: { createdAt: number; id: string }): Promise<{ items: CredentialSummary[]; next?: { createdAt: number; id: string } }> {
+    const page = await this.deps.repository.list(caller.accountId, limit + 1, after && { createdAt: new Date(after.createdAt), id: after.id });
+    const items = page.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toSummary),
+      next: page.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last._id } : undefined,
+    };
+  }
+
+  async get(caller: Caller, idOrMoniker: string): Promise<Credential> {
+    return toCredential(await this.find(caller, idOrMoniker));
+  }
+
+  async create(caller: Caller, input: CreateCredentialInput): Promise<Credential> {
+    if (RESERVED_MONIKERS.has(input.moniker)) {
+      throw AppError.badRequest('The request body is invalid.', [{ path: 'body.moniker', message: `'${input.moniker}' is reserved` }]);
+    }
+    const now = this.clock();
+    const id = randomUUID();
+    const secrets = input.secrets as Record<string, string>;
+    const document: CredentialDocument = {
+      _id: id,
+      accountId: caller.accountId,
+      name: input.name,
+      moniker: input.moniker,
+      type: input.type,
+      properties: input.properties as Record<string, unknown>,
+      secrets: this.deps.cipher.encryptAll(secrets, { accountId: caller.accountId, credentialId: id }),
+      hints: hintsOf(secrets),
+      keyId: this.deps.cipher.currentKeyId,
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      outbox: [],
+    };
+    document.outbox.push(this.event(caller, 'Created', id, { after: auditSnapshot(document) }));
+    try {
+      await this.deps.repository.insert(document);
+    } catch (error) {
+      if (error instanceof DuplicateMonikerError) throw AppError.conflict(error.message);
+      throw error;
+    }
+    this.deps.onEvent?.();
+    return toCredential(document);
+  }
+
+  /**
+   * Merges `properties` and `secrets` over the stored ones, checks the result against the type's
+   * schemas and writes it (all secrets re-sealed under the newest key) if nobody wrote in between.
+   */
+  async update(caller: Caller, idOrMoniker: string, patch: UpdateCredentialInput): Promise<Credential> {
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.find(caller, idOrMoniker);
+      const context = { accountId: current.accountId, credentialId: current._id };
+      const properties = { ...current.properties, ...(patch.properties ?? {}) };
+      const storedSecrets = this.deps.cipher.decryptAll(current.secrets, context);
+      const secrets = { ...storedSecrets, ...((patch.secrets ?? {}) as Record<string, unknown>) };
+      const errors = [
+        ...(patch.properties ? this.deps.types.checkProperties(current.type, properties) : []),
+        ...(patch.secrets ? this.deps.types.checkSecrets(current.type, secrets) : []),
+      ];
+      if (errors.length > 0) throw AppError.badRequest('The request body is invalid.', errors);
+
+      const prior: Record<string, any> = {};
+      const after: Record<string, any> = {};
+      if (patch.name !== undefined && patch.name !== current.name) {
+        prior.name = current.name;
+        after.name = patch.name;
+      }
+      for (const [field, value] of Object.entries(patch.properties ?? {})) {
+        if (isDeepStrictEqual(current.properties[field], value)) continue;
+        (prior.properties ??= {})[field] = current.properties[field] ?? null;
+        (after.properties ??= {})[field] = value;
+      }
+      for (const [field, value] of Object.entries(patch.secrets ?? {})) {
+        if (storedSecrets[field] === value) continue;
+        (prior.secrets ??= {})[field] = field in storedSecrets ? 'set' : 'unset';
+        (after.secrets ??= {})[field] = field in storedSecrets ? 'changed' : 'set';
+      }
+      if (Object.keys(after).length === 0) return toCredential(current);
+
+      const now = this.clock();
+      const changes = {
+        name: patch.name ?? current.name,
+        properties,
+        secrets: this.deps.cipher.encryptAll(secrets as Record<string, string>, context),
+        hints: hintsOf(secrets as Record<string, string>),
+        keyId: this.deps.cipher.currentKeyId,
+        updatedAt: now,
+      };
+      const event = this.event(caller, 'Updated', current._id, { prior, after });
+      if (await this.deps.repository.update(caller.accountId, current._id, current.version, changes, event)) {
+        this.deps.onEvent?.();
+        return toCredential({ ...current, ...changes });
+      }
+    }
+    throw AppError.conflict('The credential was changed concurrently; retry the request.');
+  }
+
+  async delete(caller: Caller, idOrMoniker: string): Promise<{ id: string; deleted: true }> {
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.find(caller, idOrMoniker);
+      const event = this.event(caller, 'Deleted', current._id, { prior: auditSnapshot(current) });
+      if (await this.deps.repository.tombstone(caller.accountId, current._id, current.version, current.moniker, event, this.clock())) {
+        this.deps.onEvent?.();
+        return { id: current._id, deleted: true };
+      }
+    }
+    throw AppError.conflict('The credential was changed concurrently; retry the request.');
+  }
+
+  /**
+   * The secrets in clear. The `Revealed` event (field names only) is stored before the secrets
+   * leave the service, so there is no reveal without its audit record.
+   */
+  async reveal(caller: Caller, idOrMoniker: string): Promise<RevealedCredential & { properties: Record<string, unknown> }> {
+    const current = await this.find(caller, idOrMoniker);
+    const secrets = this.deps.cipher.decryptAll(current.secrets, { accountId: current.accountId, credentialId: current._id });
+    const event = this.event(caller, 'Revealed', current._id, { extra: { reveal: { fields: Object.keys(secrets) } } });
+    if (!(await this.deps.repository.appendEvent(caller.accountId, current._id, event))) throw AppError.notFound();
+    this.deps.onEvent?.();
+    return { id: current._id, moniker: current.moniker, type: current.type, properties: current.properties, secrets };
+  }
+
+  /** By UUID, else by moniker; anything else (or another account's credential) does not exist. */
+  private async find(caller: Caller, idOrMoniker: string): Promise<CredentialDocument> {
+    const { repository } = this.deps;
+    let found: CredentialDocument | null = null;
+    if (UUID.test(idOrMoniker)) found = await repository.findById(caller.accountId, idOrMoniker.toLowerCase());
+    if (!found && MONIKER.test(idOrMoniker) && !RESERVED_MONIKERS.has(idOrMoniker)) found = await repository.findByMoniker(caller.accountId, idOrMoniker);
+    if (!found) throw AppError.notFound('No credential with this id or moniker exists.');
+    return found;
+  }
+
+  private event(
+    caller: Caller,
+    auditType: AuditType,
+    objectId: string,
+    change: { prior?: Record<string, unknown>; after?: Record<string, unknown>; extra?: Record<string, unknown> },
+  ) {
+    return buildChangeEvent({
+      accountId: caller.accountId,
+      objectType: 'Credential',
+      auditType,
+      objectId,
+      actor: caller.actor,
+      remoteIp: caller.remoteIp,
+      requestId: caller.requestId,
+      now: this.clock(),
+      ...change,
+    });
+  }
+}
+
+function hintsOf(secrets: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, maskSecret(value)]));
+}

@@ -1,0 +1,117 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+/** One field's secret as stored: AES-256-GCM output plus the id of the key that sealed it. */
+export interface EncryptedField {
+  ciphertext: string;
+  iv: string;
+  tag: string;
+  keyId: string;
+}
+
+export interface EncryptionKey {
+  id: string;
+  key: Buffer;
+}
+
+/** What a ciphertext is bound to: moving it to another account, credential or field breaks decryption. */
+export interface SecretContext {
+  accountId: string;
+  credentialId: string;
+  field: string;
+}
+
+const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
+const ALGORITHM = 'aes-256-gcm';
+
+/**
+ * Published on purpose: it only ever encrypts credentials on a developer's machine, and the
+ * configuration refuses it in production (see `withDevDefaults`).
+ */
+export const DEV_CREDENTIAL_ENCRYPTION_KEYS = 'dev-1:ZGV2LW9ubHkta2V5LWZvci13YXJkZW4tY3JlZGVudGk=';
+
+/**
+ * Parses `CREDENTIAL_ENCRYPTION_KEYS`: a comma-separated list of `keyId:base64(32 bytes)`, oldest
+ * first; the last key encrypts, every listed key decrypts. Errors never echo key material.
+ */
+export function parseEncryptionKeys(value: string): EncryptionKey[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0) throw new Error('must list at least one keyId:base64key');
+  const keys: EncryptionKey[] = [];
+  entries.forEach((entry, index) => {
+    const separator = entry.indexOf(':');
+    const id = separator > 0 ? entry.slice(0, separator) : '';
+    if (!KEY_ID.test(id)) throw new Error(`entry ${index + 1} must look like keyId:base64key (keyId: letters, digits, . _ -)`);
+    const material = entry.slice(separator + 1);
+    const key = Buffer.from(material, 'base64');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(material) || key.length !== 32) {
+      throw new Error(`key '${id}' must be 32 bytes, base64-encoded (e.g. openssl rand -base64 32)`);
+    }
+    if (keys.some((existing) => existing.id === id)) throw new Error(`key id '${id}' is listed twice`);
+    keys.push({ id, key });
+  });
+  return keys;
+}
+
+function associatedData({ accountId, credentialId, field }: SecretContext): Buffer {
+  return Buffer.from(JSON.stringify(['warden.credential.v1', accountId, credentialId, field]), 'utf8');
+}
+
+/**
+ * Seals and opens credential secrets with AES-256-GCM. Each value gets a fresh 96-bit IV; the key id
+ * travels with the ciphertext so that keys can rotate: the newest key seals, any configured key opens.
+ */
+export class CredentialCipher {
+  private readonly keys: Map<string, Buffer>;
+  readonly currentKeyId: string;
+
+  constructor(keys: EncryptionKey[]) {
+    if (keys.length === 0) throw new Error('CredentialCipher needs at least one key');
+    this.keys = new Map(keys.map((key) => [key.id, key.key]));
+    this.currentKeyId = keys[keys.length - 1].id;
+  }
+
+  static fromEnv(value: string): CredentialCipher {
+    return new CredentialCipher(parseEncryptionKeys(value));
+  }
+
+  hasKey(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
+  encrypt(plaintext: string, context: SecretContext): EncryptedField {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId) as Buffer, iv);
+    cipher.setAAD(associatedData(context));
+    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return {
+      ciphertext: ciphertext.toString('base64'),
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+      keyId: this.currentKeyId,
+    };
+  }
+
+  decrypt(field: EncryptedField, context: SecretContext): string {
+    const key = this.keys.get(field.keyId);
+    if (!key) throw new Error(`encryption key '${field.keyId}' is not configured`);
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(field.iv, 'base64'));
+    decipher.setAAD(associatedData(context));
+    decipher.setAuthTag(Buffer.from(field.tag, 'base64'));
+    try {
+      return Buffer.concat([decipher.update(Buffer.from(field.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+    } catch {
+      throw new Error(`a secret of credential ${context.credentialId} failed authentication`);
+    }
+  }
+
+  encryptAll(secrets: Record<string, string>, context: Omit<SecretContext, 'field'>): Record<string, EncryptedField> {
+    return Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, this.encrypt(value, { ...context, field })]));
+  }
+
+  decryptAll(secrets: Record<string, EncryptedField>, context: Omit<SecretContext, 'field'>): Record<string, string> {
+    return Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, this.decrypt(value, { ...context, field })]));
+  }
+}

@@ -1,0 +1,125 @@
+import type { Connection, Model } from 'mongoose';
+import type { ChangeEvent } from '@warden/contracts-events';
+import { isDuplicateKeyError } from '@warden/data';
+import { credentialModel, type CredentialDocument } from './credential.model';
+
+export class DuplicateMonikerError extends Error {
+  constructor(readonly moniker: string) {
+    super(`A credential with the moniker ${moniker} already exists.`);
+    this.name = 'DuplicateMonikerError';
+  }
+}
+
+export interface ListPosition {
+  createdAt: Date;
+  id: string;
+}
+
+/** The fields an update may set; the event that describes it is pushed in the same write. */
+export type CredentialChanges = Partial<Pick<CredentialDocument, 'name' | 'properties' | 'secrets' | 'hints' | 'keyId' | 'updatedAt'>>;
+
+const ACTIVE = { deletedAt: null };
+
+/**
+ * Every read is scoped to one account and skips tombstones; every write is a single-document
+ * operation that carries its own audit event in the document's outbox.
+ */
+export class CredentialRepository {
+  readonly model: Model<CredentialDocument>;
+
+  constructor(connection: Connection) {
+    this.model = credentialModel(connection);
+  }
+
+  /** Builds the indexes (above all the unique moniker index) before the first write relies on them. */
+  async init(): Promise<void> {
+    await this.model.init();
+  }
+
+  async insert(document: CredentialDocument): Promise<void> {
+    try {
+      await this.model.collection.insertOne(document as any);
+    } catch (error) {
+      if (isDuplicateKeyError(error)) throw new DuplicateMonikerError(document.moniker);
+      throw error;
+    }
+  }
+
+  findById(accountId: string, id: string): Promise<CredentialDocument | null> {
+    return this.model.findOne({ _id: id, accountId, ...ACTIVE }, { outbox: 0 }).lean<CredentialDocument>().exec();
+  }
+
+  findByMoniker(accountId: string, moniker: string): Promise<CredentialDocument | null> {
+    return this.model.findOne({ accountId, moniker, ...ACTIVE }, { outbox: 0 }).lean<CredentialDocument>().exec();
+  }
+
+  /** Newest first, keyed on (createdAt, id) so pages stay stable while credentials are added. */
+  list(accountId: string, limit: number, after?: ListPosition): Promise<Pick<CredentialDocument, '_id' | 'name' | 'moniker' | 'type' | 'createdAt' | 'updatedAt'>[]> {
+    const filter: Record<string, unknown> = { accountId, ...ACTIVE };
+    if (after) {
+      filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
+    }
+    return this.model
+      .find(filter, { _id: 1, name: 1, moniker: 1, type: 1, createdAt: 1, updatedAt: 1 })
+      .sort({ createdAt: -1, _id: -1 })
+      .limit(limit)
+      .lean<Pick<CredentialDocument, '_id' | 'name' | 'moniker' | 'type' | 'createdAt' | 'updatedAt'>[]>()
+      .exec();
+  }
+
+  /** Applies `changes` if nobody else wrote since `version` was read; false when the document moved on. */
+  async update(accountId: string, id: string, version: number, changes: CredentialChanges, event: ChangeEvent): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: id, accountId, version, ...ACTIVE } as any,
+      { $set: changes, $inc: { version: 1 }, $push: { outbox: event } } as any,
+    );
+    return result.matchedCount === 1;
+  }
+
+  /**
+   * Turns the credential into a tombstone: secrets and hints are dropped at once, the moniker is
+   * renamed so that it can be reused, and the relay removes the tombstone after publishing.
+   */
+  async tombstone(accountId: string, id: string, version: number, moniker: string, event: ChangeEvent, now: Date): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: id, accountId, version, ...ACTIVE } as any,
+      {
+        $set: { deletedAt: now, updatedAt: now, moniker: `${moniker}~deleted~${id}`, deletedMoniker: moniker, secrets: {}, hints: {} },
+        $inc: { version: 1 },
+        $push: { outbox: event },
+      } as any,
+    );
+    return result.matchedCount === 1;
+  }
+
+  /** Records an event about the credential without changing it (a reveal); false when it is gone. */
+  async appendEvent(accountId: string, id: string, event: ChangeEvent): Promise<boolean> {
+    const result = await this.model.collection.updateOne({ _id: id, accountId, ...ACTIVE } as any, { $push: { outbox: event } } as any);
+    return result.matchedCount === 1;
+  }
+
+  /** Live credentials whose secrets are not sealed by `keyId`, in id order from `afterId`. */
+  findNotUnderKey(keyId: string, afterId: string | undefined, limit: number): Promise<CredentialDocument[]> {
+    const filter: Record<string, unknown> = { keyId: { $ne: keyId }, ...ACTIVE };
+    if (afterId !== undefined) filter._id = { $gt: afterId };
+    return this.model.find(filter, { outbox: 0 }).sort({ _id: 1 }).limit(limit).lean<CredentialDocument[]>().exec();
+  }
+
+  countNotUnderKey(keyId: string): Promise<number> {
+    return this.model.countDocuments({ keyId: { $ne: keyId }, ...ACTIVE }).exec();
+  }
+
+  /** Re-sealed secrets for one credential, only if it is still under the key (and version) it was read with. */
+  async replaceKey(
+    document: Pick<CredentialDocument, '_id' | 'accountId' | 'version' | 'keyId'>,
+    secrets: CredentialDocument['secrets'],
+    keyId: string,
+    event: ChangeEvent,
+  ): Promise<boolean> {
+    const result = await this.model.collection.updateOne(
+      { _id: document._id, accountId: document.accountId, version: document.version, keyId: document.keyId, ...ACTIVE } as any,
+      { $set: { secrets, keyId }, $inc: { version: 1 }, $push: { outbox: event } } as any,
+    );
+    return result.matchedCount === 1;
+  }
+}
