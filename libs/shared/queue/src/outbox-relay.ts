@@ -18,6 +18,13 @@ export interface OutboxRelayOptions {
   /** Safety-net poll: picks up events left by a crashed process or a Redis outage. */
   intervalMs?: number;
   batchSize?: number;
+  /**
+   * Runs the relay's own writes to a collection (clearing published entries, removing a tombstone)
+   * under the same in-process serialisation as the service's writes to it. FerretDB v1 applies an
+   * update as a read-modify-write without document-level atomicity, so two concurrent updates of
+   * one document can lose one; a service that serialises its writes per collection passes the hook.
+   */
+  exclusive?: <T>(model: Model<any>, work: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -93,12 +100,15 @@ export class OutboxRelay {
     for (const doc of pending) {
       const events = doc.outbox ?? [];
       for (const event of events) await this.options.publish(event);
-      // `$pullAll` of the exact elements read: FerretDB v1 ignores `$pull` with a query condition.
-      await model.collection.updateOne({ _id: doc._id } as any, { $pullAll: { outbox: events } } as any);
-      if (doc.deletedAt) {
-        // Only a tombstone with nothing left to say goes away; a concurrent writer's event keeps it.
-        await model.deleteOne({ _id: doc._id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false } });
-      }
+      const exclusive = this.options.exclusive ?? ((_model, work) => work());
+      await exclusive(model, async () => {
+        // `$pullAll` of the exact elements read: FerretDB v1 ignores `$pull` with a query condition.
+        await model.collection.updateOne({ _id: doc._id } as any, { $pullAll: { outbox: events } } as any);
+        if (doc.deletedAt) {
+          // Only a tombstone with nothing left to say goes away; a concurrent writer's event keeps it.
+          await model.deleteOne({ _id: doc._id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false } });
+        }
+      });
     }
     return pending.length;
   }
