@@ -51,6 +51,7 @@ const REJECTION_DETAILS: Record<RejectionReason, string> = {
   disabled: 'The API token is disabled.',
   expired: 'The API token has expired.',
   revoked: 'The API token has been revoked.',
+  rotated: 'The API token was rotated; its previous secret no longer works.',
 };
 
 type VerifyFlight = Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: RejectionReason }>;

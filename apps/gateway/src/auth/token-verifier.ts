@@ -17,13 +17,16 @@ export interface VerifiedTokenData {
   secretExpiresAt: string | null;
 }
 
-export type RejectionReason = 'unknown' | 'disabled' | 'expired' | 'revoked';
+export type RejectionReason = 'unknown' | 'disabled' | 'expired' | 'revoked' | 'rotated';
+const REASONS: ReadonlySet<string> = new Set<RejectionReason>(['unknown', 'disabled', 'expired', 'revoked', 'rotated']);
 export type VerifyOutcome = { ok: true; data: VerifiedTokenData } | { ok: false; reason: RejectionReason };
 
-/** The token service names the reason in its 401 detail; anything else counts as unknown. */
-function reasonOf(detail: unknown): RejectionReason {
-  const text = typeof detail === 'string' ? detail.toLowerCase() : '';
+/** The token service names the reason in its 401 (`reason`, and in words in `detail`); anything else counts as unknown. */
+function reasonOf(body: any): RejectionReason {
+  if (typeof body?.reason === 'string' && REASONS.has(body.reason)) return body.reason as RejectionReason;
+  const text = typeof body?.detail === 'string' ? body.detail.toLowerCase() : '';
   if (text.includes('revoked')) return 'revoked';
+  if (text.includes('rotated')) return 'rotated';
   if (text.includes('disabled')) return 'disabled';
   if (text.includes('expired')) return 'expired';
   return 'unknown';
@@ -72,7 +75,7 @@ export class TokenVerifier {
       body = undefined;
     }
     if (response.statusCode === 200 && body?.data?.tokenId) return { ok: true, data: body.data as VerifiedTokenData };
-    if (response.statusCode === 401) return { ok: false, reason: reasonOf(body?.detail) };
+    if (response.statusCode === 401) return { ok: false, reason: reasonOf(body) };
     throw AppError.serviceUnavailable('The token service could not verify the API token.');
   }
 

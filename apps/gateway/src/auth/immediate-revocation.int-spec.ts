@@ -1,0 +1,106 @@
+import { performance } from 'node:perf_hooks';
+import { bootstrapToken, client, startGateway, startTokenService, type GatewayHarness, type TokenServiceHarness } from '../test/gateway-harness';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const VERIFY = '/api/v1/apitokens/verify';
+// Load goes to a route whose service does not itself look at the calling token: only the gateway stands in the way.
+const LIST = '/api/v1/apitokens?limit=1';
+
+describe('immediate revocation across two gateway replicas with warm caches', () => {
+  let tokens: TokenServiceHarness;
+  let replicas: GatewayHarness[];
+  let admin: { secret: string };
+
+  beforeAll(async () => {
+    tokens = await startTokenService();
+    replicas = [await startGateway(tokens.url), await startGateway(tokens.url)];
+    admin = await bootstrapToken(tokens.url, { rateLimit: { limit: 100_000, windowSeconds: 60 } });
+  });
+  afterAll(async () => {
+    for (const replica of replicas ?? []) await replica.close();
+    await tokens?.close();
+  });
+
+  /**
+   * Fires requests with `secret` continuously across both replicas (8 in flight), applies `change`
+   * through replica A, and returns every request's send time and status plus the moment the
+   * change's response had been received.
+   */
+  async function fireAcross(secret: string, change: (admin: ReturnType<typeof client>) => Promise<void>) {
+    const clients = replicas.map((replica) => client(replica.url));
+    try {
+      for (const c of clients) expect((await c.call('GET', LIST, secret)).status).toBe(200); // warm both caches
+      const results: { sentAt: number; status: number; replica: number }[] = [];
+      let stop = false;
+      const workers = Array.from({ length: 8 }, async (_, worker) => {
+        for (let i = 0; !stop; i++) {
+          const replica = (worker + i) % 2;
+          const sentAt = performance.now();
+          const { status } = await clients[replica].call('GET', LIST, secret);
+          results.push({ sentAt, status, replica });
+        }
+      });
+      await sleep(300);
+      await change(clients[0]);
+      const changedAt = performance.now();
+      await sleep(400);
+      stop = true;
+      await Promise.all(workers);
+      return { results, changedAt };
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+    }
+  }
+
+  function expectNoneAcceptedAfter({ results, changedAt }: Awaited<ReturnType<typeof fireAcross>>) {
+    const before = results.filter((r) => r.sentAt < changedAt);
+    const after = results.filter((r) => r.sentAt >= changedAt);
+    expect(before.filter((r) => r.status === 200).length).toBeGreaterThan(20);
+    expect(after.filter((r) => r.replica === 0).length).toBeGreaterThan(20);
+    expect(after.filter((r) => r.replica === 1).length).toBeGreaterThan(20);
+    expect(after.filter((r) => r.status !== 401)).toEqual([]);
+  }
+
+  const createToken = async () => {
+    const c = client(replicas[0].url);
+    try {
+      const created = await c.call('POST', '/api/v1/apitokens', admin.secret, { name: 'under-load', scopes: ['tokens:read'], rateLimit: { limit: 100_000, windowSeconds: 60 } });
+      expect(created.status).toBe(201);
+      return { id: created.body.data.id as string, secret: created.body.data.token as string };
+    } finally {
+      await c.close();
+    }
+  };
+
+  it('DELETE: once the response is received, no replica accepts the secret', async () => {
+    const token = await createToken();
+    const run = await fireAcross(token.secret, async (c) => {
+      expect((await c.call('DELETE', `/api/v1/apitokens/${token.id}`, admin.secret)).status).toBe(200);
+    });
+    expectNoneAcceptedAfter(run);
+  });
+
+  it('disable: once the response is received, no replica accepts the secret', async () => {
+    const token = await createToken();
+    const run = await fireAcross(token.secret, async (c) => {
+      expect((await c.call('PATCH', `/api/v1/apitokens/${token.id}`, admin.secret, { enabled: false })).status).toBe(200);
+    });
+    expectNoneAcceptedAfter(run);
+  });
+
+  it('rotate: once the response is received, no replica accepts the old secret, and both accept the new one', async () => {
+    const token = await createToken();
+    let newSecret = '';
+    const run = await fireAcross(token.secret, async (c) => {
+      const rotated = await c.call('POST', `/api/v1/apitokens/${token.id}/rotate`, admin.secret, {});
+      expect(rotated.status).toBe(200);
+      newSecret = rotated.body.data.token;
+    });
+    expectNoneAcceptedAfter(run);
+    for (const replica of replicas) {
+      const c = client(replica.url);
+      expect((await c.call('GET', VERIFY, newSecret)).status).toBe(200);
+      await c.close();
+    }
+  });
+});

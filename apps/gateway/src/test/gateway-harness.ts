@@ -1,0 +1,221 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import express from 'express';
+import type { Redis } from 'ioredis';
+import type { Connection } from 'mongoose';
+import { Pool } from 'undici';
+import { loadOpenApiDocument } from '@warden/contracts-api';
+import { connectMongo } from '@warden/data';
+import { ALL_SCOPES, createMetrics, type Metrics, type Scope } from '@warden/http';
+import { createRedis } from '@warden/queue';
+import { signedHeaders, testIdentity, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
+// Tests compose the real token service behind the real gateway in one process (never production code).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { createApp as createTokenServiceApp } from '../../../token-service/src/app';
+import { createGatewayApp } from '../app';
+import { loadConfig, type GatewayConfig } from '../config';
+import { UpstreamProxy } from '../proxy/upstream-proxy';
+import { createTokenAuthenticator, type TokenAuthenticator } from '../auth/token-authenticator';
+import { VERIFY_PATH } from '../auth/token-verifier';
+
+const TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef0123';
+
+async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  const server = app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+async function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
+export async function redisReady(redis: Redis): Promise<void> {
+  if (redis.status === 'ready') return;
+  await once(redis, 'ready');
+}
+
+export interface TokenServiceHarness {
+  url: string;
+  mongo: Connection;
+  redis: Redis;
+  /** Internal verify calls that reached the token service so far. */
+  verifyCalls: () => number;
+  close: () => Promise<void>;
+}
+
+/** The real token service app on an ephemeral port, counting the internal verify calls it receives. */
+export async function startTokenService({ redisUrl = testInfra().redisUrl } = {}): Promise<TokenServiceHarness> {
+  const mongo = await connectMongo(testInfra().mongoUrl, uniqueName('gwtokens'));
+  const redis = createRedis(redisUrl, 'client');
+  await redisReady(redis);
+  const app = createTokenServiceApp({
+    config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY, TOKEN_HASH_KEY },
+    logger: testLogger('token-service'),
+    mongo,
+    redis,
+  });
+  let verifyCalls = 0;
+  const counting = express();
+  counting.use((req, _res, next) => {
+    if (req.path === VERIFY_PATH) verifyCalls++;
+    next();
+  });
+  counting.use(app);
+  const { server, url } = await listen(counting);
+  return {
+    url,
+    mongo,
+    redis,
+    verifyCalls: () => verifyCalls,
+    close: async () => {
+      await closeServer(server);
+      await mongo.dropDatabase().catch(() => undefined);
+      await mongo.close();
+      redis.disconnect();
+    },
+  };
+}
+
+export interface GatewayHarness {
+  url: string;
+  config: GatewayConfig;
+  authenticator: TokenAuthenticator;
+  redis: Redis;
+  metrics: Metrics;
+  close: () => Promise<void>;
+}
+
+/** One gateway replica in front of `tokenServiceUrl`, with its own Redis connection and metrics. */
+export async function startGateway(tokenServiceUrl: string, env: Record<string, string> = {}): Promise<GatewayHarness> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    REDIS_URL: testInfra().redisUrl,
+    INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY,
+    TOKEN_SERVICE_URL: tokenServiceUrl,
+    // Nothing listens there: these suites exercise the token routes only.
+    CREDENTIAL_SERVICE_URL: 'http://127.0.0.1:9',
+    AUDIT_SERVICE_URL: 'http://127.0.0.1:9',
+    RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
+    RATE_LIMIT_PER_TOKEN: '1000',
+    RATE_LIMIT_PER_IP: '1000',
+    ...env,
+  });
+  const logger = testLogger('gateway');
+  const redis = createRedis(config.REDIS_URL, 'client', { commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
+  await redisReady(redis).catch(() => undefined);
+  const metrics = createMetrics('gateway');
+  const authenticator = createTokenAuthenticator({ config, redis, logger, registry: metrics.registry });
+  const proxy = (name: string, origin: string) =>
+    new UpstreamProxy({ name, origin, signingKey: config.INTERNAL_SIGNING_KEY, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+  const upstreams = {
+    tokens: proxy('token', config.TOKEN_SERVICE_URL),
+    credentials: proxy('credential', config.CREDENTIAL_SERVICE_URL),
+    audit: proxy('audit', config.AUDIT_SERVICE_URL),
+  };
+  const app = createGatewayApp({
+    config,
+    logger,
+    document: loadOpenApiDocument(),
+    authenticator,
+    upstreams,
+    metrics,
+    readiness: authenticator.readiness,
+  });
+  const { server, url } = await listen(app);
+  return {
+    url,
+    config,
+    authenticator,
+    redis,
+    metrics,
+    close: async () => {
+      await closeServer(server);
+      await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
+      await authenticator.close();
+      redis.disconnect();
+    },
+  };
+}
+
+export interface CreatedToken {
+  id: string;
+  secret: string;
+}
+
+/**
+ * An account's first token, made the way an operator's tooling does: a signed call straight to the
+ * token service (the gateway is for tokens that already exist).
+ */
+export async function bootstrapToken(tokenServiceUrl: string, body: Record<string, unknown> = {}): Promise<CreatedToken & { accountId: string }> {
+  const accountId = randomUUID();
+  const url = '/api/v1/apitokens';
+  const identity = testIdentity({ accountId, scopes: [...ALL_SCOPES] as Scope[] });
+  const response = await fetch(`${tokenServiceUrl}${url}`, {
+    method: 'POST',
+    headers: { ...signedHeaders(identity, 'POST', url), 'content-type': 'application/json' },
+    body: JSON.stringify({ name: 'bootstrap', scopes: [...ALL_SCOPES], ...body }),
+  });
+  const json: any = await response.json();
+  if (response.status !== 201) throw new Error(`bootstrap token: ${response.status} ${JSON.stringify(json)}`);
+  return { id: json.data.id, secret: json.data.token, accountId };
+}
+
+/** Keep-alive HTTP clients for firing many requests at a gateway quickly. */
+export function client(url: string) {
+  const pool = new Pool(url, { connections: 16 });
+  return {
+    async call(method: string, path: string, secret?: string, body?: unknown): Promise<{ status: number; headers: Record<string, any>; body: any }> {
+      const response = await pool.request({
+        method: method as any,
+        path,
+        headers: {
+          ...(secret ? { authorization: `Bearer ${secret}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+    },
+    close: () => pool.close(),
+  };
+}
+
+/**
+ * A Redis of the test's own that it can kill and start again on the same port (an outage). It keeps
+ * its data across the restart (append-only file), like a Redis that was only unreachable.
+ */
+export async function startOwnRedis(dir: string): Promise<{ url: string; stop: () => Promise<void>; start: () => Promise<void> }> {
+  const probe = createServer().listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const port = (probe.address() as AddressInfo).port;
+  await new Promise((resolve) => probe.close(resolve));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--dir', dir], { stdio: 'ignore' });
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const connected = await new Promise<boolean>((resolve) => {
+        const socket = connect(port, '127.0.0.1', () => {
+          socket.end();
+          resolve(true);
+        }).on('error', () => resolve(false));
+      });
+      if (connected) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error('redis-server did not start');
+  };
+  const stop = async () => {
+    if (!child || child.exitCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  };
+  await start();
+  return { url: `redis://127.0.0.1:${port}`, stop, start };
+}
