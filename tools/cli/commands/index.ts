@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { registerCredentialCommands } from './credentials';
 
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
 /** Every command group registers itself here. */
 export function registerCommands(program: Command): void {
   program.version(version, '-v, --version', 'print the Warden version');
+  registerCredentialCommands(program);
 }

@@ -11,6 +11,15 @@ import { signedHeaders, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } fr
 import type { Identity } from '@warden/http';
 import { createApp } from '../app';
 
+type Call = (identity: Identity, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => request.Test;
+
+function callerOf(app: Express): Call {
+  return (identity, method, url, body) => {
+    const test = request(app)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](url).set(signedHeaders(identity, method, url));
+    return body === undefined ? test : test.send(body as object);
+  };
+}
+
 /** One credential service on a real FerretDB database and a real Redis queue with a private prefix. */
 export interface Harness {
   app: Express;
@@ -18,7 +27,9 @@ export interface Harness {
   repository: CredentialRepository;
   queue: Queue<ChangeEvent>;
   relay: OutboxRelay;
-  call: (identity: Identity, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, body?: unknown) => request.Test;
+  call: Call;
+  /** `call` against another app on the same database (see `withKeys`). */
+  callOn: (app: Express) => Call;
   /** Publishes every pending outbox event and returns every event on the queue so far. */
   events: () => Promise<ChangeEvent[]>;
   /** The same database and queue served with another key list (a rotation or a restart). */
@@ -62,10 +73,8 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
     repository,
     queue,
     relay,
-    call: (identity, method, url, body) => {
-      const test = request(app)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](url).set(signedHeaders(identity, method, url));
-      return body === undefined ? test : test.send(body as object);
-    },
+    call: callerOf(app),
+    callOn: callerOf,
     events: async () => {
       await relay.flush();
       const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);

@@ -1,0 +1,127 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
+import { connectMongo } from '@warden/data';
+import { createRedis } from '@warden/queue';
+import { testInfra, uniqueName } from '@warden/testing';
+import { CredentialCipher, CredentialRepository, type CredentialDocument } from '@warden/credentials-data-access';
+import { buildProgram } from '../warden';
+import { loadCredentialsEnv, runCredentialsRekey } from './credentials';
+
+const k1 = `k1:${randomBytes(32).toString('base64')}`;
+const k2 = `k2:${randomBytes(32).toString('base64')}`;
+
+async function seed(repository: CredentialRepository, keys: string, count: number): Promise<Map<string, string>> {
+  const cipher = CredentialCipher.fromEnv(keys);
+  const plaintexts = new Map<string, string>();
+  for (let i = 0; i < count; i++) {
+    const id = randomUUID();
+    const accountId = randomUUID();
+    const password = `pw-${randomBytes(6).toString('hex')}`;
+    plaintexts.set(id, password);
+    const now = new Date();
+    await repository.insert({
+      _id: id,
+      accountId,
+      name: `c${i}`,
+      moniker: `c${i}`,
+      type: 'http-basic',
+      properties: { username: 'u' },
+      secrets: cipher.encryptAll({ password }, { accountId, credentialId: id }),
+      hints: {},
+      keyId: cipher.currentKeyId,
+      version: 0,
+      createdAt: now,
+      updatedAt: now,
+      deletedAt: null,
+      outbox: [],
+    } satisfies CredentialDocument);
+  }
+  return plaintexts;
+}
+
+describe('warden credentials rekey', () => {
+  const { mongoUrl, redisUrl } = testInfra();
+  const db = uniqueName('clirekey');
+  let connection: Awaited<ReturnType<typeof connectMongo>>;
+  let repository: CredentialRepository;
+
+  beforeAll(async () => {
+    connection = await connectMongo(mongoUrl, db);
+    repository = new CredentialRepository(connection);
+    await repository.init();
+  });
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('re-encrypts under the newest key, publishes one event each, and is idempotent', async () => {
+    const plaintexts = await seed(repository, k1, 3);
+    const prefix = uniqueName('q');
+    const env = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, REDIS_URL: redisUrl, CREDENTIAL_ENCRYPTION_KEYS: `${k1},${k2}` });
+    const first = await runCredentialsRekey(env, { queuePrefix: prefix, batchSize: 2 });
+    expect(first).toEqual({ keyId: 'k2', rekeyed: 3, skipped: 0, failed: [], remaining: 0, published: true });
+    const again = await runCredentialsRekey(env, { queuePrefix: prefix });
+    expect(again).toMatchObject({ rekeyed: 0, remaining: 0 });
+
+    const k2Only = CredentialCipher.fromEnv(k2);
+    for (const document of await repository.model.find({}).lean<CredentialDocument[]>()) {
+      expect(document.keyId).toBe('k2');
+      expect(k2Only.decryptAll(document.secrets, { accountId: document.accountId, credentialId: document._id })).toEqual({ password: plaintexts.get(document._id) });
+      expect(document.outbox).toEqual([]);
+    }
+    const producer = createRedis(redisUrl, 'worker');
+    const queue = new Queue<ChangeEvent>(AUDIT_EVENTS_QUEUE, { connection: producer, prefix });
+    try {
+      const events = (await queue.getJobs(['waiting', 'completed', 'active', 'delayed'])).map((job) => job.data);
+      expect(events.map((event) => event.objectId).sort()).toEqual([...plaintexts.keys()].sort());
+      expect(events.every((event) => event.auditType === 'Updated' && event.actor.type === 'operator')).toBe(true);
+      const text = JSON.stringify(events);
+      for (const password of plaintexts.values()) expect(text).not.toContain(password);
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+      producer.disconnect();
+    }
+  });
+
+  it('runs as a command, prints JSON, and exits non-zero when a key is missing', async () => {
+    await repository.model.deleteMany({});
+    await seed(repository, k1, 1);
+    const output: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk));
+      return true;
+    });
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: k2 });
+      delete process.env.REDIS_URL;
+      await buildProgram().parseAsync(['node', 'warden', 'credentials', 'rekey', '--json']);
+      const result = JSON.parse(output.join(''));
+      expect(result).toMatchObject({ keyId: 'k2', rekeyed: 0, remaining: 1, failed: [{ reason: "encryption key 'k1' is not configured" }] });
+      expect(process.exitCode).toBe(1);
+    } finally {
+      process.exitCode = undefined;
+      process.env = saved;
+      write.mockRestore();
+    }
+  });
+
+  it('refuses a malformed key list without echoing it', () => {
+    const material = randomBytes(16).toString('base64');
+    expect(() => loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_ENCRYPTION_KEYS: `k1:${material}` })).toThrow(/CREDENTIAL_ENCRYPTION_KEYS: key 'k1' must be 32 bytes/);
+    try {
+      loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_ENCRYPTION_KEYS: `k1:${material}` });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(material);
+    }
+    expect(() => loadCredentialsEnv({ NODE_ENV: 'production', MONGODB_URL: mongoUrl })).toThrow(/CREDENTIAL_ENCRYPTION_KEYS: is required/);
+  });
+
+  it('is listed in --help', () => {
+    const credentials = buildProgram().commands.find((command) => command.name() === 'credentials');
+    expect(credentials?.commands.map((command) => command.name())).toEqual(['rekey']);
+  });
+});

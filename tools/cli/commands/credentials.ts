@@ -1,0 +1,139 @@
+import { once } from 'node:events';
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { z } from 'zod';
+import { createLogger, devDefault, loadEnv } from '@warden/config';
+import type { Actor } from '@warden/contracts-events';
+import { connectMongo } from '@warden/data';
+import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
+// The operator CLI re-encrypts credentials the way the credential service stores them, through its data-access layer.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import {
+  CredentialCipher,
+  CredentialRepository,
+  DEV_CREDENTIAL_ENCRYPTION_KEYS,
+  parseEncryptionKeys,
+  rekeyCredentials,
+  type RekeyResult,
+} from '@warden/credentials-data-access';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
+  /** The credential service's database (its MONGODB_DB). */
+  CREDENTIAL_MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_credentials'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  CREDENTIAL_ENCRYPTION_KEYS: z.string().superRefine((value, ctx) => {
+    try {
+      parseEncryptionKeys(value);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  }),
+});
+export type CredentialsEnv = z.infer<typeof envSchema>;
+
+export function loadCredentialsEnv(env: NodeJS.ProcessEnv = process.env): CredentialsEnv {
+  return loadEnv(envSchema, { ...env, CREDENTIAL_ENCRYPTION_KEYS: devDefault('CREDENTIAL_ENCRYPTION_KEYS', DEV_CREDENTIAL_ENCRYPTION_KEYS, env) });
+}
+
+export interface RekeyRun extends RekeyResult {
+  /** Whether the audit events reached the queue now (else the credential service's relay sends them). */
+  published: boolean;
+}
+
+/**
+ * Re-encrypts every credential that is not under the newest key of CREDENTIAL_ENCRYPTION_KEYS
+ * (which must still list the old keys). Each credential is one conditional single-document write
+ * with its `Updated` audit event; an interrupted run is finished by running it again.
+ */
+export async function runCredentialsRekey(
+  env: CredentialsEnv,
+  { batchSize = 100, queuePrefix, onProgress }: { batchSize?: number; queuePrefix?: string; onProgress?: (progress: { done: number; total: number }) => void } = {},
+): Promise<RekeyRun> {
+  const cipher = CredentialCipher.fromEnv(env.CREDENTIAL_ENCRYPTION_KEYS);
+  const connection = await connectMongo(env.MONGODB_URL, env.CREDENTIAL_MONGODB_DB);
+  try {
+    const repository = new CredentialRepository(connection);
+    await repository.init();
+    const actor: Actor = { type: 'operator', id: `cli:${userInfo().username}`, name: 'operator' };
+    const result = await rekeyCredentials({ repository, cipher, actor, batchSize, onProgress });
+    const published = result.rekeyed > 0 ? await publishOutbox(repository, env.REDIS_URL, queuePrefix) : true;
+    return { ...result, published };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Publishes pending credential events if Redis answers quickly; otherwise the service's relay will. */
+async function publishOutbox(repository: CredentialRepository, redisUrl: string | undefined, queuePrefix?: string): Promise<boolean> {
+  if (!redisUrl) return false;
+  const producer = createRedis(redisUrl, 'producer', { retryStrategy: () => null });
+  try {
+    const ready = await Promise.race([
+      once(producer, 'ready').then(() => true),
+      once(producer, 'end').then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_500).unref()),
+    ]);
+    if (!ready) return false;
+    const queue = createAuditEventsQueue(producer, queuePrefix);
+    try {
+      const logger = createLogger({ name: 'warden-cli', level: 'silent' });
+      await new OutboxRelay({ models: [repository.model], publish: (event) => publishChangeEvent(queue, event), logger }).flush();
+      return true;
+    } finally {
+      await queue.close();
+    }
+  } catch {
+    return false;
+  } finally {
+    producer.disconnect();
+  }
+}
+
+export function registerCredentialCommands(program: Command): void {
+  const credentials = program.command('credentials').description('Operate the encrypted credential store');
+  credentials
+    .command('rekey')
+    .description(
+      'Re-encrypt every credential under the newest (last) key of CREDENTIAL_ENCRYPTION_KEYS; the older keys must still be listed. ' +
+        'Idempotent and resumable; exits 1 if a credential could not be re-encrypted.',
+    )
+    .option('--batch-size <n>', 'credentials read per query', '100')
+    .option('--json', 'print the result as JSON')
+    .action(async (options: { batchSize: string; json?: boolean }) => {
+      const batchSize = Number(options.batchSize);
+      if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
+        throw Object.assign(new Error('--batch-size must be an integer from 1 to 10000'), { exitCode: 2 });
+      }
+      const showProgress = !options.json && process.stderr.isTTY;
+      const bar = new SingleBar({ format: 'rekey [{bar}] {value}/{total}', stream: process.stderr }, Presets.shades_classic);
+      let started = false;
+      const run = await runCredentialsRekey(loadCredentialsEnv(), {
+        batchSize,
+        onProgress: ({ done, total }) => {
+          if (!showProgress) return;
+          if (!started) bar.start(total, 0);
+          started = true;
+          bar.update(done);
+        },
+      });
+      if (started) bar.stop();
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(run)}\n`);
+      } else {
+        process.stdout.write(
+          [
+            `Newest key: ${run.keyId}`,
+            `Re-encrypted: ${run.rekeyed}; changed meanwhile (run again): ${run.skipped}; failed: ${run.failed.length}; still under an older key: ${run.remaining}`,
+            ...run.failed.map((failure) => `  ${failure.id}: ${failure.reason}`),
+            run.rekeyed === 0 ? '' : run.published ? 'Audit events published.' : 'Audit events queued; the credential service will publish them.',
+          ]
+            .filter(Boolean)
+            .join('\n') + '\n',
+        );
+      }
+      if (run.failed.length > 0) process.exitCode = 1;
+    });
+}
