@@ -2,21 +2,38 @@ import { Router, type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { createMetrics, createServiceApp } from '@warden/http';
+import { loadOpenApiDocument } from '@warden/contracts-api';
+import { OpenApiValidator, createMetrics, createServiceApp } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
+import { ApiTokenRepository } from '@warden/tokens-data-access';
 import type { TokenServiceConfig } from './config';
+import { ManageApiTokens } from './domain/manage-api-tokens.use-case';
+import { VerifyApiToken } from './domain/verify-api-token.use-case';
+import { TokenVersionSignal } from './domain/token-version-signal';
+import { apiTokenRoutes } from './entry-points/http/api-tokens.routes';
+import { internalVerifyRoutes } from './entry-points/http/internal-verify.routes';
 
 export interface TokenServiceDeps {
-  config: Pick<TokenServiceConfig, 'INTERNAL_SIGNING_KEY'>;
+  config: Pick<TokenServiceConfig, 'INTERNAL_SIGNING_KEY' | 'TOKEN_HASH_KEY'>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
+  /** The outbox relay: kicked after each write. Without it, events wait for the relay's next poll. */
+  outbox?: { kick(): void };
+  clock?: () => Date;
 }
 
 /** The token-service HTTP app with every dependency passed in: no I/O at import time. */
-export function createApp({ config, logger, mongo, redis }: TokenServiceDeps): Express {
+export function createApp({ config, logger, mongo, redis, outbox, clock }: TokenServiceDeps): Express {
+  const tokens = new ApiTokenRepository(mongo);
+  const versions = new TokenVersionSignal(redis, logger);
+  const manage = new ManageApiTokens({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, outbox, clock });
+  const verify = new VerifyApiToken({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, clock });
+  const validator = new OpenApiValidator(loadOpenApiDocument());
   const routes = Router();
+  routes.use(internalVerifyRoutes({ verify }));
+  routes.use(apiTokenRoutes({ validator, manage }));
   return createServiceApp({
     logger,
     metrics: createMetrics('token-service'),

@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import ipaddr from 'ipaddr.js';
+import { AppError, type FieldError } from '@warden/http';
+import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
+import type { Schemas } from '@warden/contracts-api';
+import { generateTokenSecret, tokenHint } from '@warden/api-token';
+import {
+  apiTokenSnapshot,
+  hashTokenSecret,
+  type ApiTokenChanges,
+  type ApiTokenDoc,
+  type ApiTokenRepository,
+  type ApiTokenScope,
+  type ListPosition,
+} from '@warden/tokens-data-access';
+import type { Caller } from './caller';
+import type { TokenVersionSignal } from './token-version-signal';
+
+export type CreateApiTokenInput = Schemas['CreateApiTokenRequest'];
+export type UpdateApiTokenInput = Schemas['UpdateApiTokenRequest'];
+
+export interface ManageApiTokensDeps {
+  tokens: ApiTokenRepository;
+  versions: TokenVersionSignal;
+  hashKey: string;
+  /** The outbox relay, kicked after each write so events go out at once. */
+  outbox?: { kick(): void };
+  clock?: () => Date;
+}
+
+/** Settings whose change alters what a secret may do: each bumps `authVersion`. */
+const AUTH_FIELDS = ['enabled', 'scopes', 'allowedIps', 'expiresAt', 'rateLimit'] as const;
+const MAX_PREVIOUS_SECRETS = 5;
+const MAX_WRITE_ATTEMPTS = 5;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function same(a: unknown, b: unknown): boolean {
+  const normal = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+  return JSON.stringify(normal(a)) === JSON.stringify(normal(b));
+}
+
+function checkAllowedIps(ips: string[] | undefined): void {
+  const errors: FieldError[] = [];
+  (ips ?? []).forEach((value, i) => {
+    const valid = value.includes('/') ? ipaddr.isValidCIDR(value) : ipaddr.isValid(value);
+    if (!valid) errors.push({ path: `body.allowedIps[${i}]`, message: 'must be an IPv4/IPv6 address or CIDR range' });
+  });
+  if (errors.length > 0) throw AppError.badRequest('The request body is invalid.', errors);
+}
+
+function parseExpiry(value: string | null | undefined, now: Date): Date | null | undefined {
+  if (value === undefined || value === null) return value;
+  const expiresAt = new Date(value);
+  if (!(expiresAt.getTime() > now.getTime())) {
+    throw AppError.badRequest('The request body is invalid.', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
+  }
+  return expiresAt;
+}
+
+/** A token can never hand out a scope it does not hold itself. */
+function checkNoEscalation(caller: Caller, scopes: ApiTokenScope[], action: string): void {
+  const missing = scopes.filter((scope) => !caller.scopes.includes(scope));
+  if (missing.length > 0) {
+    throw AppError.forbidden(`Scope escalation: this API token cannot ${action} scopes it lacks (${missing.join(', ')}).`);
+  }
+}
+
+/**
+ * Creating, reading, changing, rotating and revoking an account's API tokens. Every change is one
+ * single-document write carrying its audit event; an auth-affecting change then raises the token's
+ * version in Redis before the caller hears back, so gateways stop honouring the old state at once.
+ */
+export class ManageApiTokens {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ManageApiTokensDeps) {
+    this.now = deps.clock ?? (() => new Date());
+  }
+
+  async create(caller: Caller, input: CreateApiTokenInput): Promise<{ token: ApiTokenDoc; secret: string }> {
+    const now = this.now();
+    const scopes = input.scopes ?? [...caller.scopes];
+    checkNoEscalation(caller, scopes, 'grant');
+    checkAllowedIps(input.allowedIps);
+    const expiresAt = parseExpiry(input.expiresAt, now) ?? null;
+    const secret = generateTokenSecret();
+    const id = randomUUID();
+    const fields = {
+      name: input.name,
+      type: input.type ?? 'api',
+      enabled: input.enabled ?? true,
+      scopes,
+      allowedIps: input.allowedIps ?? [],
+      expiresAt,
+      rateLimit: input.rateLimit ?? null,
+    };
+    const event = this.event(caller, 'Created', id, { after: apiTokenSnapshot(fields), now });
+    const token = await this.deps.tokens.insert(
+      {
+        _id: id,
+        accountId: caller.accountId,
+        ...fields,
+        secretHash: hashTokenSecret(secret, this.deps.hashKey),
+        hint: tokenHint(secret),
+        createdAt: now,
+        updatedAt: now,
+      },
+      event,
+    );
+    this.deps.outbox?.kick();
+    // A fresh token has nothing cached anywhere; setting its version lets gateways compare from the start.
+    await this.deps.versions.publish(id, token.authVersion);
+    return { token, secret };
+  }
+
+  async list(caller: Caller, query: { name?: string; limit: number; after?: ListPosition }): Promise<{ items: ApiTokenDoc[]; next: ListPosition | null }> {
+    const page = await this.deps.tokens.list({ accountId: caller.accountId, name: query.name, after: query.after, limit: query.limit + 1 });
+    const items = page.slice(0, query.limit);
+    const last = items[items.length - 1];
+    return { items, next: page.length > query.limit && last ? { createdAt: last.createdAt, id: last._id } : null };
+  }
+
+  async get(caller: Caller, id: string): Promise<ApiTokenDoc> {
+    return this.find(caller, id);
+  }
+
+  async update(caller: Caller, id: string, input: UpdateApiTokenInput): Promise<ApiTokenDoc> {
+    if (input.scopes) checkNoEscalation(caller, input.scopes, 'grant');
+    checkAllowedIps(input.allowedIps);
+    const expiresAt = parseExpiry(input.expiresAt, this.now());
+    return this.write(caller, id, (current) => {
+      const wanted: ApiTokenChanges = {
+        name: input.name,
+        enabled: input.enabled,
+        scopes: input.scopes,
+        allowedIps: input.allowedIps,
+        expiresAt,
+        rateLimit: input.rateLimit,
+      };
+      const changes = Object.fromEntries(
+        Object.entries(wanted).filter(([field, value]) => value !== undefined && !same(value, current[field as keyof ApiTokenDoc])),
+      ) as ApiTokenChanges;
+      if (Object.keys(changes).length === 0) return undefined;
+      return { changes, auditType: 'Updated', bumpAuthVersion: AUTH_FIELDS.some((field) => field in changes) };
+    });
+  }
+
+  async rotate(caller: Caller, id: string, gracePeriodSeconds = 0): Promise<{ token: ApiTokenDoc; secret: string; previousSecretExpiresAt: Date }> {
+    const secret = generateTokenSecret();
+    let previousSecretExpiresAt = this.now();
+    const token = await this.write(caller, id, (current, now) => {
+      // Rotating hands out a secret with the token's scopes: that is granting them.
+      checkNoEscalation(caller, current.scopes, 'rotate a token with');
+      previousSecretExpiresAt = new Date(now.getTime() + gracePeriodSeconds * 1000);
+      const stillValid = gracePeriodSeconds > 0 ? current.previousSecrets.filter((previous) => previous.expiresAt > now) : [];
+      const previousSecrets =
+        gracePeriodSeconds > 0 ? [{ hash: current.secretHash, expiresAt: previousSecretExpiresAt }, ...stillValid].slice(0, MAX_PREVIOUS_SECRETS) : [];
+      return {
+        changes: { secretHash: hashTokenSecret(secret, this.deps.hashKey), hint: tokenHint(secret), previousSecrets },
+        auditType: 'Rotated',
+        bumpAuthVersion: true,
+        extra: { rotation: { gracePeriodSeconds, previousSecretExpiresAt: previousSecretExpiresAt.toISOString() } },
+      };
+    });
+    return { token, secret, previousSecretExpiresAt };
+  }
+
+  async revoke(caller: Caller, id: string): Promise<void> {
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.find(caller, id);
+      const now = this.now();
+      const event = this.event(caller, 'Deleted', id, { prior: apiTokenSnapshot(current), now });
+      const revoked = await this.deps.tokens.revoke(current, { event, now });
+      if (!revoked) continue;
+      this.deps.outbox?.kick();
+      await this.deps.versions.revoke(id);
+      return;
+    }
+    throw AppError.conflict('The API token changed while it was being revoked; try again.');
+  }
+
+  private async find(caller: Caller, id: string): Promise<ApiTokenDoc> {
+    const token = UUID.test(id) ? await this.deps.tokens.findForAccount(caller.accountId, id) : null;
+    if (!token) throw AppError.notFound('No API token with this id.');
+    return token;
+  }
+
+  /** Read, decide, write conditionally on the revision read; on a concurrent write, decide again. */
+  private async write(
+    caller: Caller,
+    id: string,
+    decide: (
+      current: ApiTokenDoc,
+      now: Date,
+    ) => { changes: ApiTokenChanges; auditType: AuditType; bumpAuthVersion: boolean; extra?: Record<string, unknown> } | undefined,
+  ): Promise<ApiTokenDoc> {
+    for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
+      const current = await this.find(caller, id);
+      const now = this.now();
+      const decision = decide(current, now);
+      if (!decision) return current;
+      const { changes, auditType, bumpAuthVersion, extra } = decision;
+      const event = this.event(caller, auditType, id, {
+        prior: apiTokenSnapshot(current),
+        after: apiTokenSnapshot({ ...current, ...changes }),
+        extra,
+        now,
+      });
+      const updated = await this.deps.tokens.update(current, changes, { event, bumpAuthVersion, now });
+      if (!updated) continue;
+      this.deps.outbox?.kick();
+      if (bumpAuthVersion) await this.deps.versions.publish(id, updated.authVersion);
+      return updated;
+    }
+    throw AppError.conflict('The API token changed while it was being updated; try again.');
+  }
+
+  private event(
+    caller: Caller,
+    auditType: AuditType,
+    objectId: string,
+    detail: { prior?: Record<string, unknown>; after?: Record<string, unknown>; extra?: Record<string, unknown>; now: Date },
+  ) {
+    return buildChangeEvent({
+      accountId: caller.accountId,
+      objectType: 'ApiToken',
+      auditType,
+      objectId,
+      actor: caller.actor,
+      remoteIp: caller.remoteIp,
+      requestId: caller.requestId,
+      prior: detail.prior,
+      after: detail.after,
+      extra: detail.extra,
+      now: detail.now,
+    });
+  }
+}

@@ -1,0 +1,25 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import { outboxField } from './outbox-field';
+import type { ChangeEvent } from '@warden/contracts-events';
+
+/** A tenant: every token, credential and audit record belongs to exactly one account. */
+export interface AccountDoc {
+  _id: string;
+  name: string;
+  createdAt: Date;
+  outbox: ChangeEvent[];
+}
+
+export const accountSchema = new Schema<AccountDoc>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    createdAt: { type: Date, required: true },
+    outbox: outboxField,
+  },
+  { collection: 'accounts', versionKey: false, strict: 'throw' },
+);
+
+export function accountModel(connection: Connection): Model<AccountDoc> {
+  return (connection.models.Account as Model<AccountDoc> | undefined) ?? connection.model<AccountDoc>('Account', accountSchema);
+}

@@ -1,0 +1,93 @@
+import type { Connection, Model } from 'mongoose';
+import type { ChangeEvent } from '@warden/contracts-events';
+import { apiTokenModel, type ApiTokenDoc } from './api-token.model';
+import { exclusiveWrite } from './exclusive-write';
+
+export type NewApiToken = Omit<ApiTokenDoc, 'outbox' | 'authVersion' | 'revision' | 'lastUsedAt' | 'deletedAt' | 'previousSecrets'>;
+
+/** The fields a change may set; the secret fields only through `rotate`. */
+export type ApiTokenChanges = Partial<
+  Pick<ApiTokenDoc, 'name' | 'enabled' | 'scopes' | 'allowedIps' | 'expiresAt' | 'rateLimit' | 'secretHash' | 'hint' | 'previousSecrets'>
+>;
+
+export interface ListPosition {
+  createdAt: Date;
+  id: string;
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * API tokens. Every write is one single-document operation that also pushes the change's event to
+ * the document's outbox, and is conditional on the revision it read, so the event's "prior" is
+ * exactly what it replaced. A `null` result means someone else wrote first: re-read and retry.
+ */
+export class ApiTokenRepository {
+  readonly model: Model<ApiTokenDoc>;
+
+  constructor(connection: Connection) {
+    this.model = apiTokenModel(connection);
+  }
+
+  async insert(token: NewApiToken, event: ChangeEvent): Promise<ApiTokenDoc> {
+    const doc: ApiTokenDoc = {
+      ...token,
+      previousSecrets: [],
+      authVersion: 1,
+      revision: 1,
+      lastUsedAt: null,
+      deletedAt: null,
+      outbox: [event],
+    };
+    await exclusiveWrite(this.model, () => this.model.create(doc));
+    return doc;
+  }
+
+  /** A live (not revoked) token of this account; another account's token is simply absent. */
+  async findForAccount(accountId: string, id: string): Promise<ApiTokenDoc | null> {
+    return this.model.findOne({ _id: id, accountId, deletedAt: null }).lean<ApiTokenDoc>();
+  }
+
+  /** Newest first, after `position` when given; `name` matches literally, case-insensitively. */
+  async list({ accountId, name, after, limit }: { accountId: string; name?: string; after?: ListPosition; limit: number }): Promise<ApiTokenDoc[]> {
+    const filter: Record<string, unknown> = { accountId, deletedAt: null };
+    if (name) filter.name = { $regex: escapeRegex(name), $options: 'i' };
+    if (after) {
+      filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
+    }
+    return this.model.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<ApiTokenDoc[]>();
+  }
+
+  /** Current secret or a previous one (expired or not: the caller decides); tombstones included. */
+  async findBySecretHash(hash: string): Promise<ApiTokenDoc | null> {
+    return this.model.findOne({ $or: [{ secretHash: hash }, { 'previousSecrets.hash': hash }] }).lean<ApiTokenDoc>();
+  }
+
+  async update(
+    current: ApiTokenDoc,
+    changes: ApiTokenChanges,
+    { event, bumpAuthVersion, now }: { event: ChangeEvent; bumpAuthVersion: boolean; now: Date },
+  ): Promise<ApiTokenDoc | null> {
+    return this.writeIfUnchanged(current, {
+      $set: { ...changes, updatedAt: now },
+      $inc: { revision: 1, authVersion: bumpAuthVersion ? 1 : 0 },
+      $push: { outbox: event },
+    });
+  }
+
+  /** Revocation leaves a tombstone that carries the "Deleted" event until the relay has published it. */
+  async revoke(current: ApiTokenDoc, { event, now }: { event: ChangeEvent; now: Date }): Promise<ApiTokenDoc | null> {
+    return this.writeIfUnchanged(current, {
+      $set: { deletedAt: now, enabled: false, updatedAt: now },
+      $inc: { revision: 1, authVersion: 1 },
+      $push: { outbox: event },
+    });
+  }
+
+  private writeIfUnchanged(current: ApiTokenDoc, update: Record<string, unknown>): Promise<ApiTokenDoc | null> {
+    const filter = { _id: current._id, accountId: current.accountId, deletedAt: null, revision: current.revision };
+    return exclusiveWrite(this.model, () => this.model.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ApiTokenDoc>().exec());
+  }
+}
