@@ -6,7 +6,7 @@ export default [
   ...nx.configs['flat/javascript'],
   { ignores: ['**/node_modules', '**/dist', '.data', '.cache', '.nx', 'libs/contracts/api/src/generated', 'tmp'] },
   {
-    files: ['**/*.ts', '**/*.mjs', '**/*.js'],
+    files: ['**/*.ts', '**/*.tsx', '**/*.mjs', '**/*.js'],
     rules: {
       // Who may import whom: apps import libs, never apps; a domain's data-access belongs to its own
       // service; contracts depend on nothing but utilities.
