@@ -300,6 +300,19 @@ describe('credential service (direct, signed identity)', () => {
     expect(await h.repository.model.countDocuments({ 'outbox.0': { $exists: true } })).toBe(0);
   });
 
+  it('keeps one event per change under concurrent writes to one credential', async () => {
+    const identity = testIdentity();
+    const { id } = (await h.call(identity, 'POST', '/api/v1/credentials', bodies.smpp()).expect(201)).body.data;
+    const patches = [1, 2, 3, 4].map((n) => h.call(identity, 'PATCH', `/api/v1/credentials/${id}`, { name: `concurrent ${n}` }));
+    const reveals = Array.from({ length: 8 }, () => h.call(identity, 'POST', `/api/v1/credentials/${id}/reveal`));
+    const responses = await Promise.all([...patches, ...reveals]);
+    expect(responses.map((res) => res.status)).toEqual(Array(12).fill(200));
+    const events = (await h.events()).filter((event) => event.objectId === id);
+    const count = (type: string) => events.filter((event) => event.auditType === type).length;
+    expect([count('Created'), count('Updated'), count('Revealed')]).toEqual([1, 4, 8]);
+    expect(await h.repository.model.countDocuments({ _id: id, 'outbox.0': { $exists: true } })).toBe(0);
+  });
+
   it('never lets a secret out: logs, stored documents outside ciphertexts, queue payloads', async () => {
     // Failures that echo input must not echo secrets either.
     const identity = testIdentity();

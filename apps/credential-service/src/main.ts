@@ -2,7 +2,7 @@ import { createLogger } from '@warden/config';
 import { runService } from '@warden/http';
 import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis, OutboxRelay, publishChangeEvent } from '@warden/queue';
-import { CredentialCipher, CredentialRepository } from '@warden/credentials-data-access';
+import { CredentialCipher, CredentialRepository, exclusiveWrite } from '@warden/credentials-data-access';
 import { loadConfig } from './config';
 import { createApp } from './app';
 
@@ -22,6 +22,7 @@ void runService('credential-service', logger, async () => {
     publish: (event) => publishChangeEvent(queue, event),
     logger,
     intervalMs: config.OUTBOX_POLL_MS,
+    exclusive: exclusiveWrite,
   }).start();
   const app = createApp({ config, logger, mongo, redis, repository, cipher, onEvent: () => relay.kick() });
   const server = app.listen(config.PORT);

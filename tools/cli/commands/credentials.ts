@@ -13,6 +13,7 @@ import {
   CredentialCipher,
   CredentialRepository,
   DEV_CREDENTIAL_ENCRYPTION_KEYS,
+  exclusiveWrite,
   parseEncryptionKeys,
   rekeyCredentials,
   type RekeyResult,
@@ -80,7 +81,7 @@ async function publishOutbox(repository: CredentialRepository, redisUrl: string 
     const queue = createAuditEventsQueue(producer, queuePrefix);
     try {
       const logger = createLogger({ name: 'warden-cli', level: 'silent' });
-      await new OutboxRelay({ models: [repository.model], publish: (event) => publishChangeEvent(queue, event), logger }).flush();
+      await new OutboxRelay({ models: [repository.model], publish: (event) => publishChangeEvent(queue, event), logger, exclusive: exclusiveWrite }).flush();
       return true;
     } finally {
       await queue.close();

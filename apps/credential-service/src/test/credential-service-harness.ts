@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis, OutboxRelay, publishChangeEvent } from '@warden/queue';
-import { CredentialCipher, CredentialRepository } from '@warden/credentials-data-access';
+import { CredentialCipher, CredentialRepository, exclusiveWrite } from '@warden/credentials-data-access';
 import { signedHeaders, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
 import type { Identity } from '@warden/http';
 import { createApp } from '../app';
@@ -52,7 +52,7 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
   const producer = createRedis(redisUrl, 'producer');
   await Promise.all([ready(redis), ready(producer)]);
   const queue = createAuditEventsQueue(producer, uniqueName('q'));
-  const relay = new OutboxRelay({ models: [repository.model], publish: (event) => publishChangeEvent(queue, event), logger, intervalMs: 60_000 });
+  const relay = new OutboxRelay({ models: [repository.model], publish: (event) => publishChangeEvent(queue, event), logger, intervalMs: 60_000, exclusive: exclusiveWrite });
   const build = (keyList: string) =>
     createApp({
       config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY },
@@ -61,10 +61,7 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
       redis,
       repository,
       cipher: CredentialCipher.fromEnv(keyList),
-      // Events are published by `events()` while no request is in flight: FerretDB v1 applies
-      // concurrent updates of one document non-atomically, so a relay `$pullAll` racing a request's
-      // `$push` could drop an event there (MongoDB is atomic; main.ts kicks the relay after writes).
-      onEvent: () => undefined,
+      onEvent: () => relay.kick(),
     });
   const app = build(keys);
   return {

@@ -2,6 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { isDuplicateKeyError } from '@warden/data';
 import { credentialModel, type CredentialDocument } from './credential.model';
+import { exclusiveWrite } from './exclusive-write';
 
 export class DuplicateMonikerError extends Error {
   constructor(readonly moniker: string) {
@@ -36,9 +37,15 @@ export class CredentialRepository {
     await this.model.init();
   }
 
+  /** Every write goes through `exclusiveWrite`; true when the filter matched the document. */
+  private async updateOne(filter: Record<string, unknown>, update: Record<string, unknown>): Promise<boolean> {
+    const result = await exclusiveWrite(this.model, () => this.model.collection.updateOne(filter as any, update as any));
+    return result.matchedCount === 1;
+  }
+
   async insert(document: CredentialDocument): Promise<void> {
     try {
-      await this.model.collection.insertOne(document as any);
+      await exclusiveWrite(this.model, () => this.model.collection.insertOne(document as any));
     } catch (error) {
       if (isDuplicateKeyError(error)) throw new DuplicateMonikerError(document.moniker);
       throw error;
@@ -68,34 +75,28 @@ export class CredentialRepository {
   }
 
   /** Applies `changes` if nobody else wrote since `version` was read; false when the document moved on. */
-  async update(accountId: string, id: string, version: number, changes: CredentialChanges, event: ChangeEvent): Promise<boolean> {
-    const result = await this.model.collection.updateOne(
-      { _id: id, accountId, version, ...ACTIVE } as any,
-      { $set: changes, $inc: { version: 1 }, $push: { outbox: event } } as any,
-    );
-    return result.matchedCount === 1;
+  update(accountId: string, id: string, version: number, changes: CredentialChanges, event: ChangeEvent): Promise<boolean> {
+    return this.updateOne({ _id: id, accountId, version, ...ACTIVE }, { $set: changes, $inc: { version: 1 }, $push: { outbox: event } });
   }
 
   /**
    * Turns the credential into a tombstone: secrets and hints are dropped at once, the moniker is
    * renamed so that it can be reused, and the relay removes the tombstone after publishing.
    */
-  async tombstone(accountId: string, id: string, version: number, moniker: string, event: ChangeEvent, now: Date): Promise<boolean> {
-    const result = await this.model.collection.updateOne(
-      { _id: id, accountId, version, ...ACTIVE } as any,
+  tombstone(accountId: string, id: string, version: number, moniker: string, event: ChangeEvent, now: Date): Promise<boolean> {
+    return this.updateOne(
+      { _id: id, accountId, version, ...ACTIVE },
       {
         $set: { deletedAt: now, updatedAt: now, moniker: `${moniker}~deleted~${id}`, deletedMoniker: moniker, secrets: {}, hints: {} },
         $inc: { version: 1 },
         $push: { outbox: event },
-      } as any,
+      },
     );
-    return result.matchedCount === 1;
   }
 
   /** Records an event about the credential without changing it (a reveal); false when it is gone. */
-  async appendEvent(accountId: string, id: string, event: ChangeEvent): Promise<boolean> {
-    const result = await this.model.collection.updateOne({ _id: id, accountId, ...ACTIVE } as any, { $push: { outbox: event } } as any);
-    return result.matchedCount === 1;
+  appendEvent(accountId: string, id: string, event: ChangeEvent): Promise<boolean> {
+    return this.updateOne({ _id: id, accountId, ...ACTIVE }, { $push: { outbox: event } });
   }
 
   /** Live credentials whose secrets are not sealed by `keyId`, in id order from `afterId`. */
@@ -110,16 +111,15 @@ export class CredentialRepository {
   }
 
   /** Re-sealed secrets for one credential, only if it is still under the key (and version) it was read with. */
-  async replaceKey(
+  replaceKey(
     document: Pick<CredentialDocument, '_id' | 'accountId' | 'version' | 'keyId'>,
     secrets: CredentialDocument['secrets'],
     keyId: string,
     event: ChangeEvent,
   ): Promise<boolean> {
-    const result = await this.model.collection.updateOne(
-      { _id: document._id, accountId: document.accountId, version: document.version, keyId: document.keyId, ...ACTIVE } as any,
-      { $set: { secrets, keyId }, $inc: { version: 1 }, $push: { outbox: event } } as any,
+    return this.updateOne(
+      { _id: document._id, accountId: document.accountId, version: document.version, keyId: document.keyId, ...ACTIVE },
+      { $set: { secrets, keyId }, $inc: { version: 1 }, $push: { outbox: event } },
     );
-    return result.matchedCount === 1;
   }
 }

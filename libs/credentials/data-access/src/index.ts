@@ -5,4 +5,5 @@ export type { CredentialDocument, CredentialType } from './credential.model';
 export { CredentialRepository, DuplicateMonikerError } from './credential.repository';
 export type { CredentialChanges, ListPosition } from './credential.repository';
 export { rekeyCredentials } from './rekey';
+export { exclusiveWrite } from './exclusive-write';
 export type { RekeyOptions, RekeyResult } from './rekey';
