@@ -9,8 +9,6 @@ import { promisify } from 'node:util';
 import express, { type Express } from 'express';
 import request from 'supertest';
 import { CredentialCipher, rekeyCredentials, type CredentialDocument } from '@warden/credentials-data-access';
-// Tests compose the real gateway and token service in front of this service (never production code).
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { bootstrapToken, startGateway, startTokenService, type GatewayHarness, type TokenServiceHarness } from '../../gateway/src/test/gateway-harness';
 import { startCredentialService, type Harness } from './test/credential-service-harness';
 
