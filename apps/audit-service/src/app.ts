@@ -2,24 +2,45 @@ import { Router, type Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { createMetrics, createServiceApp } from '@warden/http';
+import { createServiceApp } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
+import type { CheckpointSigner } from '@warden/audit-client';
+import type { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
 import type { AuditServiceConfig } from './config';
+import type { Checkpointer } from './domain/checkpoint.use-case';
+import type { RecordSealer } from './domain/record-seal';
+import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
+import { auditRoutes } from './entry-points/http/audit.routes';
+import { internalRoutes } from './entry-points/http/internal.routes';
 
 export interface AuditServiceDeps {
-  config: Pick<AuditServiceConfig, 'INTERNAL_SIGNING_KEY'>;
+  config: Pick<AuditServiceConfig, 'INTERNAL_SIGNING_KEY'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE'>>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
+  records: AuditRecordRepository;
+  checkpoints: AuditCheckpointRepository;
+  checkpointer: Checkpointer;
+  signer: CheckpointSigner;
+  sealer: RecordSealer;
+  metrics?: AuditMetrics;
 }
 
-/** The audit-service HTTP app with every dependency passed in: no I/O at import time. */
-export function createApp({ config, logger, mongo, redis }: AuditServiceDeps): Express {
+/**
+ * The audit-service HTTP app with every dependency passed in: no I/O at import time. A worker-only
+ * replica (AUDIT_ROLE=worker) serves health and metrics but no API.
+ */
+export function createApp(deps: AuditServiceDeps): Express {
+  const { config, logger, mongo, redis } = deps;
   const routes = Router();
+  if ((config.AUDIT_ROLE ?? 'all') !== 'worker') {
+    routes.use(auditRoutes(deps));
+    routes.use(internalRoutes(deps));
+  }
   return createServiceApp({
     logger,
-    metrics: createMetrics('audit-service'),
+    metrics: (deps.metrics ?? createAuditMetrics()).http,
     readiness: { mongodb: () => pingMongo(mongo), redis: () => pingRedis(redis) },
     signingKey: config.INTERNAL_SIGNING_KEY,
     routes,

@@ -1,12 +1,46 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnvSchema, withDevDefaults } from '@warden/config';
+import { loadSigningKey } from '@warden/audit-client';
+
+/**
+ * Published on purpose, like the dev internal signing key: it only ever signs checkpoints on a
+ * developer's machine, and production refuses to start without AUDIT_SIGNING_KEY.
+ * (base64 PKCS#8 DER of an Ed25519 key)
+ */
+export const DEV_AUDIT_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIElncBC6SflfUKWSi3siX2BEEgkGrH5ar7S/oA9o/7TV';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 const schema = serviceEnvSchema.extend({
   PORT: z.coerce.number().int().min(0).max(65535).default(3003),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_audit'),
+  /** `worker` consumes audit-events, `api` serves reads, `all` does both: scale them apart. */
+  AUDIT_ROLE: z.enum(['worker', 'api', 'all']).default('all'),
+  /** Jobs a worker process holds at once; the appender batches those of one account into one insert. */
+  AUDIT_WORKER_CONCURRENCY: positiveInt(64),
+  /** Largest number of records written by one insert. */
+  AUDIT_BATCH_SIZE: positiveInt(200),
+  /** Ed25519 private key, PEM or base64 PKCS#8 DER: signs checkpoints and derives the record seal key. */
+  AUDIT_SIGNING_KEY: z.string().refine(
+    (value) => {
+      try {
+        loadSigningKey(value);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'must be an Ed25519 private key (PEM or base64 PKCS#8)' },
+  ),
+  /** Every account whose chain grew is checkpointed this often. */
+  AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(60_000),
+  /** A burst is checkpointed every this many records, without waiting for the interval. */
+  AUDIT_CHECKPOINT_EVERY: positiveInt(1_000),
+  /** BullMQ key prefix (tests give each suite its own). */
+  AUDIT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/).optional(),
 });
 export type AuditServiceConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditServiceConfig {
-  return loadEnv(schema, withDevDefaults(env));
+  return loadEnv(schema, withDevDefaults(env, { AUDIT_SIGNING_KEY: DEV_AUDIT_SIGNING_KEY }));
 }

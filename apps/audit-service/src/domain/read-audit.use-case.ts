@@ -1,0 +1,65 @@
+import type { AuditCheckpoint, AuditRecord, AuditRecordWithCanonical } from '@warden/audit-client';
+import { toAuditRecord, type AuditCheckpointRepository, type AuditRecordFilter, type AuditRecordRepository } from '@warden/audit-data-access';
+import type { Checkpointer } from './checkpoint.use-case';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface ReadAuditDeps {
+  records: AuditRecordRepository;
+  checkpoints: AuditCheckpointRepository;
+  checkpointer: Checkpointer;
+}
+
+/** One page, newest first; `nextBeforeSeq` continues it. */
+export async function listAuditRecords(
+  { records }: ReadAuditDeps,
+  accountId: string,
+  filter: AuditRecordFilter,
+  page: { beforeSeq?: number; limit: number },
+): Promise<{ items: AuditRecord[]; nextBeforeSeq: number | null }> {
+  const docs = await records.list(accountId, filter, { beforeSeq: page.beforeSeq, limit: page.limit + 1 });
+  const more = docs.length > page.limit;
+  const items = docs.slice(0, page.limit).map((doc) => {
+    const { canonical: _canonical, ...record } = toAuditRecord({ ...doc, canonical: '' });
+    return record;
+  });
+  return { items, nextBeforeSeq: more ? items[items.length - 1].seq : null };
+}
+
+/** Another account's record, and an id that is not a UUID, are simply absent. */
+export async function getAuditRecord({ records }: ReadAuditDeps, accountId: string, id: string): Promise<AuditRecordWithCanonical | null> {
+  if (!UUID.test(id)) return null;
+  const doc = await records.findById(accountId, id);
+  return doc ? toAuditRecord(doc) : null;
+}
+
+export async function listCheckpoints(
+  { checkpoints }: ReadAuditDeps,
+  accountId: string,
+  page: { beforeSeq?: number; limit: number },
+): Promise<{ items: AuditCheckpoint[]; nextBeforeSeq: number | null }> {
+  const found = await checkpoints.page(accountId, { beforeSeq: page.beforeSeq, limit: page.limit + 1 });
+  const items = found.slice(0, page.limit);
+  return { items, nextBeforeSeq: found.length > page.limit ? items[items.length - 1].seq : null };
+}
+
+/**
+ * The export as NDJSON lines: the head is anchored first (a checkpoint on demand, if it moved), then
+ * every record up to the head in ascending seq, then the checkpoints up to it, so the file verifies
+ * offline on its own.
+ */
+export async function* exportAuditLines(deps: ReadAuditDeps, accountId: string): AsyncGenerator<string> {
+  await deps.checkpointer.checkpoint(accountId).catch(() => null);
+  const head = await deps.records.head(accountId);
+  if (head) {
+    const cursor = deps.records.streamChain(accountId, { throughSeq: head.seq });
+    try {
+      for await (const doc of cursor) yield `${JSON.stringify({ kind: 'record', record: toAuditRecord(doc) })}\n`;
+    } finally {
+      await cursor.close();
+    }
+  }
+  for (const checkpoint of await deps.checkpoints.all(accountId, head?.seq ?? 0)) {
+    yield `${JSON.stringify({ kind: 'checkpoint', checkpoint })}\n`;
+  }
+}

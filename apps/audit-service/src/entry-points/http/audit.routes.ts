@@ -1,0 +1,100 @@
+import { once } from 'node:events';
+import { Router, type Response } from 'express';
+import { loadOpenApiDocument } from '@warden/contracts-api';
+import { AppError, OpenApiValidator, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
+import type { AuditType } from '@warden/contracts-events';
+import type { CheckpointSigner } from '@warden/audit-client';
+import { exportAuditLines, getAuditRecord, listAuditRecords, listCheckpoints, type ReadAuditDeps } from '../../domain/read-audit.use-case';
+import { verifyAccountChain, type VerifyChainDeps } from '../../domain/verify-chain.use-case';
+
+interface ListQuery {
+  limit: number;
+  cursor?: string;
+  objectType?: string;
+  auditType?: AuditType;
+  objectId?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+}
+
+export type AuditRoutesDeps = ReadAuditDeps & VerifyChainDeps & { signer: CheckpointSigner };
+
+function beforeSeq(cursor: string | undefined): number | undefined {
+  if (cursor === undefined) return undefined;
+  const { seq } = decodeCursor<{ seq: number }>(cursor, ['seq']);
+  if (!Number.isInteger(seq) || seq < 1) throw AppError.badRequest('The cursor is invalid.', [{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
+  return seq;
+}
+
+/** Writes lines as they come, waiting for the socket to drain when its buffer is full. */
+async function streamLines(res: Response, lines: AsyncIterable<string>): Promise<void> {
+  let chunk = '';
+  for await (const line of lines) {
+    if (res.destroyed) return;
+    chunk += line;
+    if (chunk.length >= 64 * 1024) {
+      const flushed = res.write(chunk);
+      chunk = '';
+      if (!flushed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+    }
+  }
+  res.end(chunk);
+}
+
+/** The public read API of DESIGN.md §2 "Audit activity": read, verify, export. Nothing here writes a record. */
+export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValidator(loadOpenApiDocument())): Router {
+  const router = Router();
+  const scope = requireScope('audit:read');
+
+  router.get('/api/v1/audit', scope, validator.validate('listAuditRecords'), async (req, res) => {
+    const query = validatedQuery<ListQuery>(res);
+    const { items, nextBeforeSeq } = await listAuditRecords(
+      deps,
+      identityOf(req).accountId,
+      {
+        objectType: query.objectType,
+        auditType: query.auditType,
+        objectId: query.objectId,
+        actor: query.actor,
+        from: query.from ? new Date(query.from) : undefined,
+        to: query.to ? new Date(query.to) : undefined,
+      },
+      { beforeSeq: beforeSeq(query.cursor), limit: query.limit },
+    );
+    res.json(list(items, nextBeforeSeq === null ? null : encodeCursor({ seq: nextBeforeSeq })));
+  });
+
+  router.get('/api/v1/audit/verify', scope, validator.validate('verifyAuditChain'), async (req, res) => {
+    const result = await verifyAccountChain(deps, identityOf(req).accountId);
+    const message = !result.valid ? 'The audit chain is invalid.' : result.head ? 'The audit chain is valid.' : 'The audit chain is empty.';
+    res.json(ok(result, [message]));
+  });
+
+  router.get('/api/v1/audit/checkpoints', scope, validator.validate('listAuditCheckpoints'), async (req, res) => {
+    const query = validatedQuery<{ limit: number; cursor?: string }>(res);
+    const { items, nextBeforeSeq } = await listCheckpoints(deps, identityOf(req).accountId, { beforeSeq: beforeSeq(query.cursor), limit: query.limit });
+    res.json({
+      success: true,
+      messages: [],
+      data: { publicKey: deps.signer.publicKeyPem, checkpoints: items },
+      meta: { nextCursor: nextBeforeSeq === null ? null : encodeCursor({ seq: nextBeforeSeq }) },
+    });
+  });
+
+  router.get('/api/v1/audit/export', scope, validator.validate('exportAuditRecords'), async (req, res) => {
+    const accountId = identityOf(req).accountId;
+    res.status(200).type('application/x-ndjson');
+    res.setHeader('Content-Disposition', 'attachment; filename="audit-export.ndjson"');
+    res.setHeader('Cache-Control', 'no-store');
+    await streamLines(res, exportAuditLines(deps, accountId));
+  });
+
+  router.get('/api/v1/audit/:id', scope, validator.validate('getAuditRecord'), async (req, res) => {
+    const record = await getAuditRecord(deps, identityOf(req).accountId, String(req.params.id));
+    if (!record) throw AppError.notFound('No audit record with this id exists.');
+    res.json(ok(record));
+  });
+
+  return router;
+}

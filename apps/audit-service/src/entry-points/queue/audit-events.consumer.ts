@@ -1,0 +1,45 @@
+import { UnrecoverableError, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from '@warden/config';
+import { AUDIT_EVENTS_QUEUE, changeEventSchema, type ChangeEvent } from '@warden/contracts-events';
+import type { ChainAppender } from '../../domain/append-to-chain.use-case';
+import { redactSecrets } from '../../domain/secret-redaction';
+
+export interface AuditEventsWorkerOptions {
+  /** A `createRedis(url, 'worker')` connection. */
+  connection: Redis;
+  prefix?: string;
+  concurrency: number;
+  appender: ChainAppender;
+  logger: Logger;
+  /** Shown as the job's `processedBy`. */
+  name?: string;
+}
+
+/**
+ * Consumes audit-events. An event that does not match the contract can never succeed, so it fails
+ * at once (UnrecoverableError) into the failed set, where `warden audit failed` shows it and
+ * `warden audit replay` retries it; other failures retry with the producer's backoff.
+ */
+export function createAuditEventsWorker({ connection, prefix, concurrency, appender, logger, name }: AuditEventsWorkerOptions): Worker {
+  const worker = new Worker(
+    AUDIT_EVENTS_QUEUE,
+    async (job) => {
+      const parsed = changeEventSchema.safeParse(job.data);
+      if (!parsed.success) {
+        // Paths and messages only: the payload itself may hold what must not be logged.
+        const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
+        throw new UnrecoverableError(`invalid change event: ${issues.join('; ')}`);
+      }
+      const event: ChangeEvent = { ...parsed.data, detail: redactSecrets(parsed.data.detail) };
+      const { record, duplicate } = await appender.append(event);
+      return { recordId: record._id, seq: record.seq, duplicate };
+    },
+    { connection, prefix, concurrency, name },
+  );
+  worker.on('failed', (job, error) => {
+    logger.warn({ jobId: job?.id, attemptsMade: job?.attemptsMade, reason: error.message }, 'audit event failed');
+  });
+  worker.on('error', (error) => logger.error({ err: error }, 'audit worker error'));
+  return worker;
+}

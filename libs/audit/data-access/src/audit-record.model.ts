@@ -1,0 +1,110 @@
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { Actor, AuditType } from '@warden/contracts-events';
+
+/**
+ * One stored link of an account's chain. `canonical` is the exact text that was hashed; the other
+ * content fields repeat it so records can be filtered and read, and verification checks that they
+ * still say what the canonical text says.
+ */
+export interface AuditRecordDoc {
+  /** The record id (a UUID), also the contract's `id`. */
+  _id: string;
+  accountId: string;
+  seq: number;
+  timestamp: Date;
+  objectType: string;
+  auditType: AuditType;
+  objectId: string;
+  username: string;
+  actor: Actor;
+  remoteIp: string | null;
+  detail: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+  canonical: string;
+  /** The change event this record was written from: unique, which makes the consumer idempotent. */
+  eventId: string;
+  /** HMAC of (accountId, seq, hash) under a key only the audit service holds: a record written around it has none. */
+  seal: string;
+}
+
+export class ImmutableAuditRecordError extends Error {
+  constructor(operation: string) {
+    super(`Audit records are append-only: ${operation} is refused`);
+    this.name = 'ImmutableAuditRecordError';
+  }
+}
+
+const actorSchema = new Schema<Actor>(
+  { type: { type: String, required: true }, id: { type: String, required: true }, name: { type: String, required: true } },
+  { _id: false },
+);
+
+export const auditRecordSchema = new Schema<AuditRecordDoc>(
+  {
+    _id: { type: String, required: true },
+    accountId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    timestamp: { type: Date, required: true },
+    objectType: { type: String, required: true },
+    auditType: { type: String, required: true },
+    objectId: { type: String, required: true },
+    username: { type: String, required: true },
+    actor: { type: actorSchema, required: true },
+    remoteIp: { type: String, default: null },
+    detail: { type: Schema.Types.Mixed, required: true },
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+    canonical: { type: String, required: true },
+    eventId: { type: String, required: true },
+    seal: { type: String, required: true },
+  },
+  // minimize: false keeps empty objects in `detail`, which the canonical text contains.
+  { collection: 'audit_records', versionKey: false, id: false, minimize: false, strict: 'throw' },
+);
+
+// One chain per account with no fork and no gap: two writers can never both insert the same seq.
+auditRecordSchema.index({ accountId: 1, seq: 1 }, { unique: true });
+// A redelivered event can never become a second record.
+auditRecordSchema.index({ eventId: 1 }, { unique: true });
+auditRecordSchema.index({ accountId: 1, objectId: 1, seq: -1 });
+auditRecordSchema.index({ accountId: 1, timestamp: -1 });
+
+const REFUSED_QUERIES = [
+  'updateOne',
+  'updateMany',
+  'replaceOne',
+  'findOneAndUpdate',
+  'findOneAndReplace',
+  'findOneAndDelete',
+  'deleteOne',
+  'deleteMany',
+] as const;
+
+/** Append-only in code too: every update or delete through the model throws before reaching the database. */
+function refuseChanges(schema: Schema<any>, what: string): void {
+  for (const operation of REFUSED_QUERIES) {
+    schema.pre(operation, { query: true, document: false }, () => {
+      throw new ImmutableAuditRecordError(`${what}.${operation}`);
+    });
+  }
+  schema.pre('deleteOne', { document: true, query: false }, () => {
+    throw new ImmutableAuditRecordError(`${what}.deleteOne`);
+  });
+  schema.pre('updateOne', { document: true, query: false }, () => {
+    throw new ImmutableAuditRecordError(`${what}.updateOne`);
+  });
+  schema.pre('save', function () {
+    if (!this.isNew) throw new ImmutableAuditRecordError(`${what}.save of an existing document`);
+  });
+  schema.pre('bulkWrite', () => {
+    throw new ImmutableAuditRecordError(`${what}.bulkWrite`);
+  });
+}
+refuseChanges(auditRecordSchema, 'AuditRecord');
+
+export function auditRecordModel(connection: Connection): Model<AuditRecordDoc> {
+  return (connection.models.AuditRecord as Model<AuditRecordDoc> | undefined) ?? connection.model<AuditRecordDoc>('AuditRecord', auditRecordSchema);
+}
+
+export { refuseChanges };
