@@ -45,11 +45,13 @@ export async function listCheckpoints(
 
 /**
  * The export as NDJSON lines: the head is anchored first (a checkpoint on demand, if it moved), then
- * every record up to the head in ascending seq, then the checkpoints up to it, so the file verifies
- * offline on its own.
+ * every record up to the head in ascending seq, then every checkpoint, so the file verifies offline
+ * on its own. Checkpoints are read before the head: each covers records that already existed, so
+ * a checkpoint beyond the exported head means records were removed, and the verifier says so.
  */
 export async function* exportAuditLines(deps: ReadAuditDeps, accountId: string): AsyncGenerator<string> {
   await deps.checkpointer.checkpoint(accountId).catch(() => null);
+  const checkpoints = await deps.checkpoints.all(accountId);
   const head = await deps.records.head(accountId);
   if (head) {
     const cursor = deps.records.streamChain(accountId, { throughSeq: head.seq });
@@ -59,7 +61,5 @@ export async function* exportAuditLines(deps: ReadAuditDeps, accountId: string):
       await cursor.close();
     }
   }
-  for (const checkpoint of await deps.checkpoints.all(accountId, head?.seq ?? 0)) {
-    yield `${JSON.stringify({ kind: 'checkpoint', checkpoint })}\n`;
-  }
+  for (const checkpoint of checkpoints) yield `${JSON.stringify({ kind: 'checkpoint', checkpoint })}\n`;
 }
