@@ -17,7 +17,11 @@ afterAll(async () => {
   await h.close();
 });
 
-const raw = () => h.mongo.db!.collection<any>('audit_records');
+function db() {
+  if (!h.mongo.db) throw new Error('not connected');
+  return h.mongo.db;
+}
+const raw = () => db().collection<any>('audit_records');
 
 /** An account with a six-record chain, anchored by a checkpoint at its head. */
 async function seededAccount(count = 6): Promise<string> {
@@ -157,7 +161,7 @@ describe('tamper detection', () => {
     const accountId = await seededAccount();
     const head = await raw().findOne({ accountId, seq: 6 });
     const [genuine] = await h.checkpoints.all(accountId);
-    await h.mongo.db!.collection('audit_checkpoints').insertOne({ ...genuine, seq: 7, hash: head.hash, time: new Date().toISOString() });
+    await db().collection('audit_checkpoints').insertOne({ ...genuine, seq: 7, hash: head.hash, time: new Date().toISOString() });
     expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 7, reason: expect.stringContaining('invalid signature') });
   });
 });
