@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { testIdentity } from '@warden/testing';
 import { CredentialCipher, rekeyCredentials, type CredentialDocument } from '@warden/credentials-data-access';
+import { redactSecrets } from '../../audit-service/src/domain/secret-redaction';
 import { startCredentialService, type Harness } from './test/credential-service-harness';
 
 const k1 = `k1:${randomBytes(32).toString('base64')}`;
@@ -73,6 +74,7 @@ describe('key rotation and rekey', () => {
       const text = JSON.stringify(event);
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
       expect(text).not.toMatch(/ciphertext|••••/);
+      expect(redactSecrets(event.detail)).toEqual(event.detail);
     }
   });
 

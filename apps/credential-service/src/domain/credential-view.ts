@@ -40,8 +40,10 @@ export function toSummary(document: Pick<CredentialDocument, '_id' | 'name' | 'm
 }
 
 /**
- * What an audit record may show of a credential: everything but its secrets, whose fields appear
- * only as `set`. Never a value, a hint or a ciphertext.
+ * What an audit record may show of a credential: everything but its secrets, which appear only as
+ * the list of their field names (`secretFields`). Never a value, a hint or a ciphertext. Field names
+ * are list items rather than keys so that the audit trail's own secret redaction (which blanks any
+ * key that sounds secret, such as `password`) keeps them readable.
  */
 export function auditSnapshot(document: Pick<CredentialDocument, 'name' | 'moniker' | 'type' | 'properties' | 'secrets'>): Record<string, unknown> {
   return {
@@ -49,6 +51,6 @@ export function auditSnapshot(document: Pick<CredentialDocument, 'name' | 'monik
     moniker: document.moniker,
     type: document.type,
     properties: document.properties,
-    secrets: Object.fromEntries(Object.keys(document.secrets ?? {}).map((field) => [field, 'set'])),
+    secretFields: Object.keys(document.secrets ?? {}),
   };
 }

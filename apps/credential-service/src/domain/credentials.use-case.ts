@@ -133,11 +133,11 @@ export class CredentialsUseCase {
         (prior.properties ??= {})[field] = current.properties[field] ?? null;
         (after.properties ??= {})[field] = value;
       }
-      for (const [field, value] of Object.entries(patch.secrets ?? {})) {
-        if (storedSecrets[field] === value) continue;
-        (prior.secrets ??= {})[field] = field in storedSecrets ? 'set' : 'unset';
-        (after.secrets ??= {})[field] = field in storedSecrets ? 'changed' : 'set';
-      }
+      // Which secret fields changed, by name only: never a value, a hint or a ciphertext.
+      const changedSecretFields = Object.entries(patch.secrets ?? {})
+        .filter(([field, value]) => storedSecrets[field] !== value)
+        .map(([field]) => field);
+      if (changedSecretFields.length > 0) after.changedSecretFields = changedSecretFields;
       if (Object.keys(after).length === 0) return toCredential(current);
 
       const now = this.clock();
