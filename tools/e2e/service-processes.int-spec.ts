@@ -102,7 +102,9 @@ describe.each(services)('%s process', (app, publicPath) => {
 
 describe('gateway process', () => {
   it('serves health and the contract, and exits 0 on SIGTERM', async () => {
-    const running = await start('gateway');
+    // The gateway is ready only once the token service it authenticates against answers.
+    const tokens = await start('token-service');
+    const running = await start('gateway', { TOKEN_SERVICE_URL: tokens.url });
     try {
       expect((await fetch(`${running.url}/healthz`)).status).toBe(200);
       const contract = await fetch(`${running.url}/api/v1/openapi.json`);
@@ -111,7 +113,7 @@ describe('gateway process', () => {
       expect(anonymous.status).toBe(401);
       expect(await stopGracefully(running)).toBe(0);
     } finally {
-      if (running.child.exitCode === null) running.child.kill('SIGKILL');
+      for (const child of [running.child, tokens.child]) if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
 });
