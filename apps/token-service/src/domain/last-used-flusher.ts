@@ -31,6 +31,8 @@ export class LastUsedFlusher {
     private readonly redis: Redis,
     private readonly repository: TokenLastUsedRepository,
     private readonly logger: Logger,
+    /** The hash gateways write to; tests use their own. */
+    private readonly key: string = LAST_USED_HASH_KEY,
   ) {}
 
   start(intervalMs: number): this {
@@ -56,7 +58,7 @@ export class LastUsedFlusher {
   private async flushOnce(): Promise<number> {
     let entries: string[];
     try {
-      entries = (await this.redis.eval(TAKE_ALL, 1, LAST_USED_HASH_KEY)) as string[];
+      entries = (await this.redis.eval(TAKE_ALL, 1, this.key)) as string[];
     } catch (error) {
       this.logger.warn({ err: error }, 'last-used flush skipped: Redis is unavailable');
       return 0;
@@ -72,7 +74,7 @@ export class LastUsedFlusher {
     } catch (error) {
       this.logger.warn({ err: error, tokens: uses.length }, 'last-used flush failed; the batch goes back to Redis');
       await this.redis
-        .eval(PUT_BACK, 1, LAST_USED_HASH_KEY, ...uses.flatMap((use) => [use.tokenId, String(use.at.getTime())]))
+        .eval(PUT_BACK, 1, this.key, ...uses.flatMap((use) => [use.tokenId, String(use.at.getTime())]))
         .catch(() => undefined);
       return 0;
     }

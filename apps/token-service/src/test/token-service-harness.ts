@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import mongoose, { type Connection } from 'mongoose';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
@@ -14,8 +13,9 @@ import { createApp } from '../app';
 
 export const TEST_TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef';
 
+/** Resolves once the client is connected; connection errors before that only mean "not yet". */
 export async function whenReady(redis: Redis): Promise<void> {
-  if (redis.status !== 'ready') await once(redis, 'ready');
+  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
 }
 
 export interface HarnessOptions {

@@ -1,0 +1,216 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+import type { Job, JobType } from 'bullmq';
+import type { ChangeEvent } from '@warden/contracts-events';
+import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
+import { testIdentity, uniqueName } from '@warden/testing';
+import { TokenLastUsedRepository, exclusiveWrite } from '@warden/tokens-data-access';
+import { LastUsedFlusher } from './domain/last-used-flusher';
+import { startTokenService, whenReady, type TokenServiceHarness } from './test/token-service-harness';
+
+const JOB_STATES: JobType[] = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'];
+const secrets: string[] = [];
+let svc: TokenServiceHarness;
+
+async function jobs(queue = svc.queue): Promise<Job<ChangeEvent>[]> {
+  return queue.getJobs(JOB_STATES);
+}
+
+async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (accept(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  svc = await startTokenService();
+});
+afterAll(async () => {
+  await svc.close();
+});
+
+describe('change events', () => {
+  it('puts one event per change on audit-events, job id = event id, snapshots without secrets', async () => {
+    const actor = testIdentity({ name: 'deployer', tokenType: 'service', clientIp: '203.0.113.9' });
+    const created = await svc.as(actor).post('/api/v1/apitokens', { name: 'evented', scopes: ['audit:read'] });
+    const id = created.body.data.id as string;
+    secrets.push(created.body.data.token);
+    await svc.as(actor).patch(`/api/v1/apitokens/${id}`, { name: 'evented-2', enabled: false });
+    const rotated = await svc.as(actor).post(`/api/v1/apitokens/${id}/rotate`, { gracePeriodSeconds: 60 });
+    secrets.push(rotated.body.data.token);
+    await svc.as(actor).delete(`/api/v1/apitokens/${id}`);
+
+    const mine = await eventually(
+      async () => (await jobs()).filter((job) => job.data.objectId === id),
+      (found) => found.length >= 4,
+    );
+    // Published: outboxes are empty and the tombstone is gone.
+    expect(await eventually(() => svc.models.apiTokens.findById(id).lean(), (doc) => doc === null)).toBeNull();
+    await svc.relay?.flush();
+
+    const events = mine.map((job) => job.data).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+    expect(mine).toHaveLength(4);
+    for (const job of mine) expect(job.id).toBe(job.data.id);
+    expect(events.map((event) => event.auditType)).toEqual(['Created', 'Updated', 'Rotated', 'Deleted']);
+    for (const event of events) {
+      expect(event).toMatchObject({
+        accountId: actor.accountId,
+        objectType: 'ApiToken',
+        objectId: id,
+        actor: { type: 'service', id: actor.tokenId, name: 'deployer' },
+        username: 'deployer',
+        remoteIp: '203.0.113.9',
+      });
+      const text = JSON.stringify(event);
+      for (const forbidden of [...secrets, 'secretHash', 'previousSecrets', 'hint', 'wdn_']) expect(text).not.toContain(forbidden);
+    }
+    expect(events[0].detail.create?.after).toEqual({
+      name: 'evented',
+      type: 'api',
+      enabled: true,
+      scopes: ['audit:read'],
+      allowedIps: [],
+      expiresAt: null,
+      rateLimit: null,
+    });
+    expect(events[1].detail.update).toMatchObject({ prior: { name: 'evented', enabled: true }, after: { name: 'evented-2', enabled: false } });
+    expect(events[2].detail).toMatchObject({ auditType: 'Rotated', rotation: { gracePeriodSeconds: 60 } });
+    expect(events[3].detail.delete?.prior).toMatchObject({ name: 'evented-2' });
+  });
+
+  it('publishes each event once even when the relay sends it again', async () => {
+    const owner = testIdentity();
+    const created = await svc.as(owner).post('/api/v1/apitokens', { name: 'twice' });
+    secrets.push(created.body.data.token);
+    const id = created.body.data.id as string;
+    const [job] = await eventually(
+      async () => (await jobs()).filter((candidate) => candidate.data.objectId === id),
+      (found) => found.length === 1,
+    );
+    await publishChangeEvent(svc.queue, job.data);
+    await svc.relay?.flush();
+    expect((await jobs()).filter((candidate) => candidate.data.objectId === id)).toHaveLength(1);
+  });
+
+  it('keeps a change made while Redis is down in the outbox and publishes it once Redis is back', async () => {
+    const port = await freePort();
+    let redisServer = await startRedisServer(port);
+    const producer = createRedis(`redis://127.0.0.1:${port}`, 'producer');
+    await whenReady(producer);
+    const prefix = uniqueName('q');
+    const queue = createAuditEventsQueue(producer, prefix);
+    queue.on('error', () => undefined);
+    const relay = new OutboxRelay({
+      models: [svc.models.accounts, svc.models.apiTokens],
+      publish: (event) => publishChangeEvent(queue, event),
+      logger: svc.logger,
+      intervalMs: 100,
+      exclusive: exclusiveWrite,
+    });
+    // From here on only this relay, whose Redis is about to go away, may publish.
+    await svc.relay?.stop();
+    try {
+      await stopRedisServer(redisServer);
+      const owner = testIdentity();
+      const res = await svc.as(owner).post('/api/v1/apitokens', { name: 'during-outage' });
+      expect(res.status).toBe(201);
+      secrets.push(res.body.data.token);
+      const id = res.body.data.id as string;
+      relay.start();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const waiting = await svc.models.apiTokens.findById(id).lean();
+      expect(waiting?.outbox).toHaveLength(1);
+      const eventId = waiting?.outbox[0].id;
+
+      redisServer = await startRedisServer(port);
+      const drained = await eventually(
+        () => svc.models.apiTokens.findById(id).lean(),
+        (doc) => doc?.outbox.length === 0,
+        10_000,
+      );
+      expect(drained?.outbox).toEqual([]);
+      const published = (await jobs(queue)).filter((job) => job.data.objectId === id);
+      expect(published.map((job) => job.id)).toEqual([eventId]);
+    } finally {
+      await relay.stop();
+      await queue.close();
+      producer.disconnect();
+      await stopRedisServer(redisServer);
+    }
+  });
+});
+
+describe('last use', () => {
+  it('moves the gateways’ last-use hash to MongoDB in one batch, only forwards, without an event', async () => {
+    const key = uniqueName('lastused');
+    const flusher = new LastUsedFlusher(svc.redis, new TokenLastUsedRepository(svc.mongo), svc.logger, key);
+    const owner = testIdentity();
+    const ids: string[] = [];
+    for (const name of ['used-a', 'used-b']) {
+      const res = await svc.as(owner).post('/api/v1/apitokens', { name });
+      secrets.push(res.body.data.token);
+      ids.push(res.body.data.id);
+    }
+    await svc.relay?.flush();
+    const before = (await jobs()).length;
+    const t1 = Date.now() - 5_000;
+    const t2 = Date.now();
+    await svc.redis.hset(key, ids[0], String(t1), ids[1], String(t2), 'not-a-token', '12');
+    expect(await flusher.flush()).toBe(2);
+    expect(await svc.redis.exists(key)).toBe(0);
+    const read = async (id: string) => (await svc.as(owner).get(`/api/v1/apitokens/${id}`)).body.data;
+    expect((await read(ids[0])).lastUsedAt).toBe(new Date(t1).toISOString());
+    expect((await read(ids[1])).lastUsedAt).toBe(new Date(t2).toISOString());
+    const updatedAt = (await read(ids[0])).updatedAt;
+
+    // An older report does not move the time back; a newer one moves it forward.
+    await svc.redis.hset(key, ids[0], String(t1 - 60_000), ids[1], String(t2 + 1_000));
+    await flusher.flush();
+    expect((await read(ids[0])).lastUsedAt).toBe(new Date(t1).toISOString());
+    expect((await read(ids[1])).lastUsedAt).toBe(new Date(t2 + 1_000).toISOString());
+    expect((await read(ids[0])).updatedAt).toBe(updatedAt);
+
+    expect(await flusher.flush()).toBe(0);
+    await svc.relay?.flush();
+    expect((await jobs()).length).toBe(before);
+    const docs = await svc.models.apiTokens.find({ _id: { $in: ids } }).lean();
+    for (const doc of docs) expect(doc.outbox).toEqual([]);
+    await flusher.stop();
+  });
+});
+
+it('never wrote a token secret to the log', () => {
+  const log = readFileSync(process.env.WARDEN_TEST_LOG_FILE as string, 'utf8');
+  expect(secrets.length).toBeGreaterThan(4);
+  for (const secret of secrets) expect(log).not.toContain(secret);
+});
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function startRedisServer(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const probe = createRedis(`redis://127.0.0.1:${port}`, 'client', { retryStrategy: () => 50 });
+  try {
+    await whenReady(probe);
+  } finally {
+    probe.disconnect();
+  }
+  return child;
+}
+
+async function stopRedisServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGKILL');
+  await once(child, 'exit');
+}
