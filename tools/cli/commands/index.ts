@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { registerAccountCommands } from './accounts';
 import { registerCredentialCommands } from './credentials';
 
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
@@ -8,5 +9,6 @@ const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'p
 /** Every command group registers itself here. */
 export function registerCommands(program: Command): void {
   program.version(version, '-v, --version', 'print the Warden version');
+  registerAccountCommands(program);
   registerCredentialCommands(program);
 }

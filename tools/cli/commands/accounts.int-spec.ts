@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Connection } from 'mongoose';
+import { connectMongo } from '@warden/data';
+import { ALL_SCOPES } from '@warden/http';
+import { createAuditEventsQueue, createRedis } from '@warden/queue';
+import { testInfra, uniqueName } from '@warden/testing';
+import { hashTokenSecret, initTokenModels } from '@warden/tokens-data-access';
+import { parseTokenSecret } from '@warden/api-token';
+import { loadAccountsEnv, runAccountsCreate } from './accounts';
+
+const HASH_KEY = 'cli-test-token-hash-key-0123456789abcdef';
+const root = join(__dirname, '..', '..', '..');
+const secrets: string[] = [];
+const { mongoUrl, redisUrl } = testInfra();
+const dbName = uniqueName('clitokens');
+let mongo: Connection;
+
+beforeAll(async () => {
+  mongo = await connectMongo(mongoUrl, dbName);
+});
+afterAll(async () => {
+  await mongo.dropDatabase();
+  await mongo.close();
+});
+
+describe('warden accounts create', () => {
+  it('prints {"account", "token"} as JSON: the account and a first token with every scope', async () => {
+    const { stdout } = await promisify(execFile)(
+      'npx',
+      ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/cli/warden.ts', 'accounts', 'create', '--name', 'Acme Corp', '--json'],
+      { cwd: root, env: { ...process.env, MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: '', TOKEN_HASH_KEY: HASH_KEY }, timeout: 60_000 },
+    );
+    const output = JSON.parse(stdout);
+    secrets.push(output.token);
+    expect(Object.keys(output).sort()).toEqual(['account', 'token']);
+    expect(output.account).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), name: 'Acme Corp', createdAt: expect.any(String) });
+    expect(parseTokenSecret(output.token)).toEqual({ ok: true });
+
+    const { accounts, apiTokens } = await initTokenModels(mongo);
+    expect(await accounts.findById(output.account.id).lean()).toMatchObject({ name: 'Acme Corp' });
+    const token = await apiTokens.findOne({ accountId: output.account.id }).lean();
+    expect(token).toMatchObject({ enabled: true, type: 'api', scopes: [...ALL_SCOPES], secretHash: hashTokenSecret(output.token, HASH_KEY) });
+    // Without Redis the events wait in the outboxes for the token service's relay.
+    expect(token?.outbox).toHaveLength(1);
+  });
+
+  it('writes both change events and publishes them when Redis is reachable', async () => {
+    const prefix = uniqueName('q');
+    const env = loadAccountsEnv({ NODE_ENV: 'test', MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redisUrl, TOKEN_HASH_KEY: HASH_KEY });
+    const created = await runAccountsCreate('Globex', env, { queuePrefix: prefix });
+    secrets.push(created.token);
+    expect(created.published).toBe(true);
+
+    const producer = createRedis(redisUrl, 'producer');
+    const queue = createAuditEventsQueue(producer, prefix);
+    try {
+      const jobs = (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter(
+        (job) => job.data.accountId === created.account.id,
+      );
+      const events = jobs.map((job) => job.data).sort((a, b) => a.objectType.localeCompare(b.objectType));
+      expect(events.map((event) => [event.objectType, event.auditType])).toEqual([
+        ['Account', 'Created'],
+        ['ApiToken', 'Created'],
+      ]);
+      for (const job of jobs) expect(job.id).toBe(job.data.id);
+      for (const event of events) {
+        expect(event.actor).toEqual({ type: 'operator', id: 'cli', name: 'operator' });
+        expect(JSON.stringify(event)).not.toContain(created.token);
+      }
+      expect(events[0].objectId).toBe(created.account.id);
+      expect(events[1].objectId).toBe(created.tokenId);
+      expect(events[1].detail.create?.after).toMatchObject({ scopes: [...ALL_SCOPES] });
+    } finally {
+      await queue.close();
+      producer.disconnect();
+    }
+    const { accounts, apiTokens } = await initTokenModels(mongo);
+    expect((await accounts.findById(created.account.id).lean())?.outbox).toEqual([]);
+    expect((await apiTokens.findById(created.tokenId).lean())?.outbox).toEqual([]);
+  });
+
+  it('leaves the events in the outbox when Redis does not answer', async () => {
+    const env = loadAccountsEnv({ MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: 'redis://127.0.0.1:1', TOKEN_HASH_KEY: HASH_KEY });
+    const created = await runAccountsCreate('Initech', env);
+    secrets.push(created.token);
+    expect(created.published).toBe(false);
+    const { apiTokens } = await initTokenModels(mongo);
+    expect((await apiTokens.findById(created.tokenId).lean())?.outbox).toHaveLength(1);
+  });
+
+  it('refuses to run in production without TOKEN_HASH_KEY', () => {
+    expect(() => loadAccountsEnv({ NODE_ENV: 'production', MONGODB_URL: mongoUrl })).toThrow(/TOKEN_HASH_KEY/);
+  });
+});
+
+it('never wrote a token secret to the log', () => {
+  const file = process.env.WARDEN_TEST_LOG_FILE as string;
+  const log = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  expect(secrets.length).toBe(3);
+  for (const secret of secrets) expect(log).not.toContain(secret);
+});
