@@ -1,11 +1,11 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from '@warden/config';
 import { AppError, createMetrics, errorHandler, notFoundHandler, opsRoutes, requestId, type Metrics, type ReadinessCheck } from '@warden/http';
 import { RouteTable, type UpstreamName } from './routing/route-table';
 import type { UpstreamProxy } from './proxy/upstream-proxy';
 import type { Authenticator } from './auth/authenticator';
 import { trustProxySetting, type GatewayConfig } from './config';
+import { accessLog } from './observability/access-log';
 
 export interface GatewayDeps {
   config: Pick<GatewayConfig, 'TRUST_PROXY'>;
@@ -26,13 +26,7 @@ export function createGatewayApp({ config, logger, document, authenticator, upst
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.set('query parser', 'simple');
   app.use(requestId);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => (res as Response).locals.requestId,
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-    }),
-  );
+  app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
   app.use(metrics.observe);
   app.use(opsRoutes({ checks: readiness, metrics }));
 

@@ -38,6 +38,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   return loadEnv(schema, withDevDefaults(env));
 }
 
+/**
+ * The gateway's Redis connection: commands issued in the same tick share one write (auto-pipelining;
+ * each request still waits for exactly one reply), and a slow Redis counts as an outage.
+ */
+export function gatewayRedisOptions(config: Pick<GatewayConfig, 'REDIS_COMMAND_TIMEOUT_MS'>) {
+  return { commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS, enableAutoPipelining: true };
+}
+
 /** Express' `trust proxy` accepts booleans, hop counts and address lists; env only gives strings. */
 export function trustProxySetting(value: string): boolean | number | string {
   if (value === 'true' || value === 'false') return value === 'true';

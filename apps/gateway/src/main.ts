@@ -2,7 +2,7 @@ import { createLogger } from '@warden/config';
 import { createMetrics, runService } from '@warden/http';
 import { createRedis } from '@warden/queue';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { loadConfig } from './config';
+import { gatewayRedisOptions, loadConfig } from './config';
 import { createGatewayApp } from './app';
 import { UpstreamProxy } from './proxy/upstream-proxy';
 import { createTokenAuthenticator } from './auth/token-authenticator';
@@ -11,7 +11,7 @@ const logger = createLogger({ name: 'gateway', level: process.env.LOG_LEVEL, fil
 
 void runService('gateway', logger, async () => {
   const config = loadConfig();
-  const redis = createRedis(config.REDIS_URL, 'client', { commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
+  const redis = createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));
   const metrics = createMetrics('gateway');
   const proxy = (name: string, origin: string) =>
     new UpstreamProxy({ name, origin, signingKey: config.INTERNAL_SIGNING_KEY, timeoutMs: config.UPSTREAM_TIMEOUT_MS });

@@ -16,7 +16,7 @@ import { signedHeaders, testIdentity, testInfra, testLogger, TEST_SIGNING_KEY, u
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createApp as createTokenServiceApp } from '../../../token-service/src/app';
 import { createGatewayApp } from '../app';
-import { loadConfig, type GatewayConfig } from '../config';
+import { gatewayRedisOptions, loadConfig, type GatewayConfig } from '../config';
 import { UpstreamProxy } from '../proxy/upstream-proxy';
 import { createTokenAuthenticator, type TokenAuthenticator } from '../auth/token-authenticator';
 import { VERIFY_PATH } from '../auth/token-verifier';
@@ -106,7 +106,7 @@ export async function startGateway(tokenServiceUrl: string, env: Record<string, 
     ...env,
   });
   const logger = testLogger('gateway');
-  const redis = createRedis(config.REDIS_URL, 'client', { commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS });
+  const redis = createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));
   await redisReady(redis).catch(() => undefined);
   const metrics = createMetrics('gateway');
   const authenticator = createTokenAuthenticator({ config, redis, logger, registry: metrics.registry });
