@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { testInfra } from '@warden/testing';
+// The README's examples run against the real platform: this token service behind the real gateway.
+import { startGateway, type GatewayHarness } from '../../gateway/src/test/gateway-harness';
+import { TEST_TOKEN_HASH_KEY, startTokenService, type TokenServiceHarness } from './test/token-service-harness';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const DOC = join(ROOT, 'docs', 'api-tokens.md');
+
+interface Example {
+  script: string;
+  expect?: number;
+  exports: [variable: string, path: string][];
+  sample?: unknown;
+}
+
+/** Every ```sh block, with its `<!-- test: ... -->` directives and the ```json sample that follows it. */
+function examples(markdown: string): Example[] {
+  const blocks = [...markdown.matchAll(/(?:<!--\s*test:([^>]*)-->\s*)?```(sh|json)\n([\s\S]*?)```/g)];
+  const found: Example[] = [];
+  for (const [, directives = '', language, body] of blocks) {
+    if (language === 'json') {
+      const last = found[found.length - 1];
+      if (last && last.sample === undefined) last.sample = JSON.parse(body);
+      continue;
+    }
+    const expect = /expect\s+(\d{3})/.exec(directives)?.[1];
+    const exportList = /export\s+([^;]+)/.exec(directives)?.[1] ?? '';
+    found.push({
+      script: body,
+      expect: expect ? Number(expect) : undefined,
+      exports: exportList
+        .trim()
+        .split(/\s+/)
+        .filter(Boolean)
+        .map((pair) => pair.split('=') as [string, string]),
+    });
+  }
+  return found;
+}
+
+/** Successive JSON values in one output (a block may run several commands). */
+function jsonValues(output: string): unknown[] {
+  const values: unknown[] = [];
+  let depth = 0;
+  let start = -1;
+  let inString = false;
+  for (let i = 0; i < output.length; i++) {
+    const c = output[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{' || c === '[') {
+      if (depth++ === 0) start = i;
+    } else if ((c === '}' || c === ']') && --depth === 0) values.push(JSON.parse(output.slice(start, i + 1)));
+  }
+  return values;
+}
+
+/** The documented response has the same fields (recursively) and the same fixed values as the real one. */
+function expectSameShape(actual: any, sample: any, path = '$'): void {
+  if (sample === null || typeof sample !== 'object') return;
+  expect([path, Array.isArray(actual)]).toEqual([path, Array.isArray(sample)]);
+  if (Array.isArray(sample)) {
+    if (sample.length > 0 && typeof sample[0] === 'object') {
+      expect([path, actual.length > 0]).toEqual([path, true]);
+      expectSameShape(actual[0], sample[0], `${path}[0]`);
+    }
+    return;
+  }
+  expect([path, Object.keys(actual ?? {}).sort()]).toEqual([path, Object.keys(sample).sort()]);
+  for (const fixed of ['success', 'status', 'title', 'type']) {
+    if (fixed in sample && (path === '$' || fixed !== 'type')) expect([path, fixed, actual[fixed]]).toEqual([path, fixed, sample[fixed]]);
+  }
+  if (path === '$' && sample.success === true) expect(actual.messages).toEqual(sample.messages);
+  for (const key of Object.keys(sample)) expectSameShape(actual[key], sample[key], `${path}.${key}`);
+}
+
+function pick(value: any, path: string): string {
+  const picked = path.split('.').reduce((node, key) => node?.[key], value);
+  if (typeof picked !== 'string') throw new Error(`no string at ${path}`);
+  return picked;
+}
+
+let svc: TokenServiceHarness;
+let server: Server;
+let gateway: GatewayHarness;
+const secrets: string[] = [];
+
+beforeAll(async () => {
+  svc = await startTokenService();
+  server = svc.app.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  gateway = await startGateway(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+});
+afterAll(async () => {
+  await gateway?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+  await svc?.close();
+});
+
+it('runs every example of "Working with API tokens" against the gateway and the token service', async () => {
+  const all = examples(readFileSync(DOC, 'utf8'));
+  expect(all.length).toBeGreaterThanOrEqual(12);
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    WARDEN_URL: gateway.url,
+    MONGODB_URL: testInfra().mongoUrl,
+    MONGODB_DB: svc.mongo.name,
+    TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY,
+    // The CLI's events stay in the outbox, for this token service's relay (on its private queue).
+    REDIS_URL: '',
+  };
+  for (const example of all) {
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', example.script], { cwd: ROOT, env, timeout: 60_000 });
+    const outputs = jsonValues(stdout);
+    expect([example.script, outputs.length]).toEqual([example.script, example.script.match(/^(curl|npm) /gm)?.length]);
+    for (const output of outputs as any[]) {
+      if (example.expect !== undefined) {
+        expect([example.script, output.success === true ? 200 : output.status]).toEqual([
+          example.script,
+          example.expect < 300 ? 200 : example.expect,
+        ]);
+      }
+      if (example.sample !== undefined) expectSameShape(output, example.sample);
+    }
+    for (const [variable, path] of example.exports) {
+      env[variable] = pick(outputs[0], path);
+      if (/^wdn_/.test(env[variable])) secrets.push(env[variable]);
+    }
+  }
+  expect(secrets).toHaveLength(3);
+});
+
+it('never wrote a token secret to the log', () => {
+  const file = process.env.WARDEN_TEST_LOG_FILE as string;
+  const log = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  for (const secret of secrets) expect(log).not.toContain(secret);
+});
