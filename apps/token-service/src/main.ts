@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import { createLogger } from '@warden/config';
 import { runService } from '@warden/http';
@@ -14,7 +13,12 @@ const logger = createLogger({ name: 'token-service', level: process.env.LOG_LEVE
 /** Redis clients fail fast while offline; give them a moment to connect, but start without Redis if it is down. */
 async function readyOrNot(redis: Redis, timeoutMs = 5_000): Promise<void> {
   if (redis.status === 'ready') return;
-  await Promise.race([once(redis, 'ready'), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+  await Promise.race([new Promise((resolve) => redis.once('ready', resolve)), new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]);
+}
+
+/** A shutdown step that waits on Redis must not hold the process past its grace period while Redis is down. */
+function atMost(ms: number, step: Promise<unknown>): Promise<unknown> {
+  return Promise.race([step.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
 void runService('token-service', logger, async () => {
@@ -25,6 +29,13 @@ void runService('token-service', logger, async () => {
   const producer = createRedis(config.REDIS_URL, 'producer');
   await Promise.all([readyOrNot(redis), readyOrNot(producer)]);
   const queue = createAuditEventsQueue(producer);
+  let lastQueueWarning = 0;
+  queue.on('error', (error) => {
+    // Events wait in their outboxes meanwhile; one line per half-minute says so without flooding the log.
+    if (Date.now() - lastQueueWarning < 30_000) return;
+    lastQueueWarning = Date.now();
+    logger.warn({ err: error }, 'audit-events queue unreachable; change events wait in their outboxes');
+  });
   const relay = new OutboxRelay({
     models: [accounts, apiTokens],
     publish: (event) => publishChangeEvent(queue, event),
@@ -38,10 +49,10 @@ void runService('token-service', logger, async () => {
   return {
     servers: [server],
     close: async () => {
-      await relay.stop();
+      await atMost(3_000, relay.stop());
       await lastUsed.stop();
-      await lastUsed.flush();
-      await queue.close();
+      await atMost(2_000, lastUsed.flush());
+      await atMost(1_000, queue.close());
       await mongo.close();
       await Promise.all([redis.quit().catch(() => redis.disconnect()), producer.quit().catch(() => producer.disconnect())]);
     },
