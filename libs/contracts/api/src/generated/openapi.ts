@@ -92,7 +92,8 @@ export interface paths {
          * @description Issues a new secret for the same token: id, scopes and settings stay as they are. The new
          *     secret is returned in `data.token`, this once. The old secret stops working immediately, or
          *     after `gracePeriodSeconds` (at most 7 days) if given; `data.previousSecretExpiresAt` says
-         *     when. The body is optional. Requires scope `tokens:write`.
+         *     when. The body is optional. Rotating a token that holds a scope the caller lacks is `403`:
+         *     the new secret would hand that scope out. Requires scope `tokens:write`.
          */
         post: operations["rotateApiToken"];
         delete?: never;
