@@ -40,10 +40,16 @@ describe('immediate revocation across two gateway replicas with warm caches', ()
           results.push({ sentAt, status, replica });
         }
       });
-      await sleep(300);
+      // Enough accepted load before the change, and enough load on each replica after it, however
+      // busy the machine is (bounded, so a stall fails the volume checks rather than hanging).
+      const until = async (enough: () => boolean) => {
+        for (const deadline = performance.now() + 5_000; !enough() && performance.now() < deadline; ) await sleep(20);
+      };
+      await until(() => results.filter((r) => r.status === 200).length >= 40);
       await change(clients[0]);
       const changedAt = performance.now();
-      await sleep(400);
+      const afterOn = (replica: number) => results.filter((r) => r.sentAt >= changedAt && r.replica === replica).length;
+      await until(() => afterOn(0) >= 40 && afterOn(1) >= 40);
       stop = true;
       await Promise.all(workers);
       return { results, changedAt };
@@ -55,9 +61,9 @@ describe('immediate revocation across two gateway replicas with warm caches', ()
   function expectNoneAcceptedAfter({ results, changedAt }: Awaited<ReturnType<typeof fireAcross>>) {
     const before = results.filter((r) => r.sentAt < changedAt);
     const after = results.filter((r) => r.sentAt >= changedAt);
-    expect(before.filter((r) => r.status === 200).length).toBeGreaterThan(20);
-    expect(after.filter((r) => r.replica === 0).length).toBeGreaterThan(20);
-    expect(after.filter((r) => r.replica === 1).length).toBeGreaterThan(20);
+    expect(before.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(20);
+    expect(after.filter((r) => r.replica === 0).length).toBeGreaterThanOrEqual(20);
+    expect(after.filter((r) => r.replica === 1).length).toBeGreaterThanOrEqual(20);
     expect(after.filter((r) => r.status !== 401)).toEqual([]);
   }
 
