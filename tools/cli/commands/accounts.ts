@@ -10,7 +10,6 @@ import { ALL_SCOPES } from '@warden/http';
 import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
 import { generateTokenSecret, tokenHint } from '@warden/api-token';
 // The operator CLI writes accounts the way the token service does, through its data-access layer.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   AccountRepository,
   ApiTokenRepository,

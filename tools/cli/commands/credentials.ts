@@ -8,7 +8,6 @@ import type { Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
 // The operator CLI re-encrypts credentials the way the credential service stores them, through its data-access layer.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import {
   CredentialCipher,
   CredentialRepository,
