@@ -3,6 +3,7 @@
 // MONGODB_URL), starts the three services and the gateway as separate processes, and stops
 // everything on Ctrl-C / SIGTERM. Dependency-free until the install has happened.
 import { spawn } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './ensure-deps.mjs';
@@ -14,6 +15,9 @@ ensureDependencies(log);
 const { startInfra } = await import('../infra/launcher.mjs');
 
 const infra = await startInfra({ dataDir: path.join(root, '.data'), ephemeral: false, log: (line) => log(`infra: ${line}`) });
+// The operator CLI (`npm run warden`) reads this to reach the running platform.
+const platformFile = path.join(root, '.data', 'platform.json');
+writeFileSync(platformFile, `${JSON.stringify({ redisUrl: infra.redisUrl, mongoUrl: infra.mongoUrl }, null, 2)}\n`);
 const port = Number(process.env.PORT ?? 8080);
 const servicePorts = { 'token-service': 3001, 'credential-service': 3002, 'audit-service': 3003 };
 const baseEnv = { ...process.env, REDIS_URL: infra.redisUrl, MONGODB_URL: infra.mongoUrl, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json') };
@@ -49,6 +53,7 @@ async function stop(exitCode = 0) {
         }),
     ),
   );
+  rmSync(platformFile, { force: true });
   await infra.stop();
   process.exit(exitCode);
 }
