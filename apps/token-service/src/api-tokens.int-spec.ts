@@ -355,8 +355,24 @@ describe('GET /api/v1/apitokens/verify', () => {
     });
   });
 
-  it('refuses a token that no longer exists', async () => {
-    const res = await svc.as(testIdentity()).get('/api/v1/apitokens/verify');
+  it('describes the token the gateway verified, expiry included, without a database read', async () => {
+    // The gateway checks existence, revocation and expiry on every request; the service reports
+    // exactly what the signed identity says, so an identity for no stored token is still echoed.
+    const identity = testIdentity({ name: 'signed', scopes: ['tokens:read'], tokenExpiresAt: '2030-01-01T00:00:00.000Z' });
+    const res = await svc.as(identity).get('/api/v1/apitokens/verify');
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual({
+      id: identity.tokenId,
+      name: 'signed',
+      type: 'api',
+      scopes: ['tokens:read'],
+      accountId: identity.accountId,
+      expiresAt: '2030-01-01T00:00:00.000Z',
+    });
+  });
+
+  it('refuses a caller that is not an API token', async () => {
+    const res = await svc.as(testIdentity({ kind: 'service', tokenId: undefined, tokenType: undefined, name: 'billing' })).get('/api/v1/apitokens/verify');
     expect(res.status).toBe(401);
   });
 });

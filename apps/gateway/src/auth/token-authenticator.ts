@@ -244,6 +244,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
         accountId: token.accountId,
         tokenId: token.tokenId,
         tokenType: token.type,
+        tokenExpiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
         name: token.name,
         scopes: token.scopes,
         clientIp: ip.text,

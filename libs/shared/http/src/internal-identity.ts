@@ -31,6 +31,8 @@ export interface Identity {
   /** The API token that authenticated the request, when kind is 'token'. */
   tokenId?: string;
   tokenType?: 'api' | 'service';
+  /** When the token stops working (ISO time), or null: lets a service describe the caller's token without a read. */
+  tokenExpiresAt?: string | null;
   /** The token's name or the internal service's name: what audit records show as the username. */
   name: string;
   scopes: Scope[];
