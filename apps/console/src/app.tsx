@@ -35,6 +35,8 @@ function useHashRoute(): string {
 
 export function App() {
   const [session, setSession] = useState<Session | null>(loadSession);
+  // A session restored from this tab's storage is checked again; a fresh sign-in was just verified.
+  const [restored] = useState(() => session !== null);
   const [notice, setNotice] = useState<string | null>(null);
 
   const signOut = useCallback((reason?: string) => {
@@ -67,12 +69,12 @@ export function App() {
   if (!value) return <SignIn notice={notice} onSignedIn={signIn} />;
   return (
     <SessionContext.Provider value={value}>
-      <Shell onIdentity={(identity) => signIn({ ...value.session, identity })} />
+      <Shell recheck={restored} onIdentity={(identity) => signIn({ ...value.session, identity })} />
     </SessionContext.Provider>
   );
 }
 
-function Shell({ onIdentity }: { onIdentity: (identity: Session['identity']) => void }) {
+function Shell({ recheck, onIdentity }: { recheck: boolean; onIdentity: (identity: Session['identity']) => void }) {
   const { session, api, can, signOut } = useSession();
   const hash = useHashRoute();
   const allowed = ROUTES.filter((route) => can(route.scope));
@@ -82,6 +84,7 @@ function Shell({ onIdentity }: { onIdentity: (identity: Session['identity']) => 
 
   // The token's scopes may have changed since it was stored in this tab: ask again on load.
   useEffect(() => {
+    if (!recheck) return;
     unwrap(api.GET('/api/v1/apitokens/verify'))
       .then((answer) => {
         if (JSON.stringify(answer.data) !== JSON.stringify(session.identity)) onIdentity(answer.data);

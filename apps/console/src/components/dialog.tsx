@@ -39,9 +39,16 @@ export function Dialog({ title, onClose, children, wide, initialFocus }: DialogP
     return () => {
       dialog.removeEventListener('cancel', onCancel);
       if (dialog.open) dialog.close();
-      // Back to the opener; if it is gone (a deleted row), to the page's heading.
-      if (opener?.isConnected) opener.focus();
-      else document.querySelector<HTMLElement>('main h1')?.focus();
+      // Back to the opener; if it is gone (a deleted row), to the page's heading. Once more after
+      // the browser has finished closing the dialog, which may move focus itself.
+      const restore = () => {
+        if (opener?.isConnected) opener.focus();
+        else document.querySelector<HTMLElement>('main h1')?.focus();
+      };
+      restore();
+      setTimeout(() => {
+        if (document.activeElement === document.body || document.activeElement === null) restore();
+      }, 0);
     };
   }, []);
 

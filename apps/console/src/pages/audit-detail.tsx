@@ -70,7 +70,8 @@ export function AuditDetailDialog({ id, onClose }: { id: string; onClose: () => 
 function ChangeView({ prior, after, hasPrior, hasAfter }: { prior: unknown; after: unknown; hasPrior: boolean; hasAfter: boolean }) {
   const both = hasPrior && hasAfter;
   const changed = both ? changedPaths(prior, after) : [];
-  const fields = both ? changedFields(prior, after) : [];
+  // The exact fields when they are few (`properties.host`), else the top-level ones.
+  const fields = changed.length <= 6 ? changed.map((path) => path || '(whole value)') : changedFields(prior, after);
   return (
     <section aria-labelledby="change-title">
       <h3 id="change-title">Change</h3>

@@ -63,7 +63,9 @@ export function AuditPage() {
       return;
     }
     setFilterError(null);
-    setFilters(next);
+    // Applying the same filters again refreshes the list (new records arrive all the time).
+    if (JSON.stringify(next) === JSON.stringify(filters)) list.reload();
+    else setFilters(next);
   }
 
   const set = (key: keyof Filters) => (event: Event) => setDraft((current) => ({ ...current, [key]: (event.currentTarget as HTMLInputElement).value }));
@@ -155,6 +157,13 @@ export function AuditPage() {
             </tr>
           </thead>
           <tbody>
+            {list.loading && list.items.length === 0 && (
+              <tr>
+                <td colSpan={7} class="empty">
+                  Loading…
+                </td>
+              </tr>
+            )}
             {!list.loading && list.items.length === 0 && (
               <tr>
                 <td colSpan={7} class="empty">

@@ -80,6 +80,13 @@ export function CredentialsPage() {
             </tr>
           </thead>
           <tbody>
+            {list.loading && list.items.length === 0 && (
+              <tr>
+                <td colSpan={6} class="empty">
+                  Loading…
+                </td>
+              </tr>
+            )}
             {!list.loading && list.items.length === 0 && (
               <tr>
                 <td colSpan={6} class="empty">

@@ -84,7 +84,10 @@ export function TokensPage() {
         aria-label="Filter tokens"
         onSubmit={(event) => {
           event.preventDefault();
-          setFilter(filterInput.trim());
+          const next = filterInput.trim();
+          // Filtering again by the same text refreshes the list.
+          if (next === filter) list.reload();
+          else setFilter(next);
         }}
       >
         <label class="field">
@@ -133,6 +136,13 @@ export function TokensPage() {
             </tr>
           </thead>
           <tbody>
+            {list.loading && list.items.length === 0 && (
+              <tr>
+                <td colSpan={8} class="empty">
+                  Loading…
+                </td>
+              </tr>
+            )}
             {!list.loading && list.items.length === 0 && (
               <tr>
                 <td colSpan={8} class="empty">
