@@ -2,7 +2,7 @@
 // `npm start`: installs what is missing, provisions Redis and MongoDB (or uses REDIS_URL and
 // MONGODB_URL), starts the three services and the gateway as separate processes, and stops
 // everything on Ctrl-C / SIGTERM. Dependency-free until the install has happened.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 const log = (line) => process.stderr.write(`[warden] ${line}\n`);
 
 ensureDependencies(log);
+// The web console the gateway serves at /console: built when missing or older than its sources.
+const consoleBuild = spawnSync(process.execPath, [path.join(root, 'apps', 'console', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
+if (consoleBuild.status !== 0) log('the web console did not build; /console answers 503 until `npm run console:build` succeeds');
 const { startInfra } = await import('../infra/launcher.mjs');
 
 const infra = await startInfra({ dataDir: path.join(root, '.data'), ephemeral: false, log: (line) => log(`infra: ${line}`) });
