@@ -62,11 +62,12 @@ async function signIn(target: Page, secret: string): Promise<void> {
 
 const dialog = (target: Page = page): Locator => target.getByRole('dialog');
 
+// Long enough for a first run that installs chromium with apt-get.
 beforeAll(async () => {
   ensureConsoleBuilt();
   [platform, browser] = await Promise.all([startPlatform(), launchChromium()]);
   ({ page } = await newConsolePage());
-});
+}, 300_000);
 
 // A failed step must not leave a dialog in the way of the next one.
 afterEach(async () => {
