@@ -6,9 +6,15 @@ import type { UpstreamProxy } from './proxy/upstream-proxy';
 import type { Authenticator } from './auth/authenticator';
 import { trustProxySetting, type GatewayConfig } from './config';
 import { accessLog } from './observability/access-log';
+import { apiSecurityHeaders } from './edge/security-headers';
+import { requireHttps } from './edge/require-https';
+import { corsPolicy } from './edge/cors-policy';
+import { requestBodyGuard } from './edge/request-body-guard';
+import { apiDocsRoutes } from './edge/api-docs';
+import { consoleRoutes } from './console/console.routes';
 
 export interface GatewayDeps {
-  config: Pick<GatewayConfig, 'TRUST_PROXY'>;
+  config: Pick<GatewayConfig, 'TRUST_PROXY' | 'REQUIRE_HTTPS' | 'CORS_ORIGINS' | 'BODY_LIMIT'>;
   logger: Logger;
   document: Record<string, any>;
   authenticator: Authenticator;
@@ -16,10 +22,21 @@ export interface GatewayDeps {
   readiness: Record<string, ReadinessCheck>;
   /** The registry the authenticator's metrics live on; one is created when absent. */
   metrics?: Metrics;
+  /** Where the built console lives (apps/console/dist by default). */
+  consoleDistDir?: string;
 }
 
 /** The one public door: authenticate, check the operation's scope, proxy with a signed identity. */
-export function createGatewayApp({ config, logger, document, authenticator, upstreams, readiness, metrics = createMetrics('gateway') }: GatewayDeps): Express {
+export function createGatewayApp({
+  config,
+  logger,
+  document,
+  authenticator,
+  upstreams,
+  readiness,
+  metrics = createMetrics('gateway'),
+  consoleDistDir,
+}: GatewayDeps): Express {
   const app = express();
   const routes = new RouteTable(document);
   app.disable('x-powered-by');
@@ -28,7 +45,14 @@ export function createGatewayApp({ config, logger, document, authenticator, upst
   app.use(requestId);
   app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
   app.use(metrics.observe);
+  // Health and metrics stay reachable over plain HTTP for load balancers and Prometheus.
   app.use(opsRoutes({ checks: readiness, metrics }));
+  app.use(apiSecurityHeaders());
+  app.use(requireHttps(config.REQUIRE_HTTPS));
+  app.use(corsPolicy(config.CORS_ORIGINS));
+  app.use(apiDocsRoutes());
+  app.use(consoleRoutes(consoleDistDir));
+  const guardBody = requestBodyGuard(config.BODY_LIMIT);
 
   const contract = JSON.stringify(document);
   app.get('/api/v1/openapi.json', (_req, res) => {
@@ -46,6 +70,7 @@ export function createGatewayApp({ config, logger, document, authenticator, upst
       }
       const { scope, upstream } = match.operation;
       if (scope && !identity.scopes.includes(scope)) throw AppError.forbidden(`This API token lacks the '${scope}' scope.`);
+      guardBody(req, res);
       await upstreams[upstream].forward(req, res, identity);
     } catch (error) {
       next(error);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv, withDevDefaults } from '@warden/config';
+import { booleanFlag, loadEnv, withDevDefaults } from '@warden/config';
 
 const url = z.string().url();
 
@@ -17,6 +17,16 @@ const schema = z.object({
   /** Believe X-Forwarded-For/-Proto only behind a proxy the operator names (Express `trust proxy` syntax). */
   TRUST_PROXY: z.string().default('false'),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 64kb or 1mb').default('64kb'),
+  /** Refuse plain HTTP (403). Defaults to on in production. */
+  REQUIRE_HTTPS: booleanFlag(false),
+  /** Terminate TLS here: PEM certificate chain and private key. */
+  TLS_CERT_FILE: z.string().optional(),
+  TLS_KEY_FILE: z.string().optional(),
+  /** Origins allowed to call the API from a browser, comma-separated; none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter(Boolean)),
   /** Default per-token quota (a token's own `rateLimit` replaces it): requests per sliding window. */
   RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(100_000).default(60),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
@@ -34,8 +44,15 @@ const schema = z.object({
 });
 export type GatewayConfig = z.infer<typeof schema>;
 
+const withTls = schema.refine((config) => Boolean(config.TLS_CERT_FILE) === Boolean(config.TLS_KEY_FILE), {
+  message: 'TLS_CERT_FILE and TLS_KEY_FILE must be set together',
+  path: ['TLS_KEY_FILE'],
+});
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  return loadEnv(schema, withDevDefaults(env));
+  // HTTPS is required in production unless the operator says otherwise.
+  const requireHttps = env.REQUIRE_HTTPS ?? (env.NODE_ENV === 'production' ? 'true' : 'false');
+  return loadEnv(withTls, { ...withDevDefaults(env), REQUIRE_HTTPS: requireHttps });
 }
 
 /**

@@ -196,8 +196,12 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
       } else {
         metrics.cacheMiss.inc();
         await guardIp(res, ip);
-        token = await verify(res, key, bearer.secret, ip, true);
-        fresh = true;
+        // A concurrent request for the same token may have finished verifying it meanwhile.
+        token = limiter.degraded ? undefined : cache.get(key, now());
+        if (!token) {
+          token = await verify(res, key, bearer.secret, ip, true);
+          fresh = true;
+        }
       }
 
       let decision: RateLimitDecision;

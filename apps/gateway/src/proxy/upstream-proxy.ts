@@ -1,6 +1,6 @@
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
-import { Pool, errors as undiciErrors } from 'undici';
+import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
 import { AppError, signIdentity, type Identity, REQUEST_ID_HEADER } from '@warden/http';
 
 /** Request headers a service needs; everything else, above all `Authorization`, stays at the door. */
@@ -42,25 +42,24 @@ export class UpstreamProxy {
       if (value !== undefined) headers[name] = value;
     }
     const hasBody = req.get('content-length') !== undefined || req.get('transfer-encoding') !== undefined;
-    let upstream;
+    // The body guard may have wrapped a chunked body in a byte counter; forward that stream then.
+    const body = hasBody ? ((res.locals.requestBody as Readable | undefined) ?? req) : undefined;
     try {
-      upstream = await this.pool.request({
-        origin: this.options.origin,
-        path: req.originalUrl,
-        method: req.method as any,
-        headers,
-        body: hasBody ? req : undefined,
-      });
+      // `stream` writes the upstream body straight into the client response: no intermediate
+      // Readable and no pipeline bookkeeping on the hot path.
+      await this.pool.stream(
+        { origin: this.options.origin, path: req.originalUrl, method: req.method as Dispatcher.HttpMethod, headers, body },
+        ({ statusCode, headers: upstreamHeaders }) => {
+          res.status(statusCode);
+          for (const [name, value] of Object.entries(upstreamHeaders)) {
+            if (value !== undefined && !HOP_BY_HOP.has(name) && name !== REQUEST_ID_HEADER) res.setHeader(name, value);
+          }
+          return res;
+        },
+      );
     } catch (error) {
-      throw this.translate(error);
-    }
-    res.status(upstream.statusCode);
-    for (const [name, value] of Object.entries(upstream.headers)) {
-      if (value !== undefined && !HOP_BY_HOP.has(name) && name !== REQUEST_ID_HEADER) res.setHeader(name, value);
-    }
-    try {
-      await pipeline(upstream.body, res);
-    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (!res.headersSent) throw this.translate(error);
       // The status line is out already; all that is left is to cut the connection.
       res.destroy(error as Error);
     }

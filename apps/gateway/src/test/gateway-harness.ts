@@ -7,18 +7,16 @@ import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { Pool } from 'undici';
-import { loadOpenApiDocument } from '@warden/contracts-api';
 import { connectMongo } from '@warden/data';
-import { ALL_SCOPES, createMetrics, type Metrics, type Scope } from '@warden/http';
+import { ALL_SCOPES, type Metrics, type Scope } from '@warden/http';
 import { createRedis } from '@warden/queue';
 import { signedHeaders, testIdentity, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
 // Tests compose the real token service behind the real gateway in one process (never production code).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { createApp as createTokenServiceApp } from '../../../token-service/src/app';
-import { createGatewayApp } from '../app';
+import { composeGateway } from '../compose-gateway';
 import { gatewayRedisOptions, loadConfig, type GatewayConfig } from '../config';
-import { UpstreamProxy } from '../proxy/upstream-proxy';
-import { createTokenAuthenticator, type TokenAuthenticator } from '../auth/token-authenticator';
+import type { TokenAuthenticator } from '../auth/token-authenticator';
 import { VERIFY_PATH } from '../auth/token-verifier';
 
 const TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef0123';
@@ -108,24 +106,7 @@ export async function startGateway(tokenServiceUrl: string, env: Record<string, 
   const logger = testLogger('gateway');
   const redis = createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));
   await redisReady(redis).catch(() => undefined);
-  const metrics = createMetrics('gateway');
-  const authenticator = createTokenAuthenticator({ config, redis, logger, registry: metrics.registry });
-  const proxy = (name: string, origin: string) =>
-    new UpstreamProxy({ name, origin, signingKey: config.INTERNAL_SIGNING_KEY, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
-  const upstreams = {
-    tokens: proxy('token', config.TOKEN_SERVICE_URL),
-    credentials: proxy('credential', config.CREDENTIAL_SERVICE_URL),
-    audit: proxy('audit', config.AUDIT_SERVICE_URL),
-  };
-  const app = createGatewayApp({
-    config,
-    logger,
-    document: loadOpenApiDocument(),
-    authenticator,
-    upstreams,
-    metrics,
-    readiness: authenticator.readiness,
-  });
+  const { app, authenticator, metrics, close } = composeGateway(config, { logger, redis });
   const { server, url } = await listen(app);
   return {
     url,
@@ -135,8 +116,7 @@ export async function startGateway(tokenServiceUrl: string, env: Record<string, 
     metrics,
     close: async () => {
       await closeServer(server);
-      await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
-      await authenticator.close();
+      await close();
       redis.disconnect();
     },
   };
