@@ -5,14 +5,13 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express, { type Express } from 'express';
+import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
-import { loadOpenApiDocument } from '@warden/contracts-api';
 import { CheckpointSigner, createRecordedQueue, publishRecorded } from '@warden/audit-client';
 import { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
 import { connectMongo } from '@warden/data';
-import { ALL_SCOPES, createMetrics, type Scope } from '@warden/http';
+import { ALL_SCOPES, type Scope } from '@warden/http';
 import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
 import { TEST_SIGNING_KEY, signedHeaders, testIdentity, testInfra, testLogger, uniqueName } from '@warden/testing';
 import { exclusiveWrite as tokensExclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
@@ -29,11 +28,8 @@ import { ChainAppender } from '../../../apps/audit-service/src/domain/append-to-
 import { Checkpointer } from '../../../apps/audit-service/src/domain/checkpoint.use-case';
 import { RecordSealer } from '../../../apps/audit-service/src/domain/record-seal';
 import { createAuditEventsWorker } from '../../../apps/audit-service/src/entry-points/queue/audit-events.consumer';
-import { createGatewayApp } from '../../../apps/gateway/src/app';
 import { loadConfig as loadGatewayConfig } from '../../../apps/gateway/src/config';
-import { UpstreamProxy } from '../../../apps/gateway/src/proxy/upstream-proxy';
-import { createTokenAuthenticator } from '../../../apps/gateway/src/auth/token-authenticator';
-import { consoleRoutes } from '../../../apps/gateway/src/console/console.routes';
+import { composeGateway } from '../../../apps/gateway/src/compose-gateway';
 
 const TOKEN_HASH_KEY = 'e2e-token-hash-key-0123456789abcdef0123';
 
@@ -65,12 +61,6 @@ async function closeServer(server: Server): Promise<void> {
 
 async function ready(redis: Redis): Promise<void> {
   if (redis.status !== 'ready') await once(redis, 'ready');
-}
-
-async function probe(url: string): Promise<number> {
-  const response = await fetch(url);
-  await response.arrayBuffer();
-  return response.status;
 }
 
 export async function startPlatform(): Promise<Platform> {
@@ -178,7 +168,7 @@ export async function startPlatform(): Promise<Platform> {
   );
   closers.push(() => closeServer(auditService.server));
 
-  // Gateway: the production wiring of apps/gateway/src/main.ts, with a private rate-limit prefix.
+  // Gateway: the production wiring (composeGateway, as main.ts uses it), with a private rate-limit prefix.
   const gatewayConfig = loadGatewayConfig({
     NODE_ENV: 'test',
     REDIS_URL: redisUrl,
@@ -194,38 +184,12 @@ export async function startPlatform(): Promise<Platform> {
   const gatewayRedis = createRedis(redisUrl, 'client', { commandTimeout: gatewayConfig.REDIS_COMMAND_TIMEOUT_MS });
   redisClients.push(gatewayRedis);
   await ready(gatewayRedis);
-  const metrics = createMetrics('gateway');
-  const authenticator = createTokenAuthenticator({ config: gatewayConfig, redis: gatewayRedis, logger: gatewayLogger, registry: metrics.registry });
-  const proxy = (name: string, origin: string) =>
-    new UpstreamProxy({ name, origin, signingKey: gatewayConfig.INTERNAL_SIGNING_KEY, timeoutMs: gatewayConfig.UPSTREAM_TIMEOUT_MS });
-  const upstreams = {
-    tokens: proxy('token', gatewayConfig.TOKEN_SERVICE_URL),
-    credentials: proxy('credential', gatewayConfig.CREDENTIAL_SERVICE_URL),
-    audit: proxy('audit', gatewayConfig.AUDIT_SERVICE_URL),
-  };
-  let gatewayApp = createGatewayApp({
-    config: gatewayConfig,
-    logger: gatewayLogger,
-    document: loadOpenApiDocument(),
-    authenticator,
-    upstreams,
-    metrics,
-    readiness: authenticator.readiness,
-  });
-  let gateway = await listen(gatewayApp);
-  if ((await probe(`${gateway.url}/console/`)) === 404) {
-    // The gateway does not mount the console yet: put its routes in front, as app.ts will.
-    await closeServer(gateway.server);
-    const front = express();
-    front.use(consoleRoutes());
-    front.use(gatewayApp);
-    gatewayApp = front;
-    gateway = await listen(gatewayApp);
-  }
+  // The gateway serves the built console (apps/console/dist) at /console, as in production.
+  const gatewayParts = composeGateway(gatewayConfig, { logger: gatewayLogger, redis: gatewayRedis });
+  const gateway = await listen(gatewayParts.app);
   closers.push(async () => {
     await closeServer(gateway.server);
-    await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
-    await authenticator.close();
+    await gatewayParts.close();
   });
 
   const admin = await bootstrapToken(tokenService.url, { name: 'console-admin', rateLimit: { limit: 10_000, windowSeconds: 60 } });
