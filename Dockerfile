@@ -15,6 +15,8 @@ COPY package.json tsconfig.base.json ./
 COPY libs ./libs
 COPY apps ./apps
 COPY tools ./tools
+# The gateway serves the web console's static build at /console.
+RUN node apps/console/build.mjs
 ARG APP=gateway
 ENV APP=${APP}
 USER node
