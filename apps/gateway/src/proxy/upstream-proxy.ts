@@ -5,8 +5,11 @@ import { AppError, signIdentity, type Identity, REQUEST_ID_HEADER } from '@warde
 
 /** Request headers a service needs; everything else, above all `Authorization`, stays at the door. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'accept-encoding', 'if-none-match'];
-/** Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never relayed. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer']);
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never relayed; nor is a
+ * service's `x-powered-by`, which only tells an attacker what runs behind the door.
+ */
+const NOT_RELAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'proxy-connection', 'te', 'trailer', 'x-powered-by']);
 
 export interface UpstreamProxyOptions {
   origin: string;
@@ -52,7 +55,7 @@ export class UpstreamProxy {
         ({ statusCode, headers: upstreamHeaders }) => {
           res.status(statusCode);
           for (const [name, value] of Object.entries(upstreamHeaders)) {
-            if (value !== undefined && !HOP_BY_HOP.has(name) && name !== REQUEST_ID_HEADER) res.setHeader(name, value);
+            if (value !== undefined && !NOT_RELAYED.has(name) && name !== REQUEST_ID_HEADER) res.setHeader(name, value);
           }
           return res;
         },
