@@ -25,15 +25,16 @@ if (process.argv[2] === 'app') {
     res.type('application/json').send(body);
   });
 } else {
+  // Forwards the way the gateway does (undici `stream` straight into the response), minus Warden.
   const pool = new Pool(process.env.UPSTREAM as string, { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 });
+  const notRelayed = new Set(['connection', 'keep-alive', 'transfer-encoding']);
   app.use(async (req, res) => {
     try {
-      const upstream = await pool.request({ path: req.originalUrl, method: req.method as 'GET', headers: { accept: req.get('accept') ?? '*/*' } });
-      res.status(upstream.statusCode);
-      for (const [name, value] of Object.entries(upstream.headers)) {
-        if (value !== undefined && name !== 'connection' && name !== 'keep-alive' && name !== 'transfer-encoding') res.setHeader(name, value);
-      }
-      await pipeline(upstream.body, res);
+      await pool.stream({ path: req.originalUrl, method: req.method as 'GET', headers: { accept: req.get('accept') ?? '*/*' } }, ({ statusCode, headers }) => {
+        res.status(statusCode);
+        for (const [name, value] of Object.entries(headers)) if (value !== undefined && !notRelayed.has(name)) res.setHeader(name, value);
+        return res;
+      });
     } catch (error) {
       res.destroy(error as Error); // the load generator hung up at the end of a run
     }

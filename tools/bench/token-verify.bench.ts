@@ -128,6 +128,33 @@ function writeSection(section: string): void {
   writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
 }
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/**
+ * Rounds interleave the paths so that load from elsewhere on the machine hits all of them alike;
+ * each figure is the median over the rounds.
+ */
+async function measure(paths: [string, string][], auth: Record<string, string>, watch: { name: string; pid: number }[]): Promise<Result[]> {
+  const rounds: Result[][] = paths.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (let i = 0; i < paths.length; i++) {
+      const index = (i + round) % paths.length;
+      const result = await load(paths[index][0], paths[index][1], auth, watch);
+      if (result.non2xx || result.errors) throw new Error(`${result.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      rounds[index].push(result);
+    }
+  }
+  return rounds.map((results) => ({
+    name: results[0].name,
+    rps: median(results.map((r) => r.rps)),
+    p50: median(results.map((r) => r.p50)),
+    p99: median(results.map((r) => r.p99)),
+    non2xx: 0,
+    errors: 0,
+    cpu: Object.fromEntries(Object.keys(results[0].cpu).map((name) => [name, median(results.map((r) => r.cpu[name] ?? 0))])),
+  }));
+}
+
 async function main(): Promise<void> {
   const startLoad = os.loadavg()[0].toFixed(1);
   const infra = await startInfra({ ephemeral: true, log: (line: string) => console.error(`[infra] ${line}`) });
@@ -173,8 +200,6 @@ async function main(): Promise<void> {
     const gatewayOnly = await startProcess('apps/gateway/src/main.ts', [], { ...common, TOKEN_SERVICE_URL: bareApp.url, REQUIRE_HTTPS: 'false' });
     children.push(gatewayOnly);
 
-    // Rounds interleave the paths so that load from elsewhere on the machine hits both alike; each
-    // figure is the median over the rounds.
     const paths: [string, string][] = [
       ['baseline: bare proxy -> bare app', bareProxy.url],
       ['gateway -> token service', gateway.url],
@@ -187,34 +212,30 @@ async function main(): Promise<void> {
       return;
     }
     const watch = [...children, ...Object.entries(infra.pids as Record<string, number>).map(([name, pid]) => ({ name, pid }))];
-    const rounds: Result[][] = paths.map(() => []);
-    for (let round = 0; round < ROUNDS; round++) {
-      for (let i = 0; i < paths.length; i++) {
-        const index = (i + round) % paths.length;
-        const result = await load(paths[index][0], paths[index][1], auth, watch);
-        if (result.non2xx || result.errors) throw new Error(`${result.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-        rounds[index].push(result);
-      }
-    }
-    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-    const [base, real, alone] = rounds.map((results) => ({
-      name: results[0].name,
-      rps: median(results.map((r) => r.rps)),
-      p50: median(results.map((r) => r.p50)),
-      p99: median(results.map((r) => r.p99)),
-      non2xx: 0,
-      errors: 0,
-      cpu: Object.fromEntries(Object.keys(results[0].cpu).map((name) => [name, median(results.map((r) => r.cpu[name] ?? 0))])),
-    }));
+    const [base, real, alone] = await measure(paths, auth, watch);
+
+    // Two replicas behind one port (node:cluster), for the gateway and for the baseline's proxy alike.
+    const clusteredProxy = await startProcess('tools/bench/cluster.ts', ['tools/bench/bare-servers.ts', '2', 'proxy'], { UPSTREAM: bareApp.url });
+    children.push(clusteredProxy);
+    const clusteredGateway = await startProcess('tools/bench/cluster.ts', ['apps/gateway/src/main.ts', '2'], { ...common, TOKEN_SERVICE_URL: tokenService.url, REQUIRE_HTTPS: 'false' });
+    children.push(clusteredGateway);
+    const [base2, real2] = await measure(
+      [
+        ['baseline: 2 bare proxies -> bare app', clusteredProxy.url],
+        ['2 gateways -> token service', clusteredGateway.url],
+      ],
+      auth,
+      watch,
+    );
     const names: Record<string, string> = { 'token-service': 'token service', gateway: 'gateway', 'tools:app': 'bare app', 'tools:proxy': 'bare proxy', redis: 'Redis', ferretdb: 'FerretDB' };
     const cpuText = (r: Result) =>
       Object.entries(r.cpu)
         .map(([name, us]) => `${names[name] ?? name} ${us}`)
         .join(', ');
-    const verdict = (r: Result) => (r.rps >= 0.8 * base.rps && r.p99 <= 1.3 * base.p99 ? 'met' : 'missed');
+    const verdict = (r: Result, against = base) => (r.rps >= 0.8 * against.rps && r.p99 <= 1.3 * against.p99 ? 'met' : 'missed');
 
-    const row = (r: Result) =>
-      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r === base ? '—' : `${Math.round((r.rps / base.rps) * 100)}%`} | ${r === base ? '—' : `${(r.p99 / base.p99).toFixed(2)}x`} | ${cpuText(r)} |`;
+    const row = (r: Result, against = base) =>
+      `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r === against ? '—' : `${Math.round((r.rps / against.rps) * 100)}%`} | ${r === against ? '—' : `${(r.p99 / against.p99).toFixed(2)}x`} | ${cpuText(r) || '—'} |`;
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const section = [
       '## Token verification',
@@ -234,8 +255,21 @@ async function main(): Promise<void> {
       '',
       'Target: at least 80% of the baseline throughput and a p99 at most 1.3x. "gateway -> bare app" is the same gateway',
       "in front of the baseline's bare app: the gateway's own cost (auth, the Redis script, signing, logging, proxying)",
-      "without the token service's handler, which reads the token from the database on every request.",
+      "without the token service's handler.",
       `Through the token service: target ${verdict(real)}. Gateway alone: target ${verdict(alone)}.`,
+      '',
+      '### Two replicas behind one port',
+      '',
+      'The same measurement with two replicas of the gateway, and of the bare proxy, sharing one port through `node:cluster`',
+      '(CPU per process is not split across cluster workers). On a 2-core machine the load generator, Redis, FerretDB and the',
+      'token service compete with the replicas for the same cores, so this shows the cost of a second replica more than a gain.',
+      '',
+      '| path | req/s | p50 ms | p99 ms | throughput vs baseline | p99 vs baseline | CPU µs per request, by process |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+      row(base2, base2),
+      row(real2, base2),
+      '',
+      `Two replicas: target ${verdict(real2, base2)}; against one bare proxy: ${Math.round((real2.rps / base.rps) * 100)}% of its throughput.`,
       `Load average when the run started: ${startLoad} (${os.cpus().length} cores); CPU per request is the steadier figure on a shared machine.`,
       '',
       'Reproduce: `npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts`',

@@ -1,11 +1,10 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@warden/config';
-import { AppError, createMetrics, errorHandler, notFoundHandler, opsRoutes, requestId, type Metrics, type ReadinessCheck } from '@warden/http';
+import { AppError, accessLog, createMetrics, errorHandler, notFoundHandler, opsRoutes, requestId, type Metrics, type ReadinessCheck } from '@warden/http';
 import { RouteTable, type UpstreamName } from './routing/route-table';
 import type { UpstreamProxy } from './proxy/upstream-proxy';
 import type { Authenticator } from './auth/authenticator';
 import { trustProxySetting, type GatewayConfig } from './config';
-import { accessLog } from './observability/access-log';
 import { apiSecurityHeaders } from './edge/security-headers';
 import { requireHttps } from './edge/require-https';
 import { corsPolicy } from './edge/cors-policy';

@@ -4,6 +4,7 @@ export { ok, list } from './envelope';
 export type { Envelope, ListEnvelope } from './envelope';
 export { errorHandler, notFoundHandler, sendProblem, PROBLEM_CONTENT_TYPE } from './problem';
 export { requestId, REQUEST_ID_HEADER } from './request-id';
+export { accessLog } from './access-log';
 export { jsonBody } from './json-body';
 export { OpenApiValidator, validatedQuery } from './openapi-validator';
 export {

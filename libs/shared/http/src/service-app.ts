@@ -1,8 +1,8 @@
 import express, { type Express, type Router } from 'express';
-import { pinoHttp } from 'pino-http';
 import type { Logger } from '@warden/config';
 import { errorHandler, notFoundHandler } from './problem';
 import { requestId } from './request-id';
+import { accessLog } from './access-log';
 import { jsonBody } from './json-body';
 import { requireInternalIdentity } from './internal-identity';
 import { opsRoutes, type Metrics, type ReadinessCheck } from './ops-routes';
@@ -27,14 +27,7 @@ export function createServiceApp({ logger, metrics, readiness, signingKey, route
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId);
-  app.use(
-    pinoHttp({
-      logger,
-      genReqId: (_req, res) => (res as express.Response).locals.requestId,
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-    }),
-  );
+  app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
   app.use(metrics.observe);
   app.use(opsRoutes({ checks: readiness, metrics }));
   app.use(requireInternalIdentity(signingKey));

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import express from 'express';
 import pino from 'pino';
 import request from 'supertest';
-import { requestId } from '@warden/http';
+import { requestId } from './request-id';
 import { accessLog } from './access-log';
 
 function capture() {

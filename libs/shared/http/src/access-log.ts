@@ -5,7 +5,7 @@ import type { Logger } from '@warden/config';
 /**
  * One line per request, written when the response ends: the request id, method, URL, client
  * address, status and duration; `error` level for 5xx, `warn` when the client hung up first. It is
- * the gateway's hottest log call, so it builds one small object and no per-request child logger
+ * every service's hottest log call, so it builds one small object and no per-request child logger
  * (pino-http's default cost about a sixth of the gateway's CPU per request).
  */
 export function accessLog(logger: Logger, ignore: readonly string[] = []): RequestHandler {
