@@ -45,7 +45,20 @@ export interface Platform {
   url: string;
   /** The account's first token (every scope), made the way operator tooling does. */
   admin: BootstrapToken;
+  /** Another account and its first token (every scope, unless `body` says otherwise), made the same way. */
+  newAccount: (body?: Record<string, unknown>) => Promise<BootstrapToken>;
+  /** Each service's own database, for suites that inspect what was stored. */
+  databases: { tokens: Connection; credentials: Connection; audit: Connection };
+  /** The BullMQ prefix of this platform's audit-events and audit-recorded queues. */
+  queuePrefix: string;
   close: () => Promise<void>;
+}
+
+export interface PlatformOptions {
+  /** Gateway settings over this file's defaults, e.g. rate limits. */
+  gatewayEnv?: Record<string, string>;
+  /** The first account's token body over the defaults. */
+  admin?: Record<string, unknown>;
 }
 
 async function listen(app: Express): Promise<{ server: Server; url: string }> {
@@ -63,7 +76,7 @@ async function ready(redis: Redis): Promise<void> {
   if (redis.status !== 'ready') await once(redis, 'ready');
 }
 
-export async function startPlatform(): Promise<Platform> {
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   const { redisUrl, mongoUrl } = testInfra();
   const queuePrefix = uniqueName('q');
   const closers: (() => Promise<void> | void)[] = [];
@@ -179,6 +192,7 @@ export async function startPlatform(): Promise<Platform> {
     // Every request of the suite comes from 127.0.0.1, refused ones included.
     RATE_LIMIT_PER_IP: '1000',
     RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
+    ...options.gatewayEnv,
   });
   const gatewayLogger = testLogger('gateway');
   const gatewayRedis = createRedis(redisUrl, 'client', { commandTimeout: gatewayConfig.REDIS_COMMAND_TIMEOUT_MS });
@@ -192,11 +206,15 @@ export async function startPlatform(): Promise<Platform> {
     await gatewayParts.close();
   });
 
-  const admin = await bootstrapToken(tokenService.url, { name: 'console-admin', rateLimit: { limit: 10_000, windowSeconds: 60 } });
+  const accountDefaults = { name: 'console-admin', rateLimit: { limit: 10_000, windowSeconds: 60 } };
+  const admin = await bootstrapToken(tokenService.url, { ...accountDefaults, ...options.admin });
 
   return {
     url: gateway.url,
     admin,
+    newAccount: (body = {}) => bootstrapToken(tokenService.url, { ...accountDefaults, ...body }),
+    databases: { tokens: tokensDb, credentials: credentialsDb, audit: auditDb },
+    queuePrefix,
     close: async () => {
       for (const close of closers.reverse()) await close();
       await queue.obliterate({ force: true }).catch(() => undefined);
