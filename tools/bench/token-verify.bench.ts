@@ -161,7 +161,7 @@ async function main(): Promise<void> {
   const children: Child[] = [];
   try {
     // Each server is its own process, started as in production: `apps/<app>/src/main.ts` with env.
-    const common = { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', LOG_FILE: '/dev/null', INTERNAL_SIGNING_KEY: SIGNING_KEY, REDIS_URL: infra.redisUrl };
+    const common = { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', INTERNAL_SIGNING_KEY: SIGNING_KEY, REDIS_URL: infra.redisUrl };
     const tokenService = await startProcess('apps/token-service/src/main.ts', [], {
       ...common,
       MONGODB_URL: infra.mongoUrl,
