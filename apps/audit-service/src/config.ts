@@ -1,13 +1,8 @@
 import { z } from 'zod';
 import { loadEnv, serviceEnvSchema, withDevDefaults } from '@warden/config';
-import { loadSigningKey } from '@warden/audit-client';
+import { DEV_AUDIT_SIGNING_KEY, loadSigningKey } from '@warden/audit-client';
 
-/**
- * Published on purpose, like the dev internal signing key: it only ever signs checkpoints on a
- * developer's machine, and production refuses to start without AUDIT_SIGNING_KEY.
- * (base64 PKCS#8 DER of an Ed25519 key)
- */
-export const DEV_AUDIT_SIGNING_KEY = 'MC4CAQAwBQYDK2VwBCIEIElncBC6SflfUKWSi3siX2BEEgkGrH5ar7S/oA9o/7TV';
+export { DEV_AUDIT_SIGNING_KEY };
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { registerAccountCommands } from './accounts';
 import { registerCredentialCommands } from './credentials';
+import { registerAuditCommands } from './audit';
 
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -11,4 +12,5 @@ export function registerCommands(program: Command): void {
   program.version(version, '-v, --version', 'print the Warden version');
   registerAccountCommands(program);
   registerCredentialCommands(program);
+  registerAuditCommands(program);
 }

@@ -23,14 +23,21 @@ export function loadSigningKey(text: string): KeyObject {
   return requireEd25519(key, 'the audit signing key');
 }
 
-/** An Ed25519 public key from PEM or base64 SPKI DER; a private key is accepted too (its public half is used). */
+/** An Ed25519 public key from PEM or base64 SPKI DER; a private key (PEM or base64 PKCS#8) is accepted too (its public half is used). */
 export function loadPublicKey(text: string): KeyObject {
   const trimmed = text.trim();
   if (isPem(trimmed)) {
     const key = trimmed.includes('PRIVATE KEY') ? createPublicKey(createPrivateKey(trimmed)) : createPublicKey(trimmed);
     return requireEd25519(key, 'the audit public key');
   }
-  return requireEd25519(createPublicKey({ key: Buffer.from(trimmed, 'base64'), format: 'der', type: 'spki' }), 'the audit public key');
+  const der = Buffer.from(trimmed, 'base64');
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+  } catch {
+    key = createPublicKey(createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }));
+  }
+  return requireEd25519(key, 'the audit public key');
 }
 
 export function publicKeyPem(key: KeyObject): string {

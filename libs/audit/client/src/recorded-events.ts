@@ -53,8 +53,11 @@ export async function followRecordedEvents(
   onEvent: (event: RecordedEvent) => void,
   { connection, prefix }: { connection: Redis; prefix?: string },
 ): Promise<() => Promise<void>> {
-  const events = new QueueEvents(AUDIT_RECORDED_QUEUE, { connection: connection.duplicate(), prefix });
   const queue = new Queue<RecordedEvent>(AUDIT_RECORDED_QUEUE, { connection, prefix });
+  await queue.waitUntilReady();
+  // From the stream's current end, pinned now: '$' would only start whenever the first read runs.
+  const [last] = await connection.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1);
+  const events = new QueueEvents(AUDIT_RECORDED_QUEUE, { connection: connection.duplicate(), prefix, lastEventId: last?.[0] ?? '0-0' });
   let chain = Promise.resolve();
   events.on('added', ({ jobId }) => {
     // In order: each lookup waits for the previous one so the tail prints in seq order per account.

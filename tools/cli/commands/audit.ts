@@ -1,0 +1,267 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { randomUUID, type KeyObject } from 'node:crypto';
+import type { Command } from 'commander';
+import { Queue, type Job } from 'bullmq';
+import { SingleBar } from 'cli-progress';
+import { z } from 'zod';
+import { devDefault, DEV_INTERNAL_SIGNING_KEY, loadEnv } from '@warden/config';
+import { AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
+import { signIdentity } from '@warden/http';
+import { createRedis } from '@warden/queue';
+import { DEV_AUDIT_SIGNING_KEY, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  /** The BullMQ prefix the audit service uses (its AUDIT_QUEUE_PREFIX). */
+  AUDIT_QUEUE_PREFIX: z.string().optional(),
+  AUDIT_SERVICE_URL: z.url().default('http://127.0.0.1:3003'),
+  INTERNAL_SIGNING_KEY: z.string().min(32).optional(),
+  AUDIT_PUBLIC_KEY: z.string().optional(),
+  AUDIT_SIGNING_KEY: z.string().optional(),
+});
+export type AuditCliEnv = z.infer<typeof envSchema>;
+
+export function loadAuditCliEnv(env: NodeJS.ProcessEnv = process.env): AuditCliEnv {
+  return loadEnv(envSchema, { ...env, INTERNAL_SIGNING_KEY: devDefault('INTERNAL_SIGNING_KEY', DEV_INTERNAL_SIGNING_KEY, env) });
+}
+
+/** Thrown for an operator mistake: the CLI prints the message and exits with `exitCode`. */
+class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The key that verifies checkpoints: `--public-key` (a PEM file, PEM text or base64 SPKI), else
+ * AUDIT_PUBLIC_KEY, else the public half of AUDIT_SIGNING_KEY, else (outside production) the
+ * development key.
+ */
+export function resolvePublicKey(option: string | undefined, env: AuditCliEnv): { key: KeyObject; source: string } {
+  const given = option ?? env.AUDIT_PUBLIC_KEY;
+  if (given) {
+    const text = !given.includes('-----BEGIN') && existsSync(given) ? readFileSync(given, 'utf8') : given;
+    return { key: loadPublicKey(text), source: option ? '--public-key' : 'AUDIT_PUBLIC_KEY' };
+  }
+  if (env.AUDIT_SIGNING_KEY) return { key: loadPublicKey(env.AUDIT_SIGNING_KEY), source: 'AUDIT_SIGNING_KEY' };
+  if (env.NODE_ENV === 'production') throw new CliError('No public key: pass --public-key or set AUDIT_PUBLIC_KEY.', 1);
+  return { key: loadPublicKey(DEV_AUDIT_SIGNING_KEY), source: 'the development key' };
+}
+
+/** Shown on a terminal, and on large files even when stderr is not one (as periodic lines). */
+const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
+
+export async function verifyAuditExport(
+  file: string,
+  { publicKey, progress = 'auto', stderr = process.stderr }: { publicKey: KeyObject; progress?: 'auto' | boolean; stderr?: NodeJS.WriteStream },
+): Promise<ExportVerification & { recordsPerSecond: number; seconds: number }> {
+  if (!existsSync(file)) throw new CliError(`No such file: ${file}`, 1);
+  const total = fileSize(file);
+  const show = progress === 'auto' ? Boolean(stderr.isTTY) || total >= PROGRESS_MIN_BYTES : progress;
+  const bar = show
+    ? new SingleBar({
+        stream: stderr,
+        format: 'verifying |{bar}| {percentage}% | {value}/{total} MiB | ETA {eta}s',
+        noTTYOutput: !stderr.isTTY,
+        notTTYSchedule: 2_000,
+        hideCursor: true,
+      })
+    : undefined;
+  const mib = (bytes: number) => Math.round((bytes / 1048576) * 10) / 10;
+  bar?.start(mib(total), 0);
+  const started = process.hrtime.bigint();
+  try {
+    const result = await verifyExportFile(file, { publicKey, onProgress: (bytes) => bar?.update(mib(bytes)) });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    return { ...result, seconds, recordsPerSecond: seconds > 0 ? Math.round(result.checked / seconds) : result.checked };
+  } finally {
+    bar?.stop();
+  }
+}
+
+function describe(result: ExportVerification & { recordsPerSecond: number; seconds: number }): string {
+  const head = result.head ? `head seq ${result.head.seq} (${result.head.hash})` : 'no records';
+  const speed = `${result.checked} records checked in ${result.seconds.toFixed(2)}s (${result.recordsPerSecond}/s)`;
+  if (result.exitCode === 1) return `INVALID: first bad record seq ${result.firstInvalidSeq}: ${result.reason}\n${speed}; ${head}`;
+  const anchor = result.checkpoint ? `checkpoint at seq ${result.checkpoint.seq} signed ${result.checkpoint.time}` : 'no checkpoint';
+  if (result.exitCode === 2) {
+    const why = result.checkpoint
+      ? `the newest ${result.unanchored} record(s) come after the newest ${anchor}: they are not anchored (sign a checkpoint and export again)`
+      : 'no signed checkpoint anchors it: truncation or a rewritten chain could not be detected';
+    return `valid but NOT ANCHORED: ${why}\n${speed}; ${head}`;
+  }
+  return `valid: ${speed}; ${head}; anchored by the ${anchor}`;
+}
+
+async function withQueue<T>(env: AuditCliEnv, run: (queue: Queue) => Promise<T>): Promise<T> {
+  if (!env.REDIS_URL) throw new CliError('REDIS_URL is not set.');
+  const connection = createRedis(env.REDIS_URL, 'worker');
+  const queue = new Queue(AUDIT_EVENTS_QUEUE, { connection, prefix: env.AUDIT_QUEUE_PREFIX });
+  try {
+    return await run(queue);
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
+export interface FailedAuditJob {
+  jobId: string;
+  failedReason: string;
+  attemptsMade: number;
+  failedAt: string | null;
+  accountId?: string;
+  objectType?: string;
+  auditType?: string;
+}
+
+/** The failed set of audit-events, newest first: what an operator inspects before a replay. Never the event's detail. */
+export async function listFailedAuditJobs(env: AuditCliEnv, limit = 100): Promise<FailedAuditJob[]> {
+  return withQueue(env, async (queue) => {
+    const jobs = (await queue.getFailed(0, limit - 1)) as Job[];
+    return jobs.map((job) => ({
+      jobId: String(job.id),
+      failedReason: job.failedReason,
+      attemptsMade: job.attemptsMade,
+      failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
+      accountId: typeof job.data?.accountId === 'string' ? job.data.accountId : undefined,
+      objectType: typeof job.data?.objectType === 'string' ? job.data.objectType : undefined,
+      auditType: typeof job.data?.auditType === 'string' ? job.data.auditType : undefined,
+    }));
+  });
+}
+
+/** Moves failed jobs back to waiting: one by id, or every failed job. Returns how many. */
+export async function replayAuditJobs(env: AuditCliEnv, target: { jobId: string } | { all: true }): Promise<number> {
+  return withQueue(env, async (queue) => {
+    if ('all' in target) {
+      let replayed = 0;
+      for (;;) {
+        const jobs = (await queue.getFailed(0, 499)) as Job[];
+        if (jobs.length === 0) return replayed;
+        for (const job of jobs) await job.retry('failed');
+        replayed += jobs.length;
+      }
+    }
+    const job = await queue.getJob(target.jobId);
+    if (!job) throw new CliError(`No job ${target.jobId} on ${AUDIT_EVENTS_QUEUE}.`);
+    const state = await job.getState();
+    if (state !== 'failed') throw new CliError(`Job ${target.jobId} is ${state}, not failed: nothing to replay.`);
+    await job.retry('failed');
+    return 1;
+  });
+}
+
+export function formatRecorded({ event, record }: RecordedEvent): string {
+  return `${record.timestamp}  ${event.accountId}  #${record.seq}  ${event.auditType} ${event.objectType} ${event.objectId}  by ${event.username}  ${record.hash.slice(0, 12)}`;
+}
+
+/** Follows audit-recorded without taking jobs from its consumers (the queue's event stream). */
+export async function tailAudit(env: AuditCliEnv, onEvent: (event: RecordedEvent) => void, accountId?: string): Promise<() => Promise<void>> {
+  if (!env.REDIS_URL) throw new CliError('REDIS_URL is not set.');
+  const connection = createRedis(env.REDIS_URL, 'worker');
+  const stop = await followRecordedEvents((event) => {
+    if (!accountId || event.event.accountId === accountId) onEvent(event);
+  }, { connection, prefix: env.AUDIT_QUEUE_PREFIX });
+  return async () => {
+    await stop();
+    connection.disconnect();
+  };
+}
+
+/** Asks the audit service to sign heads now (one account, or every account whose head moved). */
+export async function requestCheckpoints(env: AuditCliEnv, accountId?: string): Promise<{ checkpoints: { accountId: string; seq: number; hash: string; time: string }[] }> {
+  if (!env.INTERNAL_SIGNING_KEY) throw new CliError('INTERNAL_SIGNING_KEY is not set.');
+  const path = '/internal/v1/audit/checkpoints';
+  const headers = signIdentity(
+    { kind: 'service', accountId: accountId ?? 'system', name: 'warden-cli', scopes: [], clientIp: null, requestId: randomUUID() },
+    env.INTERNAL_SIGNING_KEY,
+    { method: 'POST', url: path },
+  );
+  const response = await fetch(new URL(path, env.AUDIT_SERVICE_URL), {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify(accountId ? { accountId } : {}),
+  }).catch((error: Error) => {
+    throw new CliError(`The audit service at ${env.AUDIT_SERVICE_URL} did not answer: ${error.message}`);
+  });
+  const body = (await response.json().catch(() => ({}))) as { data?: { checkpoints: any[] }; detail?: string };
+  if (!response.ok || !body.data) throw new CliError(`The audit service refused: ${response.status} ${body.detail ?? ''}`.trim());
+  return body.data;
+}
+
+function print(json: boolean, value: unknown, text: string): void {
+  process.stdout.write(`${json ? JSON.stringify(value) : text}\n`);
+}
+
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('Verify exports, inspect and replay failed audit events, follow the trail, sign checkpoints.');
+
+  audit
+    .command('verify')
+    .description('Verify an export (GET /api/v1/audit/export) offline. Exit 0 valid and anchored, 1 invalid, 2 valid but not anchored by a checkpoint.')
+    .requiredOption('-f, --file <path>', 'the NDJSON export')
+    .option('-k, --public-key <key>', 'the audit public key: a PEM file, PEM text or base64 SPKI (default AUDIT_PUBLIC_KEY)')
+    .option('--json', 'print the result as JSON')
+    .option('--no-progress', 'never show the progress bar')
+    .action(async (options: { file: string; publicKey?: string; json?: boolean; progress: boolean }) => {
+      const env = loadAuditCliEnv();
+      const { key, source } = resolvePublicKey(options.publicKey, env);
+      if (source === 'the development key' && !options.json) process.stderr.write('note: verifying with the development public key (pass --public-key)\n');
+      const result = await verifyAuditExport(options.file, { publicKey: key, progress: options.progress ? 'auto' : false });
+      print(Boolean(options.json), result, describe(result));
+      process.exitCode = result.exitCode;
+    });
+
+  audit
+    .command('failed')
+    .description('List the failed audit-events jobs (newest first), kept for inspection and replay.')
+    .option('-n, --limit <n>', 'how many', (value) => Number.parseInt(value, 10), 100)
+    .option('--json', 'print JSON')
+    .action(async (options: { limit: number; json?: boolean }) => {
+      const jobs = await listFailedAuditJobs(loadAuditCliEnv(), options.limit);
+      const text = jobs.length === 0 ? 'No failed audit events.' : jobs.map((j) => `${j.jobId}  ${j.failedAt ?? '-'}  attempts=${j.attemptsMade}  ${j.accountId ?? '-'} ${j.auditType ?? ''} ${j.objectType ?? ''}\n    ${j.failedReason}`).join('\n');
+      print(Boolean(options.json), jobs, text);
+    });
+
+  audit
+    .command('replay')
+    .description('Retry a failed audit-events job by id, or every failed job with --all.')
+    .argument('[jobId]', 'the failed job to retry')
+    .option('--all', 'retry every failed job')
+    .action(async (jobId: string | undefined, options: { all?: boolean }) => {
+      if (!jobId && !options.all) throw new CliError('Give a job id or --all.');
+      const count = await replayAuditJobs(loadAuditCliEnv(), options.all ? { all: true } : { jobId: jobId as string });
+      process.stdout.write(`Replayed ${count} job(s).\n`);
+    });
+
+  audit
+    .command('tail')
+    .description('Follow audit records as they are written (does not take jobs from audit-recorded consumers).')
+    .option('-a, --account <id>', 'only this account')
+    .option('--json', 'one JSON object per line')
+    .action(async (options: { account?: string; json?: boolean }) => {
+      const stop = await tailAudit(loadAuditCliEnv(), (event) => print(Boolean(options.json), event, formatRecorded(event)), options.account);
+      process.stderr.write('following audit-recorded; Ctrl-C to stop\n');
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await stop();
+    });
+
+  audit
+    .command('checkpoint')
+    .description('Ask the audit service (AUDIT_SERVICE_URL) to sign chain heads now.')
+    .option('-a, --account <id>', 'only this account (default: every account whose head moved)')
+    .option('--json', 'print JSON')
+    .action(async (options: { account?: string; json?: boolean }) => {
+      const result = await requestCheckpoints(loadAuditCliEnv(), options.account);
+      const text = result.checkpoints.length === 0 ? 'No head moved since its last checkpoint.' : result.checkpoints.map((c) => `${c.accountId}  seq ${c.seq}  ${c.hash}  ${c.time}`).join('\n');
+      print(Boolean(options.json), result, text);
+    });
+}
