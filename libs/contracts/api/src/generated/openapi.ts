@@ -1505,6 +1505,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1555,6 +1556,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedObjectEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -1759,6 +1761,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiTokenVerificationEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -1954,6 +1957,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditRecordEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2052,6 +2056,7 @@ export interface operations {
                     "application/x-ndjson": components["schemas"]["AuditExportLine"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -2082,6 +2087,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditVerifyResultEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
@@ -2274,6 +2280,7 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2324,6 +2331,7 @@ export interface operations {
                     "application/json": components["schemas"]["DeletedObjectEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2448,6 +2456,7 @@ export interface operations {
                     "application/json": components["schemas"]["RevealedCredentialEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
@@ -2606,6 +2615,7 @@ export interface operations {
                     "application/json": components["schemas"]["CredentialTypeListEnvelope"];
                 };
             };
+            400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
