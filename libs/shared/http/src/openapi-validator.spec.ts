@@ -41,6 +41,15 @@ describe('OpenApiValidator against the Warden contract', () => {
     expect(paths).toEqual(expect.arrayContaining(['body.name', 'body.enabled', 'body.surprise']));
   });
 
+  it('refuses a body that is not an object where the contract takes one of several object shapes', async () => {
+    // Strict JSON parsing already refuses a bare string, number, boolean or null; arrays reach the validator.
+    for (const body of [[], [{ type: 'smpp' }], [[[]]]]) {
+      const res = await request(app()).post('/credentials').set('content-type', 'application/json').send(JSON.stringify(body));
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual(expect.arrayContaining([{ path: 'body', message: 'must be object' }]));
+    }
+  });
+
   it('requires a body where the contract does', async () => {
     const res = await request(app()).post('/tokens');
     expect(res.status).toBe(400);

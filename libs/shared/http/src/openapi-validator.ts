@@ -14,7 +14,12 @@ interface CompiledOperation {
 const DOCUMENT_ID = 'warden-openapi.json';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
-/** Ajv implements `discriminator` but not its `mapping`; `oneOf` with a `const` type carries the same rule. */
+/**
+ * Ajv implements `discriminator` but not its `mapping`; `oneOf` with a `const` type carries the same
+ * rule. With `discriminator` on, Ajv checks the `oneOf` only for objects, so an array, string or
+ * null body would pass untouched: a discriminated schema without a type is made `type: object`,
+ * which every branch requires anyway.
+ */
 function withoutDiscriminatorMappings(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDiscriminatorMappings);
   if (value === null || typeof value !== 'object') return value;
@@ -22,6 +27,7 @@ function withoutDiscriminatorMappings(value: unknown): unknown {
   for (const [key, child] of Object.entries(value)) {
     copy[key] = key === 'discriminator' && child && typeof child === 'object' ? { propertyName: (child as JsonObject).propertyName } : withoutDiscriminatorMappings(child);
   }
+  if (copy.discriminator && copy.type === undefined) copy.type = 'object';
   return copy;
 }
 
