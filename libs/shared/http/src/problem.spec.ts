@@ -75,6 +75,28 @@ describe('problem+json errors', () => {
     expect(JSON.stringify(res.body)).not.toContain('at ');
   });
 
+  it('answers a path parameter that is not valid percent-encoding with a 404 problem, not a 500', async () => {
+    const app = express();
+    app.get('/things/:id', (_req, res) => res.json(ok(null)));
+    app.use(errorHandler(createLogger({ name: 'test', level: 'silent' })));
+    for (const id of ['%ZZ', '%', '%E0%A4%A']) {
+      const res = await request(app).get(`/things/${id}`);
+      expect(res.status).toBe(404);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status: 404, title: 'Not Found', success: false });
+    }
+  });
+
+  it("keeps the client-error status of Express' own errors instead of a 500", async () => {
+    const res = await request(
+      appWith(() => {
+        throw Object.assign(new Error('request aborted'), { status: 400, expose: true, type: 'request.aborted' });
+      }),
+    ).get('/thing');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ status: 400, title: 'Bad Request', detail: 'request aborted' });
+  });
+
   it('answers unknown routes with a 404 problem', async () => {
     const res = await request(appWith((_req, res) => res.json(ok(null)))).get('/nowhere');
     expect(res.status).toBe(404);

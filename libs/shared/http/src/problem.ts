@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from '@warden/config';
 import { AppError } from './app-error';
@@ -36,10 +37,23 @@ function fromBodyParser(error: { type?: string; status?: number }): AppError | u
   }
 }
 
+/**
+ * Errors Express raises for the client's mistakes, with a 4xx status of their own. A path parameter
+ * that is not valid percent-encoding (`/credentials/%ZZ`) cannot name an object: 404, as for any
+ * path id that names nothing.
+ */
+function fromFramework(error: { status?: unknown; statusCode?: unknown; expose?: boolean; message?: string }): AppError | undefined {
+  const status = error?.status ?? error?.statusCode;
+  if (typeof status !== 'number' || status < 400 || status > 499) return undefined;
+  if (error instanceof URIError) return AppError.notFound();
+  const title = STATUS_CODES[status] ?? 'Bad Request';
+  return new AppError({ status, title, detail: error.expose && error.message ? error.message : `${title}.` });
+}
+
 /** The one error path of every app: known errors as problem+json, the rest as 500 with an errorId. */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
-    const known = error instanceof AppError ? error : fromBodyParser(error);
+    const known = error instanceof AppError ? error : (fromBodyParser(error) ?? fromFramework(error));
     if (res.headersSent) {
       logger.error({ err: error, requestId: res.locals.requestId }, 'error after the response started');
       res.destroy();
