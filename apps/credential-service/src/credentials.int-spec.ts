@@ -236,6 +236,8 @@ describe('credential service (direct, signed identity)', () => {
     }
     expect(seen).toEqual(['key-4', 'key-3', 'key-2', 'key-1', 'key-0']);
     await h.call(identity, 'GET', '/api/v1/credentials?cursor=garbage').expect(400);
+    // A forged cursor whose time is finite but no date was a 500.
+    await h.call(identity, 'GET', `/api/v1/credentials?cursor=${Buffer.from(JSON.stringify({ createdAt: 1e300, id: 'x' })).toString('base64url')}`).expect(400);
     await h.call(identity, 'GET', '/api/v1/credentials?limit=0').expect(400);
     await h.call(identity, 'GET', '/api/v1/credentials?name[$ne]=x').expect(400);
   });

@@ -176,7 +176,9 @@ describe('list', () => {
     expect(other.body).toEqual({ success: true, messages: [], data: [], meta: { nextCursor: null } });
   });
 
-  it.each(['limit=0', 'limit=201', 'limit=abc', 'cursor=not-a-cursor', 'name[$ne]=x', 'colour=red'])('answers ?%s with 400', async (query) => {
+  // Forged cursors whose time is no date (a string, or beyond what a Date holds) were a 500.
+  const forged = (position: object) => `cursor=${Buffer.from(JSON.stringify(position)).toString('base64url')}`;
+  it.each(['limit=0', 'limit=201', 'limit=abc', 'cursor=not-a-cursor', 'name[$ne]=x', 'colour=red', forged({ createdAt: 1e300, id: 'x' }), forged({ createdAt: 'x', id: 'x' })])('answers ?%s with 400', async (query) => {
     const res = await svc.as(owner).get(`/api/v1/apitokens?${query}`);
     expect(res.status).toBe(400);
     expect(res.body.errors.length).toBeGreaterThan(0);

@@ -24,4 +24,4 @@ export { runService } from './run-service';
 export type { RunningService } from './run-service';
 export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';
-export { encodeCursor, decodeCursor } from './cursor';
+export { encodeCursor, decodeCursor, cursorTime } from './cursor';

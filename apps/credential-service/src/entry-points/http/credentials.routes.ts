@@ -1,5 +1,5 @@
 import { Router, type RequestHandler } from 'express';
-import { AppError, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery, type OpenApiValidator } from '@warden/http';
+import { AppError, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery, type OpenApiValidator } from '@warden/http';
 import { callerOf, type CreateCredentialInput, type CredentialsUseCase, type UpdateCredentialInput } from '../../domain/credentials.use-case';
 import { CREDENTIAL_TYPES } from '../../domain/credential-types';
 
@@ -48,7 +48,8 @@ export function credentialRoutes({ credentials, validator }: { credentials: Cred
   router.get('/api/v1/credentials', read, validator.validate('listCredentials'), async (req, res) => {
     const query = validatedQuery<{ limit: number; cursor?: string }>(res);
     const after = query.cursor ? decodeCursor<ListCursor>(query.cursor, ['createdAt', 'id']) : undefined;
-    if (after && !Number.isFinite(after.createdAt)) throw AppError.badRequest('The cursor is invalid.', [{ path: 'query.cursor', message: 'is not a cursor this API issued' }]);
+    // A 400 unless the position is an instant a Date can hold (1e300 is finite, yet no date).
+    if (after) cursorTime(after.createdAt);
     const page = await credentials.list(callerOf(identityOf(req)), query.limit, after);
     res.json(list(page.items, page.next ? encodeCursor(page.next) : null));
   });

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Schemas } from '@warden/contracts-api';
-import { AppError, OpenApiValidator, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
+import { AppError, OpenApiValidator, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
 import type { CreateApiTokenInput, ManageApiTokens, UpdateApiTokenInput } from '../../domain/manage-api-tokens.use-case';
 import { apiTokenView } from './api-token.view';
 import { callerOf } from './caller-of';
@@ -35,7 +35,7 @@ export function apiTokenRoutes({ validator, manage }: { validator: OpenApiValida
     const page = await manage.list(callerOf(req), {
       name: query.name,
       limit: query.limit,
-      after: position ? { createdAt: new Date(position.createdAt), id: position.id } : undefined,
+      after: position ? { createdAt: cursorTime(position.createdAt), id: position.id } : undefined,
     });
     const next = page.next ? encodeCursor({ createdAt: page.next.createdAt.getTime(), id: page.next.id }) : null;
     res.json(list(page.items.map(apiTokenView), next));
