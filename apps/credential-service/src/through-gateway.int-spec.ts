@@ -4,10 +4,10 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import express, { type Express } from 'express';
 import request from 'supertest';
+import { readmeSection } from '@warden/testing';
 import { CredentialCipher, rekeyCredentials, type CredentialDocument } from '@warden/credentials-data-access';
 import { bootstrapToken, startGateway, startTokenService, type GatewayHarness, type TokenServiceHarness } from '../../gateway/src/test/gateway-harness';
 import { startCredentialService, type Harness } from './test/credential-service-harness';
@@ -178,8 +178,8 @@ describe('credentials through the gateway (real token service, gateway and crede
     expect(Object.values(stored?.secrets ?? {}).map((field) => field.keyId)).toEqual(['k2']);
   });
 
-  it('runs the curl examples of docs/credentials.md', async () => {
-    const markdown = readFileSync(join(__dirname, '..', '..', '..', 'docs', 'credentials.md'), 'utf8');
+  it("runs the curl examples of the README's Credentials section", async () => {
+    const markdown = readmeSection('Credentials');
     const blocks = [...markdown.matchAll(/```sh\n([\s\S]*?)```/g)].map((match) => match[1]);
     expect(blocks.length).toBeGreaterThanOrEqual(5);
     planted.push('s3cr3t-pa55word-d2', 'n3w-s3cr3t-pa55-7a');

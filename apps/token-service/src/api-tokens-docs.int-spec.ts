@@ -5,13 +5,12 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { testInfra } from '@warden/testing';
+import { readmeSection, testInfra } from '@warden/testing';
 // The README's examples run against the real platform: this token service behind the real gateway.
 import { startGateway, type GatewayHarness } from '../../gateway/src/test/gateway-harness';
 import { TEST_TOKEN_HASH_KEY, startTokenService, type TokenServiceHarness } from './test/token-service-harness';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const DOC = join(ROOT, 'docs', 'api-tokens.md');
 
 interface Example {
   script: string;
@@ -108,7 +107,7 @@ afterAll(async () => {
 });
 
 it('runs every example of "Working with API tokens" against the gateway and the token service', async () => {
-  const all = examples(readFileSync(DOC, 'utf8'));
+  const all = examples(readmeSection('Working with API tokens'));
   expect(all.length).toBeGreaterThanOrEqual(12);
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
