@@ -1,0 +1,421 @@
+// The platform of a chaos run: every service replica as its own process, started exactly as
+// production starts it (`node --import tsx apps/<app>/src/main.ts`, configured by env), on a Redis
+// this module owns (so it can be restarted) and a MongoDB-compatible server it is given.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import { join } from 'node:path';
+import type { ProcessKind } from './history';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export type ServiceKind = Exclude<ProcessKind, 'redis'>;
+export type Upstream = 'tokens' | 'credentials' | 'audit';
+
+/** The replicas the issue asks for: 2 gateways, 2 token services, 2 credential services, 3 audit workers. */
+export const REPLICAS: Record<ServiceKind, number> = { gateway: 2, 'token-service': 2, 'credential-service': 2, 'audit-service': 3 };
+const UPSTREAM_KIND: Record<Upstream, ServiceKind> = { tokens: 'token-service', credentials: 'credential-service', audit: 'audit-service' };
+
+/** A TCP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Whether something accepts connections on 127.0.0.1:port. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.setTimeout(1_000, () => socket.destroy());
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
+
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `PING` in Redis' inline protocol: true once it answers `+PONG` (not `-LOADING`). */
+function redisPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    let reply = '';
+    socket.setTimeout(1_000, () => socket.destroy());
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('latin1');
+      if (reply.includes('\r\n')) {
+        socket.destroy();
+        resolve(reply.startsWith('+PONG'));
+      }
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('close', () => resolve(false));
+  });
+}
+
+// Should the runner itself die (an exception, Ctrl-C), nothing it started may outlive it.
+const liveChildren = new Set<ChildProcess>();
+process.on('exit', () => liveChildren.forEach((child) => child.kill('SIGKILL')));
+
+interface Exited {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/** An exit we did not cause: a finding in itself. */
+export interface UnexpectedExit extends Exited {
+  name: string;
+  pid: number;
+  at: number;
+  stderr: string;
+}
+
+export interface StopReport {
+  name: string;
+  pid: number;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** It did not exit within the grace period after SIGTERM and was killed. */
+  forced: boolean;
+  ms: number;
+}
+
+/** One long-running child: spawned, watched, killed and restarted on the same port. */
+abstract class ManagedProcess {
+  child?: ChildProcess;
+  readonly pids: number[] = [];
+  private expectingExit = false;
+  private stderr: string[] = [];
+
+  constructor(
+    readonly name: string,
+    readonly kind: ProcessKind,
+    readonly port: number,
+    private readonly onUnexpectedExit: (exit: UnexpectedExit) => void,
+  ) {}
+
+  get pid(): number | undefined {
+    return this.running ? this.child?.pid : undefined;
+  }
+
+  get running(): boolean {
+    return Boolean(this.child && this.child.exitCode === null && this.child.signalCode === null);
+  }
+
+  stderrTail(): string {
+    return this.stderr.join('');
+  }
+
+  protected abstract spawnChild(): ChildProcess;
+  protected abstract isReady(): Promise<boolean>;
+
+  /** Spawns the process and resolves with the time it answered ready. */
+  async start(timeoutMs = 30_000): Promise<number> {
+    if (this.running) throw new Error(`${this.name} is already running`);
+    this.expectingExit = false;
+    this.stderr = [];
+    const child = this.spawnChild();
+    this.child = child;
+    if (child.pid) this.pids.push(child.pid);
+    liveChildren.add(child);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderr.push(chunk.toString());
+      if (this.stderr.length > 50) this.stderr.shift();
+    });
+    child.once('exit', (code, signal) => {
+      liveChildren.delete(child);
+      if (!this.expectingExit) this.onUnexpectedExit({ name: this.name, pid: child.pid ?? 0, code, signal, at: Date.now(), stderr: this.stderrTail() });
+    });
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running) throw new Error(`${this.name} exited before it was ready:\n${this.stderrTail()}`);
+      if (await this.isReady()) return Date.now();
+      await sleep(50);
+    }
+    throw new Error(`${this.name} was not ready within ${timeoutMs} ms:\n${this.stderrTail()}`);
+  }
+
+  /** Sends `signal` and resolves once the process is gone, with when the signal went out. */
+  async signal(signal: NodeJS.Signals): Promise<{ at: number; exited: Exited }> {
+    const child = this.child;
+    if (!child || !this.running) throw new Error(`${this.name} is not running`);
+    this.expectingExit = true;
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    const at = Date.now();
+    child.kill(signal);
+    const [code, exitSignal] = await exited;
+    return { at, exited: { code, signal: exitSignal } };
+  }
+
+  /** SIGTERM, then SIGKILL after `graceMs`: what an orchestrator does on scale-down. */
+  async stop(graceMs: number): Promise<StopReport | undefined> {
+    const child = this.child;
+    if (!child?.pid || !this.running) return undefined;
+    this.expectingExit = true;
+    const started = Date.now();
+    const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    child.kill('SIGTERM');
+    let forced = false;
+    const timer = setTimeout(() => {
+      forced = true;
+      child.kill('SIGKILL');
+    }, graceMs);
+    const [code, signal] = await exited;
+    clearTimeout(timer);
+    return { name: this.name, pid: child.pid, code, signal, forced, ms: Date.now() - started };
+  }
+}
+
+export class ServiceProcess extends ManagedProcess {
+  readonly url: string;
+
+  constructor(
+    name: string,
+    kind: ServiceKind,
+    port: number,
+    private readonly root: string,
+    private readonly env: Record<string, string>,
+    onUnexpectedExit: (exit: UnexpectedExit) => void,
+  ) {
+    super(name, kind, port, onUnexpectedExit);
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  protected spawnChild(): ChildProcess {
+    return spawn(process.execPath, ['--import', 'tsx', join(this.root, 'apps', this.kind, 'src', 'main.ts')], {
+      cwd: this.root,
+      env: { ...this.env, PORT: String(this.port) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  }
+
+  protected async isReady(): Promise<boolean> {
+    try {
+      const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(1_000) });
+      await response.body?.cancel();
+      return response.status === 200;
+    } catch {
+      return false;
+    }
+  }
+}
+
+/**
+ * Redis with an append-only file, so a restart keeps the queues and keys: SIGTERM makes it write
+ * and fsync everything before it exits, as an orchestrator's restart does.
+ */
+export class RedisProcess extends ManagedProcess {
+  constructor(
+    port: number,
+    private readonly dir: string,
+    onUnexpectedExit: (exit: UnexpectedExit) => void,
+  ) {
+    super('redis', 'redis', port, onUnexpectedExit);
+    mkdirSync(dir, { recursive: true });
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  protected spawnChild(): ChildProcess {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--daemonize', 'no', '--dir', this.dir];
+    return spawn('redis-server', [...args, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: ['ignore', 'ignore', 'pipe'] });
+  }
+
+  protected isReady(): Promise<boolean> {
+    return redisPing(this.port);
+  }
+}
+
+export interface PlatformOptions {
+  /** The repository root (apps/ is under it). */
+  root: string;
+  /** Redis data and service logs go here. */
+  runDir: string;
+  /** The MongoDB-compatible server, provided once Redis is up. */
+  mongoUrl: (redisUrl: string) => Promise<string>;
+  /** Each service's database is `<prefix>_<service>`. */
+  databasePrefix: string;
+  /** Every service appends its log lines here (pino, warn and above). */
+  logFile: string;
+  /** Extra env per kind over the defaults below (intervals, limits). */
+  env?: Partial<Record<ServiceKind, Record<string, string>>>;
+  log: (line: string) => void;
+}
+
+/** Secrets made for this run only, so the services run with NODE_ENV=production as they would deployed. */
+export interface RunSecrets {
+  internalSigningKey: string;
+  tokenHashKey: string;
+  credentialKeys: string;
+  auditSigningKey: string;
+}
+
+export function makeRunSecrets(): RunSecrets {
+  const auditKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' });
+  return {
+    internalSigningKey: randomBytes(32).toString('hex'),
+    tokenHashKey: randomBytes(32).toString('hex'),
+    credentialKeys: `chaos1:${randomBytes(32).toString('base64')}`,
+    auditSigningKey: auditKey.toString('base64'),
+  };
+}
+
+export class ChaosPlatform {
+  readonly services = new Map<string, ServiceProcess>();
+  readonly unexpectedExits: UnexpectedExit[] = [];
+  readonly databases: { tokens: string; credentials: string; audit: string };
+  /** Every port a process of the run listened on. */
+  readonly ports: number[] = [];
+  redis!: RedisProcess;
+  private mongo = '';
+
+  private constructor(
+    private readonly options: PlatformOptions,
+    readonly secrets: RunSecrets,
+  ) {
+    const prefix = options.databasePrefix;
+    this.databases = { tokens: `${prefix}_tokens`, credentials: `${prefix}_credentials`, audit: `${prefix}_audit` };
+  }
+
+  /** Starts Redis, then the services, then the gateways; resolves once every one answers ready. */
+  static async start(options: PlatformOptions): Promise<ChaosPlatform> {
+    const platform = new ChaosPlatform(options, makeRunSecrets());
+    try {
+      await platform.boot();
+      return platform;
+    } catch (error) {
+      await platform.stop();
+      throw error;
+    }
+  }
+
+  get redisUrl(): string {
+    return this.redis.url;
+  }
+
+  get mongoUrl(): string {
+    return this.mongo;
+  }
+
+  byKind(kind: ServiceKind): ServiceProcess[] {
+    return [...this.services.values()].filter((service) => service.kind === kind);
+  }
+
+  get gateways(): ServiceProcess[] {
+    return this.byKind('gateway');
+  }
+
+  /** Gateway `gateway-i` sends to replica i of each service (the audit API of `audit-service-i`). */
+  upstreamOf(gateway: string, upstream: Upstream): string {
+    return `${UPSTREAM_KIND[upstream]}-${gateway.split('-').at(-1)}`;
+  }
+
+  /** The processes a request through `gateway` to `upstream` depends on: a fault in any may fail it. */
+  pathOf(gateway: string, upstream: Upstream): string[] {
+    return [gateway, this.upstreamOf(gateway, 'tokens'), this.upstreamOf(gateway, upstream), 'redis'];
+  }
+
+  /** Every pid any process of the run ever had. */
+  allPids(): number[] {
+    return [...this.services.values(), this.redis].filter(Boolean).flatMap((process) => process.pids);
+  }
+
+  private note = (exit: UnexpectedExit) => {
+    this.unexpectedExits.push(exit);
+    this.options.log(`${exit.name} (pid ${exit.pid}) exited on its own (${exit.signal ?? exit.code})`);
+  };
+
+  private async boot(): Promise<void> {
+    this.redis = new RedisProcess(await freePort(), join(this.options.runDir, 'redis'), this.note);
+    this.ports.push(this.redis.port);
+    await this.redis.start(10_000);
+    this.mongo = await this.options.mongoUrl(this.redis.url);
+
+    const common = {
+      ...process.env,
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'warn',
+      LOG_FILE: this.options.logFile,
+      TSX_TSCONFIG_PATH: join(this.options.root, 'tsconfig.base.json'),
+      REDIS_URL: this.redis.url,
+      MONGODB_URL: this.mongo,
+      INTERNAL_SIGNING_KEY: this.secrets.internalSigningKey,
+    };
+    const env: Record<ServiceKind, Record<string, string>> = {
+      'token-service': { ...common, MONGODB_DB: this.databases.tokens, TOKEN_HASH_KEY: this.secrets.tokenHashKey, ...this.options.env?.['token-service'] },
+      'credential-service': {
+        ...common,
+        MONGODB_DB: this.databases.credentials,
+        CREDENTIAL_ENCRYPTION_KEYS: this.secrets.credentialKeys,
+        ...this.options.env?.['credential-service'],
+      },
+      'audit-service': {
+        ...common,
+        MONGODB_DB: this.databases.audit,
+        AUDIT_ROLE: 'all',
+        AUDIT_SIGNING_KEY: this.secrets.auditSigningKey,
+        ...this.options.env?.['audit-service'],
+      },
+      gateway: { ...common, REQUIRE_HTTPS: 'false', ...this.options.env?.gateway },
+    };
+
+    const add = async (kind: ServiceKind, index: number, extra: Record<string, string> = {}) => {
+      const port = await freePort();
+      const name = `${kind}-${index}`;
+      const service = new ServiceProcess(name, kind, port, this.options.root, { ...env[kind], ...extra }, this.note);
+      this.services.set(name, service);
+      this.ports.push(port);
+      return service;
+    };
+    const backends: ServiceProcess[] = [];
+    for (const kind of ['token-service', 'credential-service', 'audit-service'] as const) {
+      for (let i = 1; i <= REPLICAS[kind]; i++) backends.push(await add(kind, i));
+    }
+    await Promise.all(backends.map((service) => service.start()));
+    const gateways: ServiceProcess[] = [];
+    for (let i = 1; i <= REPLICAS.gateway; i++) {
+      const name = `gateway-${i}`;
+      const origin = (upstream: Upstream) => this.services.get(this.upstreamOf(name, upstream))!.url;
+      gateways.push(
+        await add('gateway', i, { TOKEN_SERVICE_URL: origin('tokens'), CREDENTIAL_SERVICE_URL: origin('credentials'), AUDIT_SERVICE_URL: origin('audit') }),
+      );
+    }
+    await Promise.all(gateways.map((gateway) => gateway.start()));
+    this.options.log(
+      `platform ready: ${[...this.services.values()].map((s) => `${s.name}:${s.port}`).join(' ')} redis:${this.redis.port} (pids ${this.allPids().join(' ')})`,
+    );
+  }
+
+  /**
+   * Gateways first (no new requests), then the services, then Redis: SIGTERM with a grace period
+   * each, as an orchestrator stops a deployment. Resolves with how each process ended.
+   */
+  async stop(graceMs = 12_000): Promise<StopReport[]> {
+    const reports: StopReport[] = [];
+    const stopAll = async (processes: ManagedProcess[]) => {
+      for (const report of await Promise.all(processes.map((p) => p.stop(graceMs)))) if (report) reports.push(report);
+    };
+    await stopAll(this.gateways);
+    await stopAll([...this.services.values()].filter((service) => service.kind !== 'gateway'));
+    if (this.redis) await stopAll([this.redis]);
+    return reports;
+  }
+}
