@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { AUDIT_EVENTS_QUEUE, buildChangeEvent, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
-import { CheckpointSigner, DEV_AUDIT_SIGNING_KEY, consumeRecordedEvents, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
+import { CheckpointSigner, DEV_AUDIT_SIGNING_KEY, consumeRecordedEvents, verifyExportFile, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
 import { testInfra, uniqueName } from '@warden/testing';
 import { writeSyntheticExport } from '../../bench/audit-fixture';
 import type { Redis } from 'ioredis';
@@ -66,6 +66,10 @@ describe('warden audit verify', () => {
     const cli = await warden(['audit', 'verify', '--file', file, '--public-key', signer.publicKeyPem]);
     expect(cli.code).toBe(1);
     expect(cli.stdout).toContain("INVALID: first bad record seq 417: field 'username' does not match the hashed canonical text");
+    // The worker-thread path and the one-thread path agree.
+    for (const threads of [1, 3]) {
+      expect(await verifyExportFile(file, { publicKey: signer.publicKey, threads })).toMatchObject({ exitCode: 1, firstInvalidSeq: 417, checked: 417, head: { seq: 1_000 } });
+    }
   });
 
   it('exits 1 for a truncated export and for a checkpoint signed by another key', async () => {

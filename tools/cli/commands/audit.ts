@@ -8,7 +8,7 @@ import { devDefault, DEV_INTERNAL_SIGNING_KEY, loadEnv } from '@warden/config';
 import { AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
 import { signIdentity } from '@warden/http';
 import { createRedis } from '@warden/queue';
-import { DEV_AUDIT_SIGNING_KEY, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
+import { DEV_AUDIT_SIGNING_KEY, defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -75,7 +75,9 @@ export async function verifyAuditExport(
   bar?.start(mib(total), 0);
   const started = process.hrtime.bigint();
   try {
-    const result = await verifyExportFile(file, { publicKey, onProgress: (bytes) => bar?.update(mib(bytes)) });
+    // Worker threads pay off once there is more to parse than it takes to start them.
+    const threads = total >= 8 * 1024 * 1024 ? defaultVerifyThreads() : 1;
+    const result = await verifyExportFile(file, { publicKey, threads, onProgress: (bytes) => bar?.update(mib(bytes)) });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return { ...result, seconds, recordsPerSecond: seconds > 0 ? Math.round(result.checked / seconds) : result.checked };
   } finally {

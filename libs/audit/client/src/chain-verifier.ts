@@ -43,6 +43,37 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   return count === 0;
 }
 
+/** A record after its own checks: its stored seq and hash, and what its canonical text says (or why it failed). */
+export interface CheckedRecord {
+  recordSeq: unknown;
+  hash: string;
+  error?: string;
+  contentSeq?: unknown;
+  contentPrevHash?: unknown;
+}
+
+/** The checks of one record on its own: its hash, and that its fields are what was hashed. */
+export function selfCheck(record: AuditRecordWithCanonical): Pick<CheckedRecord, 'error' | 'contentSeq' | 'contentPrevHash'> {
+  if (typeof record.canonical !== 'string') return { error: 'the record has no canonical text' };
+  if (typeof record.hash !== 'string' || leafHash(record.canonical) !== record.hash) return { error: 'hash mismatch: the canonical text does not hash to the stored hash' };
+  let content: Record<string, unknown>;
+  try {
+    content = JSON.parse(record.canonical);
+  } catch {
+    return { error: 'the canonical text is not JSON' };
+  }
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) return { error: 'the canonical text is not an object' };
+  const fields = record as unknown as Record<string, unknown>;
+  for (const key in content) {
+    if (!CONTENT.has(key)) return { error: `the canonical text has an unexpected field '${key}'` };
+    if (!jsonEqual(content[key], fields[key])) return { error: `field '${key}' does not match the hashed canonical text` };
+  }
+  for (const key in fields) {
+    if (!OWN_FIELDS.has(key) && !(key in content)) return { error: `field '${key}' is not covered by the hash` };
+  }
+  return { contentSeq: content.seq, contentPrevHash: content.prevHash };
+}
+
 /**
  * Verifies a chain streamed in ascending `seq`, from the stored canonical text: it never
  * re-serialises a record, it hashes the text that was hashed on write and parses it to check that
@@ -78,19 +109,29 @@ export class ChainVerifier {
 
   /** Checks the next record; returns false once the chain is broken (later records are only counted as head). */
   push(record: AuditRecordWithCanonical): boolean {
-    const seq = typeof record.seq === 'number' ? record.seq : this.expectedSeq;
-    this.head = { seq, hash: record.hash };
+    const own = selfCheck(record);
+    return this.accept({ recordSeq: record.seq, hash: record.hash, ...own }, record);
+  }
+
+  /** The same, for a record whose own checks ran elsewhere (the export verifier's worker threads). */
+  pushChecked(entry: CheckedRecord): boolean {
+    return this.accept(entry);
+  }
+
+  private accept(entry: CheckedRecord, record?: AuditRecordWithCanonical): boolean {
+    const seq = typeof entry.recordSeq === 'number' ? entry.recordSeq : this.expectedSeq;
+    this.head = { seq, hash: entry.hash };
     if (this.failure) return false;
     this.checked++;
-    const reason = this.check(record);
+    const reason = entry.error ?? this.linkCheck(entry.contentSeq, entry.contentPrevHash) ?? (record && this.extraCheck?.(record));
     if (reason) {
-      this.failure = { seq: typeof record.seq === 'number' && record.seq < this.expectedSeq ? record.seq : this.expectedSeq, reason };
+      this.failure = { seq: typeof entry.recordSeq === 'number' && entry.recordSeq < this.expectedSeq ? entry.recordSeq : this.expectedSeq, reason };
       return false;
     }
-    this.remember(record.seq, record.hash);
+    this.remember(seq, entry.hash);
     this.expectedSeq++;
-    this.prevHash = record.hash;
-    this.intact = { seq: record.seq, hash: record.hash };
+    this.prevHash = entry.hash;
+    this.intact = { seq, hash: entry.hash };
     return true;
   }
 
@@ -99,33 +140,16 @@ export class ChainVerifier {
     this.failure ??= { seq: this.expectedSeq, reason };
   }
 
-  private check(record: AuditRecordWithCanonical): string | undefined {
-    if (typeof record.canonical !== 'string') return 'the record has no canonical text';
-    if (typeof record.hash !== 'string' || leafHash(record.canonical) !== record.hash) return 'hash mismatch: the canonical text does not hash to the stored hash';
-    let content: Record<string, unknown>;
-    try {
-      content = JSON.parse(record.canonical);
-    } catch {
-      return 'the canonical text is not JSON';
+  private linkCheck(seq: unknown, prevHash: unknown): string | undefined {
+    if (seq !== this.expectedSeq) {
+      return typeof seq === 'number' && seq > this.expectedSeq
+        ? `seq gap: expected ${this.expectedSeq}, found ${seq} (a record is missing)`
+        : `seq out of order: expected ${this.expectedSeq}, found ${String(seq)}`;
     }
-    if (typeof content !== 'object' || content === null || Array.isArray(content)) return 'the canonical text is not an object';
-    const fields = record as unknown as Record<string, unknown>;
-    for (const key in content) {
-      if (!CONTENT.has(key)) return `the canonical text has an unexpected field '${key}'`;
-      if (!jsonEqual(content[key], fields[key])) return `field '${key}' does not match the hashed canonical text`;
-    }
-    for (const key in fields) {
-      if (!OWN_FIELDS.has(key) && !(key in content)) return `field '${key}' is not covered by the hash`;
-    }
-    if (content.seq !== this.expectedSeq) {
-      return typeof content.seq === 'number' && content.seq > this.expectedSeq
-        ? `seq gap: expected ${this.expectedSeq}, found ${content.seq as number} (a record is missing)`
-        : `seq out of order: expected ${this.expectedSeq}, found ${String(content.seq)}`;
-    }
-    if (content.prevHash !== this.prevHash) {
+    if (prevHash !== this.prevHash) {
       return this.expectedSeq === 1 ? 'the first record does not link to the genesis hash' : `prevHash does not match the hash of record ${this.expectedSeq - 1}`;
     }
-    return this.extraCheck?.(record);
+    return undefined;
   }
 
   private remember(seq: number, hash: string): void {

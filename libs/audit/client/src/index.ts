@@ -2,9 +2,9 @@ export { GENESIS_HASH, CONTENT_FIELDS, canonicalContent, leafHash, chainRecord }
 export type { AuditRecord, AuditRecordWithCanonical, AuditRecordContent, ChainHead } from './chain';
 export { CheckpointSigner, checkpointMessage, keyIdOf, loadPublicKey, loadSigningKey, publicKeyPem, verifyCheckpoint } from './checkpoint';
 export type { AuditCheckpoint, CheckpointStatement } from './checkpoint';
-export { ChainVerifier, jsonEqual } from './chain-verifier';
-export type { ChainFailure, ChainVerification } from './chain-verifier';
-export { verifyExportFile, verifyExportStream, fileSize } from './export-verifier';
+export { ChainVerifier, jsonEqual, selfCheck } from './chain-verifier';
+export type { ChainFailure, ChainVerification, CheckedRecord } from './chain-verifier';
+export { verifyExportFile, verifyExportStream, fileSize, defaultVerifyThreads } from './export-verifier';
 export type { ExportVerification, ExportVerifyOptions } from './export-verifier';
 export { AuditReporter, InvalidChangeEventError } from './audit-reporter.producer';
 export { createRecordedQueue, publishRecorded, consumeRecordedEvents, followRecordedEvents } from './recorded-events';
