@@ -21,7 +21,7 @@ export interface CredentialServiceDeps {
   repository: CredentialRepository;
   cipher: CredentialCipher;
   /** Nudges the outbox relay after a write (events go out at once instead of on the next poll). */
-  onEvent?: () => void;
+  onEvent?: (credentialId: string) => void;
   clock?: () => Date;
 }
 

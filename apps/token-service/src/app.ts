@@ -20,7 +20,7 @@ export interface TokenServiceDeps {
   mongo: Connection;
   redis: Redis;
   /** The outbox relay: kicked after each write. Without it, events wait for the relay's next poll. */
-  outbox?: { kick(): void };
+  outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;
 }
 

@@ -103,12 +103,16 @@ export async function createAccountWithToken(connection: Connection, name: strin
   return { account: { id: accountId, name, createdAt: now.toISOString() }, token: secret, tokenId };
 }
 
-/** Publishes pending outbox events if Redis answers quickly; otherwise leaves them to the token service's relay. */
+/**
+ * Publishes pending outbox events (of `documentIds` only, when given: the documents this process
+ * wrote, so that it never clears an outbox a running service is writing) if Redis answers quickly;
+ * otherwise leaves them to the token service's relay.
+ */
 export async function publishOutbox(
   connection: Connection,
   redisUrl: string | undefined,
   logger: Logger,
-  { queuePrefix, timeoutMs = 1_500 }: { queuePrefix?: string; timeoutMs?: number } = {},
+  { queuePrefix, timeoutMs = 1_500, documentIds }: { queuePrefix?: string; timeoutMs?: number; documentIds?: string[] } = {},
 ): Promise<boolean> {
   if (!redisUrl) return false;
   const producer = createRedis(redisUrl, 'producer', { retryStrategy: () => null });
@@ -122,7 +126,7 @@ export async function publishOutbox(
     const queue = createAuditEventsQueue(producer, queuePrefix);
     try {
       const { accounts, apiTokens } = await initTokenModels(connection);
-      await new OutboxRelay({ models: [accounts, apiTokens], publish: (event) => publishChangeEvent(queue, event), logger, exclusive: exclusiveWrite }).flush();
+      await new OutboxRelay({ models: [accounts, apiTokens], publish: (event) => publishChangeEvent(queue, event), logger, exclusive: exclusiveWrite }).flush(documentIds);
       return true;
     } finally {
       await queue.close();
@@ -139,7 +143,7 @@ export async function runAccountsCreate(name: string, env: AccountsEnv, { queueP
   const connection = await connectMongo(env.MONGODB_URL, env.MONGODB_DB);
   try {
     const created = await createAccountWithToken(connection, name, env.TOKEN_HASH_KEY);
-    const published = await publishOutbox(connection, env.REDIS_URL, logger, { queuePrefix });
+    const published = await publishOutbox(connection, env.REDIS_URL, logger, { queuePrefix, documentIds: [created.account.id, created.tokenId] });
     return { ...created, published };
   } finally {
     await connection.close();

@@ -23,8 +23,8 @@ export interface ManageApiTokensDeps {
   tokens: ApiTokenRepository;
   versions: TokenVersionSignal;
   hashKey: string;
-  /** The outbox relay, kicked after each write so events go out at once. */
-  outbox?: { kick(): void };
+  /** The outbox relay, kicked after each write (with the document written) so events go out at once. */
+  outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;
 }
 
@@ -107,7 +107,7 @@ export class ManageApiTokens {
       },
       event,
     );
-    this.deps.outbox?.kick();
+    this.deps.outbox?.kick(id);
     // A fresh token has nothing cached anywhere; setting its version lets gateways compare from the start.
     await this.deps.versions.publish(id, token.authVersion);
     return { token, secret };
@@ -172,7 +172,7 @@ export class ManageApiTokens {
       const event = this.event(caller, 'Deleted', id, { prior: apiTokenSnapshot(current), now });
       const revoked = await this.deps.tokens.revoke(current, { event, now });
       if (!revoked) continue;
-      this.deps.outbox?.kick();
+      this.deps.outbox?.kick(id);
       await this.deps.versions.revoke(id);
       return;
     }
@@ -208,7 +208,7 @@ export class ManageApiTokens {
       });
       const updated = await this.deps.tokens.update(current, changes, { event, bumpAuthVersion, now });
       if (!updated) continue;
-      this.deps.outbox?.kick();
+      this.deps.outbox?.kick(id);
       if (bumpAuthVersion) await this.deps.versions.publish(id, updated.authVersion);
       return updated;
     }

@@ -25,6 +25,15 @@ export interface OutboxRelayOptions {
    * one document can lose one; a service that serialises its writes per collection passes the hook.
    */
   exclusive?: <T>(model: Model<any>, work: () => Promise<T>) => Promise<T>;
+  /**
+   * Set, the relay drains the documents this process wrote (named by `kick(id)`) at once, and any
+   * other document only once its oldest event is this old: it was left by a replica that stopped or
+   * could not reach Redis. Clearing an outbox is a write, and on FerretDB v1 a write that runs
+   * while another process writes the same document can undo that write and drop its event; the
+   * in-process `exclusive` hook cannot order writes of two replicas. Unset, every drain takes every
+   * pending document (one process, or MongoDB, where single-document updates are atomic).
+   */
+  takeOverAfterMs?: number;
 }
 
 /**
@@ -38,6 +47,8 @@ export class OutboxRelay {
   private draining?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** Documents this process wrote whose events it has not published yet. */
+  private readonly own = new Set<unknown>();
   private readonly intervalMs: number;
   private readonly batchSize: number;
 
@@ -53,8 +64,9 @@ export class OutboxRelay {
     return this;
   }
 
-  /** Called right after a write so events go out at once rather than on the next poll. */
-  kick(): void {
+  /** Called right after a write (naming the document written) so events go out at once rather than on the next poll. */
+  kick(documentId?: unknown): void {
+    if (documentId !== undefined) this.own.add(documentId);
     if (this.stopped) return;
     if (this.draining) {
       this.again = true;
@@ -71,10 +83,13 @@ export class OutboxRelay {
       });
   }
 
-  /** Publishes everything pending now; resolves when the outboxes are empty (tests and shutdown use it). */
-  async flush(): Promise<void> {
+  /**
+   * Publishes everything pending now, or only the events of `documentIds`; resolves when those
+   * outboxes are empty (tests, shutdown, and the CLI for the documents it wrote use it).
+   */
+  async flush(documentIds?: unknown[]): Promise<void> {
     await this.draining;
-    await this.drainAll();
+    await this.drainAll(documentIds ? { ids: documentIds } : 'all');
   }
 
   async stop(): Promise<void> {
@@ -83,20 +98,37 @@ export class OutboxRelay {
     await this.draining;
   }
 
-  private async drainAll(): Promise<void> {
-    for (const model of this.options.models) {
-      let published: number;
-      do {
-        published = await this.drainBatch(model);
-      } while (published === this.batchSize && !this.stopped);
+  /**
+   * One drain: every pending document (`all`, and always without `takeOverAfterMs`), or the named
+   * ones and this process's own, plus any whose oldest event is older than `takeOverAfterMs`.
+   */
+  private async drainAll(scope: 'all' | { ids: unknown[] } = { ids: [] }): Promise<void> {
+    // Taken now: a write that kicks while this drain runs adds its id back for the next one.
+    const taken = [...this.own];
+    this.own.clear();
+    const takeOver = this.options.takeOverAfterMs;
+    let filter: Record<string, unknown> = { 'outbox.0': { $exists: true } };
+    if (scope !== 'all' && takeOver !== undefined) {
+      const stale = new Date(Date.now() - takeOver).toISOString();
+      filter = { ...filter, $or: [{ _id: { $in: [...new Set([...scope.ids, ...taken])] } }, { 'outbox.0.occurredAt': { $lt: stale } }] };
+    } else if (scope !== 'all' && scope.ids.length > 0) {
+      filter = { ...filter, _id: { $in: scope.ids } };
+    }
+    try {
+      for (const model of this.options.models) {
+        let published: number;
+        do {
+          published = await this.drainBatch(model, filter);
+        } while (published === this.batchSize && !this.stopped);
+      }
+    } catch (error) {
+      for (const id of taken) this.own.add(id);
+      throw error;
     }
   }
 
-  private async drainBatch(model: Model<any>): Promise<number> {
-    const pending = (await model
-      .find({ 'outbox.0': { $exists: true } }, { outbox: 1, deletedAt: 1 })
-      .limit(this.batchSize)
-      .lean()) as OutboxDocument[];
+  private async drainBatch(model: Model<any>, filter: Record<string, unknown>): Promise<number> {
+    const pending = (await model.find(filter, { outbox: 1, deletedAt: 1 }).limit(this.batchSize).lean()) as OutboxDocument[];
     for (const doc of pending) {
       const events = doc.outbox ?? [];
       for (const event of events) await this.options.publish(event);

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import { Schema, type Connection, type Model } from 'mongoose';
+import { buildChangeEvent, type ChangeEvent } from '@warden/contracts-events';
+import { connectMongo } from '@warden/data';
+import { testInfra, testLogger, uniqueName } from '@warden/testing';
+import { OutboxRelay } from './outbox-relay';
+
+// Two replicas' relays on one collection: with takeOverAfterMs each drains the documents its own
+// process wrote, and another replica's only once they are stale (that replica stopped).
+interface Doc {
+  _id: string;
+  outbox: ChangeEvent[];
+  deletedAt: Date | null;
+}
+
+let connection: Connection;
+let model: Model<Doc>;
+
+beforeAll(async () => {
+  connection = await connectMongo(testInfra().mongoUrl, uniqueName('relay'));
+  model = connection.model<Doc>('Doc', new Schema<Doc>({ _id: String, outbox: { type: [Schema.Types.Mixed], default: [] } as any, deletedAt: { type: Date, default: null } }));
+});
+
+afterAll(async () => {
+  await connection.dropDatabase();
+  await connection.close();
+});
+
+function event(objectId: string, ageMs = 0): ChangeEvent {
+  const actor = { type: 'token' as const, id: 't', name: 't' };
+  return buildChangeEvent({ accountId: 'a', objectType: 'Thing', auditType: 'Created', objectId, actor, remoteIp: null, now: new Date(Date.now() - ageMs) });
+}
+
+async function write(ageMs = 0): Promise<string> {
+  const id = randomUUID();
+  await model.create({ _id: id, outbox: [event(id, ageMs)], deletedAt: null });
+  return id;
+}
+
+function relay(published: string[]): OutboxRelay {
+  return new OutboxRelay({ models: [model], publish: async (e) => void published.push(e.objectId), logger: testLogger('relay'), takeOverAfterMs: 2_000 });
+}
+
+const pending = async (id: string) => ((await model.findById(id).lean())?.outbox ?? []).length;
+
+it("drains its own documents at once and leaves another live replica's alone until they are stale", async () => {
+  const [byA, byB] = [[] as string[], [] as string[]];
+  const [a, b] = [relay(byA), relay(byB)];
+  const mine = await write();
+  const theirs = await write();
+  const abandoned = await write(5_000);
+
+  a.kick(mine);
+  await a.flush([]);
+  expect(byA).toContain(mine);
+  expect(byA).toContain(abandoned);
+  expect(byA).not.toContain(theirs);
+  expect(await pending(mine)).toBe(0);
+  expect(await pending(theirs)).toBe(1);
+
+  await b.flush([theirs]);
+  expect(byB).toEqual([theirs]);
+  expect(await pending(theirs)).toBe(0);
+  await Promise.all([a.stop(), b.stop()]);
+});
+
+it('without takeOverAfterMs drains every pending document, as a single process does', async () => {
+  const published: string[] = [];
+  const ids = [await write(), await write()];
+  await new OutboxRelay({ models: [model], publish: async (e) => void published.push(e.objectId), logger: testLogger('relay') }).flush();
+  expect(published).toEqual(expect.arrayContaining(ids));
+});
+
+it('keeps its own documents for the next drain when publishing fails', async () => {
+  let redisDown = true;
+  const published: string[] = [];
+  const flaky = new OutboxRelay({
+    models: [model],
+    publish: async (e) => {
+      if (redisDown) throw new Error('Redis is down');
+      published.push(e.objectId);
+    },
+    logger: testLogger('relay'),
+    takeOverAfterMs: 60_000,
+  });
+  const id = await write();
+  flaky.kick(id);
+  await flaky.stop();
+  expect(await pending(id)).toBe(1);
+  redisDown = false;
+  await flaky.flush([]);
+  expect(published).toContain(id);
+  expect(await pending(id)).toBe(0);
+});
