@@ -1,6 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { apiTokenModel, type ApiTokenDoc } from './api-token.model';
+import { withLastUsed } from './api-token-last-used.model';
 import { exclusiveWrite } from './exclusive-write';
 
 export type NewApiToken = Omit<ApiTokenDoc, 'outbox' | 'authVersion' | 'revision' | 'lastUsedAt' | 'deletedAt' | 'previousSecrets'>;
@@ -27,7 +28,7 @@ function escapeRegex(text: string): string {
 export class ApiTokenRepository {
   readonly model: Model<ApiTokenDoc>;
 
-  constructor(connection: Connection) {
+  constructor(private readonly connection: Connection) {
     this.model = apiTokenModel(connection);
   }
 
@@ -47,7 +48,8 @@ export class ApiTokenRepository {
 
   /** A live (not revoked) token of this account; another account's token is simply absent. */
   async findForAccount(accountId: string, id: string): Promise<ApiTokenDoc | null> {
-    return this.model.findOne({ _id: id, accountId, deletedAt: null }).lean<ApiTokenDoc>();
+    const token = await this.model.findOne({ _id: id, accountId, deletedAt: null }).lean<ApiTokenDoc>();
+    return token ? (await withLastUsed(this.connection, [token]))[0] : null;
   }
 
   /** Newest first, after `position` when given; `name` matches literally, case-insensitively. */
@@ -57,7 +59,7 @@ export class ApiTokenRepository {
     if (after) {
       filter.$or = [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, _id: { $lt: after.id } }];
     }
-    return this.model.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<ApiTokenDoc[]>();
+    return withLastUsed(this.connection, await this.model.find(filter).sort({ createdAt: -1, _id: -1 }).limit(limit).lean<ApiTokenDoc[]>());
   }
 
   /** Current secret or a previous one (expired or not: the caller decides); tombstones included. */
@@ -86,8 +88,9 @@ export class ApiTokenRepository {
     });
   }
 
-  private writeIfUnchanged(current: ApiTokenDoc, update: Record<string, unknown>): Promise<ApiTokenDoc | null> {
+  private async writeIfUnchanged(current: ApiTokenDoc, update: Record<string, unknown>): Promise<ApiTokenDoc | null> {
     const filter = { _id: current._id, accountId: current.accountId, deletedAt: null, revision: current.revision };
-    return exclusiveWrite(this.model, () => this.model.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ApiTokenDoc>().exec());
+    const updated = await exclusiveWrite(this.model, () => this.model.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ApiTokenDoc>().exec());
+    return updated ? { ...updated, lastUsedAt: current.lastUsedAt } : null;
   }
 }

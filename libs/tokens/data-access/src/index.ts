@@ -7,6 +7,8 @@ export { AccountRepository } from './account.repository';
 export { ApiTokenRepository } from './api-token.repository';
 export type { NewApiToken, ApiTokenChanges, ListPosition } from './api-token.repository';
 export { TokenLastUsedRepository } from './token-last-used.repository';
+export { apiTokenLastUsedModel } from './api-token-last-used.model';
+export type { ApiTokenLastUsedDoc } from './api-token-last-used.model';
 export { hashTokenSecret, sameSecretHash, DEV_TOKEN_HASH_KEY } from './token-hash';
 export { initTokenModels } from './init';
 export { exclusiveWrite } from './exclusive-write';

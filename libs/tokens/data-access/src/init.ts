@@ -1,11 +1,12 @@
 import type { Connection, Model } from 'mongoose';
 import { accountModel, type AccountDoc } from './account.model';
 import { apiTokenModel, type ApiTokenDoc } from './api-token.model';
+import { apiTokenLastUsedModel } from './api-token-last-used.model';
 
 /** Compiles the models on a connection and waits for their indexes (the unique secret hash above all). */
 export async function initTokenModels(connection: Connection): Promise<{ accounts: Model<AccountDoc>; apiTokens: Model<ApiTokenDoc> }> {
   const accounts = accountModel(connection);
   const apiTokens = apiTokenModel(connection);
-  await Promise.all([accounts.init(), apiTokens.init()]);
+  await Promise.all([accounts.init(), apiTokens.init(), apiTokenLastUsedModel(connection).init()]);
   return { accounts, apiTokens };
 }
