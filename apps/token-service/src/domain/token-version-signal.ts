@@ -11,7 +11,6 @@ redis.call('SET', KEYS[1], ARGV[1])
 return 1`;
 
 export const REVOKED = 'revoked';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The revocation protocol's writer. Each gateway replica caches verified tokens with their
@@ -24,7 +23,13 @@ export class TokenVersionSignal {
   constructor(
     private readonly redis: Redis,
     private readonly logger: Logger,
-    private readonly retry: { attempts: number; delayMs: number } = { attempts: 4, delayMs: 50 },
+    /**
+     * How long a change waits for Redis before it answers without the signal. A Redis restart
+     * reconnects each client on its own backoff: a gateway may be back on Redis (and trusting its
+     * cached verifications again) while this service still reconnects, so a quick give-up would
+     * let a revoked or rotated-out secret keep working there.
+     */
+    private readonly retry: { waitMs: number; delayMs: number } = { waitMs: 5_000, delayMs: 50 },
   ) {}
 
   /** After an auth-affecting change, before its response. Resolves true once Redis holds the version. */
@@ -47,20 +52,35 @@ export class TokenVersionSignal {
   }
 
   private async withRetry(tokenId: string, write: () => Promise<unknown>): Promise<boolean> {
+    const deadline = Date.now() + this.retry.waitMs;
     for (let attempt = 1; ; attempt++) {
       try {
         await write();
         return true;
       } catch (error) {
-        if (attempt >= this.retry.attempts) {
+        const left = deadline - Date.now();
+        if (left <= 0) {
           this.logger.warn(
             { tokenId, err: error },
             'token version not signalled: Redis is unavailable; gateways verify every request while they cannot reach Redis',
           );
           return false;
         }
-        await sleep(this.retry.delayMs * attempt);
+        await this.reconnectedOrAfter(Math.min(left, this.retry.delayMs * attempt));
       }
     }
+  }
+
+  /** Resolves when the client is ready again (the next try then goes straight out) or after `ms`. */
+  private reconnectedOrAfter(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.redis.off('ready', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.redis.once('ready', done);
+    });
   }
 }
