@@ -72,13 +72,18 @@ export const PROFILES: Record<'full' | 'slim', ChaosProfile> = {
     name: 'slim',
     accounts: 3,
     loopsPerAccount: 2,
-    durationMs: 12_000,
+    durationMs: 8_000,
     maxOperations: 5_000,
-    thinkMs: [5, 30],
+    thinkMs: [10, 40],
     backoffMs: [200, 500],
     contentionRate: 0.05,
-    // One of each kind, the audit worker first so its stalled jobs are back before the drain.
-    faults: { firstAfterMs: 500, gapMs: [500, 1_000], pauseMs: [200, 500], sequence: ['audit-service', 'gateway', 'token-service', 'credential-service', 'redis'] },
+    // One of each kind, two at a time, the audit worker first so its stalled jobs are back sooner.
+    faults: {
+      firstAfterMs: 500,
+      gapMs: [300, 600],
+      pauseMs: [200, 500],
+      sequence: [['audit-service', 'gateway'], ['token-service', 'credential-service'], 'redis'],
+    },
     drainTimeoutMs: 75_000,
     graceMs: 2_000,
     env: SERVICE_ENV,
@@ -228,7 +233,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       accounts.push({ accountId, admin: { tokenId: created.tokenId, secret: created.token }, home: gateways[(i - 1) % gateways.length], tokens: [], credentials: [], dead: [] });
     }
 
-    const sequence = profile.faults.sequence?.map((kind) => (kind === 'redis' ? kind : `${kind}-${random.int(1, REPLICAS[kind as ServiceKind])}`));
+    const replica = (kind: string) => (kind === 'redis' ? kind : `${kind}-${random.int(1, REPLICAS[kind as ServiceKind])}`);
+    const sequence = profile.faults.sequence?.map((step) => (Array.isArray(step) ? step.map(replica) : replica(step)));
     faults = new FaultInjector(platform, random, { ...profile.faults, sequence }, log);
     const workload = new Workload(client, random, accounts, {
       durationMs: profile.durationMs,

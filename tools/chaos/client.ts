@@ -71,7 +71,6 @@ export class RecordingClient {
         headers,
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         dispatcher: this.agent,
-        signal: AbortSignal.timeout(this.timeoutMs + 1_000),
       });
       const text = await response.body.text();
       status = response.statusCode;

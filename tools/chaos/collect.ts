@@ -3,6 +3,7 @@
 // client sees them), and for forensics the state of documents and failed jobs.
 import { Queue } from 'bullmq';
 import type { Connection, Model } from 'mongoose';
+import { request } from 'undici';
 import { AUDIT_EVENTS_QUEUE } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis } from '@warden/queue';
@@ -112,9 +113,9 @@ export class Instruments {
 }
 
 async function getJson(url: string, secret: string): Promise<any> {
-  const response = await fetch(url, { headers: { authorization: `Bearer ${secret}` }, signal: AbortSignal.timeout(30_000) });
-  const body = (await response.json().catch(() => undefined)) as any;
-  if (response.status !== 200) throw new Error(`GET ${new URL(url).pathname} answered ${response.status}: ${body?.detail ?? ''}`);
+  const response = await request(url, { headers: { authorization: `Bearer ${secret}` }, headersTimeout: 30_000, bodyTimeout: 30_000 });
+  const body = (await response.body.json().catch(() => undefined)) as any;
+  if (response.statusCode !== 200) throw new Error(`GET ${new URL(url).pathname} answered ${response.statusCode}: ${body?.detail ?? ''}`);
   return body;
 }
 

@@ -18,10 +18,11 @@ export interface FaultOptions {
   /** How long a killed process stays down before it is started again. */
   pauseMs: [number, number];
   /**
-   * A fixed sequence of targets (e.g. one of each kind, then `redis`); without it, targets are drawn
-   * at random among all service processes, with Redis restarted once at `redisAfterMs`.
+   * A fixed sequence of targets (e.g. one of each kind, then `redis`), a list being faults injected
+   * at the same time; without it, targets are drawn at random among all service processes, with
+   * Redis restarted once at `redisAfterMs`.
    */
-  sequence?: FaultTarget[];
+  sequence?: (FaultTarget | FaultTarget[])[];
   redisAfterMs?: number;
 }
 
@@ -44,13 +45,13 @@ export class FaultInjector {
     const sequence = this.options.sequence ? [...this.options.sequence] : undefined;
     let redisRestarted = false;
     while (!done() && this.failures.length === 0) {
-      let target: FaultTarget | undefined;
-      if (sequence) target = sequence.shift();
-      else if (!redisRestarted && this.options.redisAfterMs !== undefined && Date.now() - started >= this.options.redisAfterMs) target = 'redis';
-      else target = this.random.pick([...this.platform.services.keys()]);
-      if (!target) break;
-      if (target === 'redis') redisRestarted = true;
-      await this.inject(target);
+      let targets: FaultTarget | FaultTarget[] | undefined;
+      if (sequence) targets = sequence.shift();
+      else if (!redisRestarted && this.options.redisAfterMs !== undefined && Date.now() - started >= this.options.redisAfterMs) targets = 'redis';
+      else targets = this.random.pick([...this.platform.services.keys()]);
+      if (!targets) break;
+      if (targets.includes('redis')) redisRestarted = true;
+      await Promise.all((Array.isArray(targets) ? targets : [targets]).map((target) => this.inject(target)));
       await this.wait(this.random.int(...this.options.gapMs), done);
     }
   }

@@ -7,6 +7,7 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { request } from 'undici';
 import type { ProcessKind } from './history';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -206,10 +207,11 @@ export class ServiceProcess extends ManagedProcess {
   }
 
   protected async isReady(): Promise<boolean> {
+    // undici's own request, not the global fetch: under Jest a global AbortSignal is foreign to fetch.
     try {
-      const response = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(1_000) });
-      await response.body?.cancel();
-      return response.status === 200;
+      const response = await request(`${this.url}/readyz`, { headersTimeout: 1_000, bodyTimeout: 1_000 });
+      await response.body.dump();
+      return response.statusCode === 200;
     } catch {
       return false;
     }
