@@ -46,7 +46,9 @@ export interface ChaosProfile {
 const SERVICE_ENV: ChaosProfile['env'] = {
   // Every request of the run comes from 127.0.0.1 and the probes of dead secrets fail on purpose:
   // the default quotas would turn the run into a rate-limit test.
-  gateway: { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_IP: '100000' },
+  // 11 processes share 2 cores here: the gateway waits up to 5 s (not 2 s) for a verification, so
+  // that a starved token service is not mistaken for a failed one.
+  gateway: { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_IP: '100000', TOKEN_VERIFY_TIMEOUT_MS: '5000' },
   'token-service': { LAST_USED_FLUSH_MS: '5000' },
   'audit-service': { AUDIT_CHECKPOINT_INTERVAL_MS: '5000' },
 };
@@ -143,7 +145,7 @@ export interface ChaosResult {
   };
   chains: { valid: number; total: number };
   revocation: { probes: number; refused: number; inconclusive: number; accepted: number };
-  availability: { failed: number; explained: number };
+  availability: { failed: number; explained: number; onPath: number };
   drain: Omit<DrainReport, 'failedJobs'> & { failedJobs: number };
   shutdown: { leaked: number; pids: number; ports: number };
   violations: Violation[];
@@ -366,7 +368,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       },
       chains: { valid: chains.valid, total: chains.total },
       revocation: { probes: revocation.probes, refused: revocation.refused, inconclusive: revocation.inconclusive, accepted: revocation.violations.length },
-      availability: { failed: availability.failed, explained: availability.explained },
+      availability: { failed: availability.failed, explained: availability.explained, onPath: availability.onPath },
       drain: { ...drain, failedJobs: drain.failedJobs.length },
       shutdown: { leaked: 0, pids: 0, ports: 0 },
       violations,
@@ -423,7 +425,7 @@ function emptyResult(base: {
     audit: { records: 0, acknowledged: 0, indeterminate: 0, indeterminateRecorded: 0, lost: 0, duplicates: 0, orphans: 0, lostReports: [] },
     chains: { valid: 0, total: 0 },
     revocation: { probes: 0, refused: 0, inconclusive: 0, accepted: 0 },
-    availability: { failed: 0, explained: 0 },
+    availability: { failed: 0, explained: 0, onPath: 0 },
     drain: { drained: false, waitedMs: 0, pendingOutbox: -1, pendingJobs: -1, failedJobs: 0 },
     shutdown: { leaked: 0, pids: 0, ports: 0 },
     passed: false,

@@ -101,14 +101,14 @@ describe('checkAvailability', () => {
   const window: FaultWindow = { id: 1, target: 'token-service-1', kind: 'token-service', action: 'SIGKILL', start: 1_000, end: 2_000, pauseMs: 300 };
   const pathOf = (gateway: string, upstream: string) => [gateway, `token-service-${gateway.at(-1)}`, `${upstream}-${gateway.at(-1)}`, 'redis'];
 
-  it('explains a 5xx inside the window (plus grace) of a process on its path, and nothing else', () => {
+  it('explains a 5xx inside a fault window (plus grace), counts those on its own path, and flags the rest', () => {
     const inside = entry({ status: 503, start: 1_500, end: 1_510 });
     const grace = entry({ status: null, start: 2_400, end: 2_410 });
     const otherReplica = entry({ via: 'gateway-2', status: 502, start: 1_500, end: 1_510 });
     const late = entry({ status: 500, start: 3_000, end: 3_010 });
     const report = checkAvailability([inside, grace, otherReplica, late], [window], pathOf, 500);
-    expect(report).toMatchObject({ failed: 4, explained: 2 });
-    expect(report.violations.map((v) => v.message.split(' ')[0])).toEqual([`#${otherReplica.id}`, `#${late.id}`]);
+    expect(report).toMatchObject({ failed: 4, explained: 3, onPath: 2 });
+    expect(report.violations.map((v) => v.message.split(' ')[0])).toEqual([`#${late.id}`]);
   });
 });
 

@@ -34,7 +34,7 @@ export function formatSummary(result: ChaosResult): string {
     ['indeterminate changes', `${audit.indeterminate} (${audit.indeterminateRecorded} recorded, ${audit.indeterminate - audit.indeterminateRecorded} not)`],
     ['chain status', `${result.chains.valid}/${result.chains.total} valid`],
     ['dead secrets accepted', `${result.revocation.accepted} (${result.revocation.probes} requests after revoke or rotation: ${result.revocation.refused} 401, ${result.revocation.inconclusive} unanswered)`],
-    ['5xx / no answer', `${result.availability.failed} (${result.availability.explained} inside fault windows)`],
+    ['5xx / no answer', `${result.availability.failed} (${result.availability.explained} inside fault windows, ${result.availability.onPath} of a process on their path)`],
     ['processes leaked', `${result.shutdown.leaked} (${result.shutdown.pids} pids, ${result.shutdown.ports} ports checked)`],
     ['result', result.passed ? 'PASS' : `FAIL (${plural(result.violations.length, 'violation')})`],
   ];
