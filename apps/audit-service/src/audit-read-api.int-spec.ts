@@ -96,6 +96,12 @@ describe('GET /api/v1/audit', () => {
     },
   );
 
+  it('takes a leap second (valid RFC 3339) as the instant after it, not a 500', async () => {
+    const leap = await list('?from=2016-12-31T23:59:60Z&to=2999-12-31T23:59:60.5Z');
+    expect(leap.status).toBe(200);
+    expect(seqs(leap)).toEqual(seqs(await list('?from=2017-01-01T00:00:00Z&to=3000-01-01T00:00:00Z')));
+  });
+
   it('shows only the caller account', async () => {
     const res = await list('', testIdentity({ scopes: ['audit:read'] }));
     expect(res.body.data).toEqual([]);

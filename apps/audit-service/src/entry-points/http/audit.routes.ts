@@ -27,6 +27,19 @@ function beforeSeq(cursor: string | undefined): number | undefined {
   return seq;
 }
 
+/**
+ * An RFC 3339 date-time as a Date. A leap second (`23:59:60Z`, valid RFC 3339 that the contract
+ * accepts) is one JavaScript cannot parse; it is taken as the instant that follows it.
+ */
+function instant(value: string): Date {
+  const parsed = new Date(value);
+  if (!Number.isNaN(parsed.getTime())) return parsed;
+  const leap = /^(.*T\d\d:\d\d):60(\.\d+)?(.*)$/i.exec(value);
+  const next = leap ? new Date(`${leap[1]}:59${leap[3]}`).getTime() + 1_000 : Number.NaN;
+  if (Number.isNaN(next)) throw AppError.badRequest('The query string is invalid.', [{ path: 'query', message: `'${value}' is not a date-time` }]);
+  return new Date(next);
+}
+
 /** Writes lines as they come, waiting for the socket to drain when its buffer is full. */
 async function streamLines(res: Response, lines: AsyncIterable<string>): Promise<void> {
   let chunk = '';
@@ -57,8 +70,8 @@ export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValida
         auditType: query.auditType,
         objectId: query.objectId,
         actor: query.actor,
-        from: query.from ? new Date(query.from) : undefined,
-        to: query.to ? new Date(query.to) : undefined,
+        from: query.from ? instant(query.from) : undefined,
+        to: query.to ? instant(query.to) : undefined,
       },
       { beforeSeq: beforeSeq(query.cursor), limit: query.limit },
     );
