@@ -11,10 +11,10 @@ const schema = serviceEnvSchema.extend({
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_audit'),
   /** `worker` consumes audit-events, `api` serves reads, `all` does both: scale them apart. */
   AUDIT_ROLE: z.enum(['worker', 'api', 'all']).default('all'),
-  /** Jobs a worker process holds at once; the appender batches those of one account into one insert. */
-  AUDIT_WORKER_CONCURRENCY: positiveInt(64),
+  /** Jobs a worker process holds at once; the appender batches those of one account into one insert, so more in flight means larger inserts. */
+  AUDIT_WORKER_CONCURRENCY: positiveInt(1_000),
   /** Largest number of records written by one insert. */
-  AUDIT_BATCH_SIZE: positiveInt(200),
+  AUDIT_BATCH_SIZE: positiveInt(500),
   /** Ed25519 private key, PEM or base64 PKCS#8 DER: signs checkpoints and derives the record seal key. */
   AUDIT_SIGNING_KEY: z.string().refine(
     (value) => {

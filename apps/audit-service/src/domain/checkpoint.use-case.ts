@@ -51,7 +51,9 @@ export class Checkpointer {
   noteAppended(accountId: string, from: ChainHead, written: AuditRecordDoc[]): void {
     const last = written[written.length - 1];
     if (!last) return;
-    if (same(this.trusted.get(accountId), from)) this.trusted.set(accountId, { seq: last.seq, hash: last.hash });
+    // A chain this process started from genesis is trusted from its first record.
+    const trusted = this.trusted.get(accountId) ?? (from.seq === 0 ? from : undefined);
+    if (same(trusted, from)) this.trusted.set(accountId, { seq: last.seq, hash: last.hash });
     this.dirty.add(accountId);
     if (Math.floor(from.seq / this.options.every) !== Math.floor(last.seq / this.options.every)) {
       this.checkpoint(accountId).catch((error) => this.options.logger.warn({ err: error, accountId }, 'burst checkpoint failed; the next one will cover it'));
