@@ -40,7 +40,7 @@ export default [
   {
     // Integration tests, end-to-end tests, the contract fuzzer and benchmarks compose several apps in one process, as
     // the platform runs them; production code stays bound by the rules above.
-    files: ['**/*.int-spec.ts', 'tools/bench/**', 'tools/e2e/**', 'tools/fuzz/**'],
+    files: ['**/*.int-spec.ts', 'tools/bench/**', 'tools/e2e/**', 'tools/fuzz/**', 'tools/chaos/**', 'tools/platform/**'],
     rules: { '@nx/enforce-module-boundaries': 'off' },
   },
   {
