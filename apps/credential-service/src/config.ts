@@ -15,6 +15,8 @@ const schema = serviceEnvSchema.extend({
   }),
   /** Safety-net poll of the outbox relay (events normally go out right after each write). */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** A replica leaves another replica's pending events alone this long (see OutboxRelayOptions.takeOverAfterMs). */
+  OUTBOX_TAKE_OVER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
 });
 export type CredentialServiceConfig = z.infer<typeof schema>;
 

@@ -8,9 +8,6 @@ import { createApp } from './app';
 
 const logger = createLogger({ name: 'credential-service', level: process.env.LOG_LEVEL, file: process.env.LOG_FILE });
 
-/** A replica leaves another's pending events alone this long (that replica publishes them itself, unless it stopped). */
-const OUTBOX_TAKE_OVER_MS = 10_000;
-
 void runService('credential-service', logger, async () => {
   const config = loadConfig();
   const cipher = CredentialCipher.fromEnv(config.CREDENTIAL_ENCRYPTION_KEYS);
@@ -27,7 +24,7 @@ void runService('credential-service', logger, async () => {
     intervalMs: config.OUTBOX_POLL_MS,
     exclusive: exclusiveWrite,
     // Other replicas' outboxes only once they are stale: see OutboxRelayOptions.takeOverAfterMs.
-    takeOverAfterMs: OUTBOX_TAKE_OVER_MS,
+    takeOverAfterMs: config.OUTBOX_TAKE_OVER_MS,
   }).start();
   const app = createApp({ config, logger, mongo, redis, repository, cipher, onEvent: (credentialId) => relay.kick(credentialId) });
   const server = app.listen(config.PORT);

@@ -11,6 +11,8 @@ const schema = serviceEnvSchema.extend({
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Safety-net poll of the outbox relay; writes also kick it at once. */
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
+  /** A replica leaves another replica's pending events alone this long (see OutboxRelayOptions.takeOverAfterMs). */
+  OUTBOX_TAKE_OVER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
 });
 export type TokenServiceConfig = z.infer<typeof schema>;
 

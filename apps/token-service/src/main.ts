@@ -21,9 +21,6 @@ function atMost(ms: number, step: Promise<unknown>): Promise<unknown> {
   return Promise.race([step.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
 }
 
-/** A replica leaves another's pending events alone this long (that replica publishes them itself, unless it stopped). */
-const OUTBOX_TAKE_OVER_MS = 10_000;
-
 void runService('token-service', logger, async () => {
   const config = loadConfig();
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
@@ -46,7 +43,7 @@ void runService('token-service', logger, async () => {
     intervalMs: config.OUTBOX_POLL_MS,
     exclusive: exclusiveWrite,
     // Other replicas' outboxes only once they are stale: see OutboxRelayOptions.takeOverAfterMs.
-    takeOverAfterMs: OUTBOX_TAKE_OVER_MS,
+    takeOverAfterMs: config.OUTBOX_TAKE_OVER_MS,
   }).start();
   const lastUsed = new LastUsedFlusher(redis, new TokenLastUsedRepository(mongo), logger).start(config.LAST_USED_FLUSH_MS);
   const server = createApp({ config, logger, mongo, redis, outbox: relay }).listen(config.PORT);

@@ -27,8 +27,8 @@ export interface OutboxRelayOptions {
   exclusive?: <T>(model: Model<any>, work: () => Promise<T>) => Promise<T>;
   /**
    * Set, the relay drains the documents this process wrote (named by `kick(id)`) at once, and any
-   * other document only once its oldest event is this old: it was left by a replica that stopped or
-   * could not reach Redis. Clearing an outbox is a write, and on FerretDB v1 a write that runs
+   * other document only once all its events are this old: it was left by a replica that stopped or
+   * could not reach Redis, and nobody has written it since (a live writer drains it itself). Clearing an outbox is a write, and on FerretDB v1 a write that runs
    * while another process writes the same document can undo that write and drop its event; the
    * in-process `exclusive` hook cannot order writes of two replicas. Unset, every drain takes every
    * pending document (one process, or MongoDB, where single-document updates are atomic).
@@ -108,18 +108,24 @@ export class OutboxRelay {
     this.own.clear();
     const takeOver = this.options.takeOverAfterMs;
     let filter: Record<string, unknown> = { 'outbox.0': { $exists: true } };
+    let named: Set<unknown> | undefined;
+    let stale: string | undefined;
     if (scope !== 'all' && takeOver !== undefined) {
-      const stale = new Date(Date.now() - takeOver).toISOString();
-      filter = { ...filter, $or: [{ _id: { $in: [...new Set([...scope.ids, ...taken])] } }, { 'outbox.0.occurredAt': { $lt: stale } }] };
+      named = new Set([...scope.ids, ...taken]);
+      stale = new Date(Date.now() - takeOver).toISOString();
+      filter = { ...filter, $or: [{ _id: { $in: [...named] } }, { 'outbox.0.occurredAt': { $lt: stale } }] };
     } else if (scope !== 'all' && scope.ids.length > 0) {
       filter = { ...filter, _id: { $in: scope.ids } };
     }
+    // Another replica's document only when every event in it is stale (FerretDB v1 cannot query
+    // that: `$not`/`$elemMatch` match too much), so a document its writer still writes is left alone.
+    const takeable = (doc: OutboxDocument) => !named || named.has(doc._id) || (doc.outbox ?? []).every((event) => event.occurredAt < stale!);
     try {
       for (const model of this.options.models) {
-        let published: number;
+        let batch: { fetched: number; published: number };
         do {
-          published = await this.drainBatch(model, filter);
-        } while (published === this.batchSize && !this.stopped);
+          batch = await this.drainBatch(model, filter, takeable);
+        } while (batch.fetched === this.batchSize && batch.published > 0 && !this.stopped);
       }
     } catch (error) {
       for (const id of taken) this.own.add(id);
@@ -127,8 +133,13 @@ export class OutboxRelay {
     }
   }
 
-  private async drainBatch(model: Model<any>, filter: Record<string, unknown>): Promise<number> {
-    const pending = (await model.find(filter, { outbox: 1, deletedAt: 1 }).limit(this.batchSize).lean()) as OutboxDocument[];
+  private async drainBatch(
+    model: Model<any>,
+    filter: Record<string, unknown>,
+    takeable: (doc: OutboxDocument) => boolean,
+  ): Promise<{ fetched: number; published: number }> {
+    const fetched = (await model.find(filter, { outbox: 1, deletedAt: 1 }).limit(this.batchSize).lean()) as OutboxDocument[];
+    const pending = fetched.filter(takeable);
     for (const doc of pending) {
       const events = doc.outbox ?? [];
       for (const event of events) await this.options.publish(event);
@@ -142,6 +153,6 @@ export class OutboxRelay {
         }
       });
     }
-    return pending.length;
+    return { fetched: fetched.length, published: pending.length };
   }
 }
