@@ -148,6 +148,8 @@ export interface ChaosResult {
   availability: { failed: number; explained: number; onPath: number };
   drain: Omit<DrainReport, 'failedJobs'> & { failedJobs: number };
   shutdown: { leaked: number; pids: number; ports: number };
+  /** Milliseconds per phase: boot (platform and accounts), workload (with faults), drain, read back and check, shutdown. */
+  phases: Record<string, number>;
   violations: Violation[];
   passed: boolean;
 }
@@ -196,6 +198,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   let audits: AccountAudit[] = [];
   const accounts: WorkloadAccount[] = [];
   let result: ChaosResult | undefined;
+  const phases: Record<string, number> = {};
+  let phaseStart = Date.now();
+  const phase = (name: string) => {
+    phases[name] = Date.now() - phaseStart;
+    phaseStart = Date.now();
+  };
 
   try {
     // Redis first (the platform owns it, to restart it), then the database server.
@@ -249,6 +257,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       gateways,
       runTag: runId,
     });
+    phase('boot');
     log(`workload: ${profile.accounts} accounts x ${profile.loopsPerAccount} loops for ${profile.durationMs / 1000} s; writes ${pinWrites ? 'pinned per account' : 'through any gateway'}`);
     // Faults run while the workload does; the workload goes on until the last fault is over.
     let faultsOver = false;
@@ -262,9 +271,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     log(`workload done: ${client.history.length} operations, ${faults.windows.length} faults; probing every dead secret once more`);
     await workload.probeAllDead();
 
+    phase('workload');
     instruments = await Instruments.open({ mongoUrl: platform.mongoUrl, redisUrl: platform.redisUrl, databases: platform.databases });
     drain = await instruments.waitForDrain(profile.drainTimeoutMs, log);
     log(`pipeline ${drain.drained ? 'drained' : 'NOT drained'} after ${(drain.waitedMs / 1000).toFixed(1)} s`);
+    phase('drain');
     audits = await Promise.all(accounts.map((account, i) => readAccountAudit(platform!.gateways[i % gateways.length].url, account.accountId, account.admin.secret)));
 
     const history = client.history;
@@ -371,9 +382,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       availability: { failed: availability.failed, explained: availability.explained, onPath: availability.onPath },
       drain: { ...drain, failedJobs: drain.failedJobs.length },
       shutdown: { leaked: 0, pids: 0, ports: 0 },
+      phases,
       violations,
       passed: false,
     };
+    phase('check');
   } catch (error) {
     add([{ check: 'platform stayed up', message: `the run stopped early: ${(error as Error).stack ?? error}` }]);
   } finally {
@@ -395,6 +408,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     });
     add(shutdownViolations);
     if (result) result.shutdown = { leaked: alivePids.length + openPorts.length, pids: pids.length, ports: ports.length };
+    phase('shutdown');
   }
 
   result ??= emptyResult({ runId, seed, profile: profile.name, storage: storage.label, pinWrites, startedAt, runDir, violations });
@@ -428,6 +442,7 @@ function emptyResult(base: {
     availability: { failed: 0, explained: 0, onPath: 0 },
     drain: { drained: false, waitedMs: 0, pendingOutbox: -1, pendingJobs: -1, failedJobs: 0 },
     shutdown: { leaked: 0, pids: 0, ports: 0 },
+    phases: {},
     passed: false,
   };
 }

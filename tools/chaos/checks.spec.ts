@@ -157,6 +157,19 @@ describe('explainLostEvent', () => {
     expect(report.verdict).toBe('pipeline lost the event');
   });
 
+  it('does not read a later write’s name as a lost one', () => {
+    const lost = patch(1_000, 1_100, 200, 'lost-name');
+    const later = patch(1_200, 1_300, 200, 'later-name');
+    const report = explainLostEvent(lost, { history: [lost, later], records: [], document: { exists: true, name: 'later-name', counter: 3 }, failedJobs: [], replicaOf });
+    expect(report.verdict).toBe('undetermined');
+  });
+
+  it('finds an event still waiting in its outbox', () => {
+    const lost = patch(1_000, 1_100, 200);
+    const document = { exists: true, name: 'x', counter: 2, outbox: [{ auditType: 'Updated', occurredAt: new Date(1_050).toISOString() }] };
+    expect(explainLostEvent(lost, { history: [lost], records: [], document, failedJobs: [], replicaOf }).verdict).toBe('event still in its outbox');
+  });
+
   it('names a failed audit job', () => {
     const lost = patch(1_000, 1_100, 200);
     const failedJobs = [{ id: 'e1', objectId: TOKEN, auditType: 'Updated', occurredAt: new Date(1_050).toISOString(), failedReason: 'job stalled more than allowable limit' }];

@@ -12,6 +12,8 @@ import { credentialModel } from '@warden/credentials-data-access';
 import type { AccountAudit, AuditRecordView, ChainVerification } from './checks';
 import type { DocumentState, FailedJob } from './forensics';
 
+type Outboxed = { auditType: string; occurredAt: string };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export interface DrainReport {
@@ -95,12 +97,12 @@ export class Instruments {
 
   async document(objectType: string, id: string): Promise<DocumentState> {
     if (objectType === 'ApiToken') {
-      const doc = await apiTokenModel(this.tokensDb).findById(id, { name: 1, revision: 1 }).lean<{ name: string; revision: number }>();
-      return doc ? { exists: true, name: doc.name, counter: doc.revision } : { exists: false };
+      const doc = await apiTokenModel(this.tokensDb).findById(id, { name: 1, revision: 1, outbox: 1 }).lean<{ name: string; revision: number; outbox: Outboxed[] }>();
+      return doc ? { exists: true, name: doc.name, counter: doc.revision, outbox: doc.outbox } : { exists: false };
     }
     if (objectType === 'Credential') {
-      const doc = await credentialModel(this.credentialsDb).findById(id, { name: 1, version: 1 }).lean<{ name: string; version: number }>();
-      return doc ? { exists: true, name: doc.name, counter: doc.version } : { exists: false };
+      const doc = await credentialModel(this.credentialsDb).findById(id, { name: 1, version: 1, outbox: 1 }).lean<{ name: string; version: number; outbox: Outboxed[] }>();
+      return doc ? { exists: true, name: doc.name, counter: doc.version, outbox: doc.outbox } : { exists: false };
     }
     return { exists: false };
   }

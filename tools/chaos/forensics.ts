@@ -11,6 +11,8 @@ export interface DocumentState {
   name?: string;
   /** `revision` of a token, `version` of a credential: bumped by every write of a change. */
   counter?: number;
+  /** Events still in its outbox (not yet published). */
+  outbox?: { auditType: string; occurredAt: string }[];
 }
 
 /** A job of the audit-events queue that failed for good (its data is the change event). */
@@ -22,7 +24,7 @@ export interface FailedJob {
   failedReason: string;
 }
 
-export type Verdict = 'storage lost the write' | 'audit job failed' | 'pipeline lost the event' | 'undetermined';
+export type Verdict = 'storage lost the write' | 'audit job failed' | 'event still in its outbox' | 'pipeline lost the event' | 'undetermined';
 
 export interface LostEventReport {
   entry: HistoryEntry;
@@ -66,6 +68,14 @@ export function explainLostEvent(entry: HistoryEntry, input: ForensicsInput): Lo
     return { entry, verdict: 'audit job failed', evidence };
   }
 
+  const waiting = input.document?.outbox?.find(
+    (event) => event.auditType === change.auditType && Date.parse(event.occurredAt) >= entry.start && Date.parse(event.occurredAt) <= entry.end,
+  );
+  if (waiting) {
+    evidence.push(`its event (${waiting.auditType} at ${waiting.occurredAt}) is still in the document's outbox: no relay published it`);
+    return { entry, verdict: 'event still in its outbox', evidence };
+  }
+
   // Did the change itself survive? The next write to the object records the name it replaced.
   let stored: boolean | undefined;
   if (change.setsName) {
@@ -75,7 +85,12 @@ export function explainLostEvent(entry: HistoryEntry, input: ForensicsInput): Lo
     if (next) {
       stored = priorName(next) === change.setsName;
       evidence.push(`the next recorded write (${next.auditType} seq ${next.seq}) replaced the name ${JSON.stringify(priorName(next))}, this change set ${JSON.stringify(change.setsName)}`);
-    } else if (input.document?.exists && input.document.name !== undefined) {
+    } else if (
+      input.document?.exists &&
+      input.document.name !== undefined &&
+      !sameObject.some((other) => other.change?.setsName && other.end > entry.start && outcomeOf(other) !== 'refused')
+    ) {
+      // Only when no later (or concurrent) write may have set another name since.
       stored = input.document.name === change.setsName;
       evidence.push(`the stored document is named ${JSON.stringify(input.document.name)}, this change set ${JSON.stringify(change.setsName)}`);
     }

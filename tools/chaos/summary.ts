@@ -36,6 +36,7 @@ export function formatSummary(result: ChaosResult): string {
     ['dead secrets accepted', `${result.revocation.accepted} (${result.revocation.probes} requests after revoke or rotation: ${result.revocation.refused} 401, ${result.revocation.inconclusive} unanswered)`],
     ['5xx / no answer', `${result.availability.failed} (${result.availability.explained} inside fault windows, ${result.availability.onPath} of a process on their path)`],
     ['processes leaked', `${result.shutdown.leaked} (${result.shutdown.pids} pids, ${result.shutdown.ports} ports checked)`],
+    ['phases (s)', Object.entries(result.phases).map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)}`).join(', ')],
     ['result', result.passed ? 'PASS' : `FAIL (${plural(result.violations.length, 'violation')})`],
   ];
   const lines = [table(rows)];
