@@ -16,6 +16,8 @@ module.exports = {
   moduleNameMapper,
   globalSetup: '<rootDir>/libs/shared/testing/src/global-setup.mjs',
   globalTeardown: '<rootDir>/libs/shared/testing/src/global-teardown.mjs',
+  // The secret-hygiene suite scans what the whole run logged, so it starts last.
+  testSequencer: '<rootDir>/tools/e2e/run-hygiene-last.sequencer.cjs',
   testTimeout: 60_000,
   maxWorkers: 2,
 };
