@@ -180,9 +180,8 @@ export class ContractFuzzer {
     const whose = ref.source.startsWith('own') ? this.target.own : this.target.other;
     switch (ref.source) {
       case 'uuid':
-        return { segment: ref.value! };
       case 'hostile':
-        return { segment: ref.value! };
+        return { segment: ref.value ?? '' };
       default: {
         const found = pickFrom<CredentialRef | string>(objects(whose), ref.pick);
         if (found === undefined) return { segment: '00000000-0000-4000-8000-000000000000' };
@@ -542,8 +541,8 @@ export function formatReport(report: FuzzReport): string {
   }
   lines.push('', `account B untouched by A's requests: ${report.crossAccount.changed ? `NO (${report.crossAccount.detail})` : 'yes'}`);
   lines.push(`account A's audit chain after the fuzz: ${report.chainA.valid ? 'valid' : 'INVALID'} (${report.chainA.checked} records)`);
-  for (const op of report.operations.filter((o) => o.failure)) {
-    lines.push('', `FAILED ${op.operationId} (seed ${op.failure!.seed}, path ${op.failure!.path})`, op.failure!.message, `replay: ${op.failure!.replay}`);
+  for (const { operationId, failure } of report.operations) {
+    if (failure) lines.push('', `FAILED ${operationId} (seed ${failure.seed}, path ${failure.path})`, failure.message, `replay: ${failure.replay}`);
   }
   return lines.join('\n');
 }
