@@ -1,0 +1,65 @@
+import { Readable } from 'node:stream';
+import { loadPublicKey, verifyExportStream } from '@warden/audit-client';
+// The audit API as clients reach it: real tokens through the real gateway, changes made through the
+// token service, recorded by the audit worker (tools/e2e/console/platform.ts composes them all).
+import { startPlatform, type Platform } from '../../../tools/e2e/console/platform';
+
+jest.setTimeout(120_000);
+
+let platform: Platform;
+beforeAll(async () => {
+  platform = await startPlatform();
+});
+afterAll(async () => {
+  await platform?.close();
+});
+
+function call(token: string, path: string, init: RequestInit = {}) {
+  return fetch(`${platform.url}${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...init.headers } });
+}
+
+async function auditOf(token: string, query = ''): Promise<any[]> {
+  return ((await (await call(token, `/api/v1/audit${query}`)).json()) as { data: any[] }).data;
+}
+
+it('records changes made through the gateway and serves them to the account that made them only', async () => {
+  const admin = platform.admin.secret;
+  const created = (await (await call(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: 'reader', scopes: ['audit:read'] }) })).json()) as any;
+  const tokenId = created.data.id;
+  await call(admin, `/api/v1/apitokens/${tokenId}`, { method: 'PATCH', body: JSON.stringify({ name: 'reader-2' }) });
+  for (let i = 0; i < 200 && (await auditOf(admin, `?objectId=${tokenId}`)).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+
+  const [update, create] = await auditOf(admin, `?objectId=${tokenId}`);
+  expect(create).toMatchObject({ objectType: 'ApiToken', auditType: 'Created', username: platform.admin.name, actor: { id: platform.admin.id, name: platform.admin.name } });
+  expect(update).toMatchObject({ auditType: 'Updated', detail: { update: { prior: { name: 'reader' }, after: { name: 'reader-2' } }, auditType: 'Updated', auditObject: 'ApiToken' } });
+  expect(update.seq).toBe(create.seq + 1);
+  expect(update.prevHash).toBe(create.hash);
+  // The token service never puts a secret (or its hash) into an event, and the trail holds none.
+  expect(JSON.stringify([create, update])).not.toContain(created.data.token);
+
+  // The new token can read (audit:read) but another account sees nothing of this one, even by id.
+  const reader = created.data.token as string;
+  expect((await auditOf(reader)).length).toBeGreaterThanOrEqual(2);
+  const other = await platform.newAccount({ name: 'other', scopes: ['audit:read'] });
+  expect(await auditOf(other.secret)).toEqual([]);
+  expect((await call(other.secret, `/api/v1/audit/${create.id}`)).status).toBe(404);
+  expect((await call(admin, `/api/v1/audit/${create.id}`)).status).toBe(200);
+
+  // A token without audit:read is refused at the gateway; no token at all is a 401.
+  const writer = (await (await call(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: 'writer', scopes: ['tokens:read'] }) })).json()) as any;
+  expect((await call(writer.data.token, '/api/v1/audit')).status).toBe(403);
+  expect((await fetch(`${platform.url}/api/v1/audit/verify`)).status).toBe(401);
+  // No method changes a record.
+  for (const method of ['PUT', 'PATCH', 'DELETE']) expect((await call(admin, `/api/v1/audit/${create.id}`, { method })).status).toBe(405);
+});
+
+it('verifies, lists checkpoints and exports through the gateway', async () => {
+  const admin = platform.admin.secret;
+  const exported = await (await call(admin, '/api/v1/audit/export')).text();
+  const checkpoints = ((await (await call(admin, '/api/v1/audit/checkpoints')).json()) as any).data;
+  expect(checkpoints.checkpoints.length).toBeGreaterThan(0);
+  const result = await verifyExportStream(Readable.from([Buffer.from(exported)]), { publicKey: loadPublicKey(checkpoints.publicKey), threads: 1 });
+  expect(result).toMatchObject({ valid: true, exitCode: 0 });
+  const verify = ((await (await call(admin, '/api/v1/audit/verify')).json()) as any).data;
+  expect(verify).toMatchObject({ valid: true, checked: result.checked, checkpoint: { seq: result.head?.seq } });
+});
