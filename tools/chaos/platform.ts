@@ -126,8 +126,11 @@ abstract class ManagedProcess {
   protected abstract spawnChild(): ChildProcess;
   protected abstract isReady(): Promise<boolean>;
 
-  /** Spawns the process and resolves with the time it answered ready. */
-  async start(timeoutMs = 30_000): Promise<number> {
+  /**
+   * Spawns the process and resolves with the time it answered ready. The bound is generous: on a
+   * shared 2-core machine nine `tsx` processes compiling at once take tens of seconds.
+   */
+  async start(timeoutMs = 90_000): Promise<number> {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.expectingExit = false;
     this.stderr = [];
