@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-// docs/audit.md's examples run against the whole platform: the real gateway authenticating real
+import { readmeSection } from '@warden/testing';
+// The README's audit examples run against the whole platform: the real gateway authenticating real
 // tokens, the token service with its outbox relay, and this audit service with its worker.
 import { startPlatform, type Platform } from '../../../tools/e2e/console/platform';
 
 jest.setTimeout(120_000);
 
 const ROOT = join(__dirname, '..', '..', '..');
-const DOC = join(ROOT, 'docs', 'audit.md');
 
 interface Example {
   script: string;
@@ -72,8 +72,8 @@ afterAll(async () => {
   await platform?.close();
 });
 
-it('runs every example of docs/audit.md through the gateway', async () => {
-  const all = examples(readFileSync(DOC, 'utf8'));
+it("runs every example of the README's Audit trail section through the gateway", async () => {
+  const all = examples(readmeSection('Audit trail'));
   expect(all.length).toBeGreaterThanOrEqual(6);
   const env: Record<string, string> = { ...(process.env as Record<string, string>), WARDEN_URL: platform.url, WARDEN_TOKEN: platform.admin.secret, NODE_ENV: 'test' };
   const get = async (path: string) => (await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${platform.admin.secret}` } })).json() as Promise<any>;
