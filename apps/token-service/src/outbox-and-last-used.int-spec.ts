@@ -131,7 +131,8 @@ describe('change events', () => {
       const drained = await eventually(
         () => svc.models.apiTokens.findById(id).lean(),
         (doc) => doc?.outbox.length === 0,
-        10_000,
+        // Reconnecting after a Redis restart takes a few backoff rounds, longer on a loaded machine.
+        30_000,
       );
       expect(drained?.outbox).toEqual([]);
       const published = (await jobs(queue)).filter((job) => job.data.objectId === id);
