@@ -74,17 +74,17 @@ export const PROFILES: Record<'full' | 'slim', ChaosProfile> = {
     name: 'slim',
     accounts: 3,
     loopsPerAccount: 2,
-    durationMs: 8_000,
+    durationMs: 6_000,
     maxOperations: 5_000,
     thinkMs: [10, 40],
     backoffMs: [200, 500],
     contentionRate: 0.05,
-    // One of each kind, two at a time, the audit worker first so its stalled jobs are back sooner.
+    // One of each kind, all at once, then the Redis restart.
     faults: {
       firstAfterMs: 500,
       gapMs: [300, 600],
       pauseMs: [200, 500],
-      sequence: [['audit-service', 'gateway'], ['token-service', 'credential-service'], 'redis'],
+      sequence: [['audit-service', 'gateway', 'token-service', 'credential-service'], 'redis'],
     },
     drainTimeoutMs: 75_000,
     graceMs: 2_000,

@@ -383,7 +383,8 @@ export class ChaosPlatform {
     };
 
     const add = async (kind: ServiceKind, index: number, extra: Record<string, string> = {}) => {
-      const port = await freePort();
+      let port = await freePort();
+      while (this.ports.includes(port)) port = await freePort();
       const name = `${kind}-${index}`;
       const service = new ServiceProcess(name, kind, port, this.options.root, { ...env[kind], ...extra }, this.note);
       this.services.set(name, service);
@@ -394,7 +395,6 @@ export class ChaosPlatform {
     for (const kind of ['token-service', 'credential-service', 'audit-service'] as const) {
       for (let i = 1; i <= REPLICAS[kind]; i++) backends.push(await add(kind, i));
     }
-    await Promise.all(backends.map((service) => service.start()));
     const gateways: ServiceProcess[] = [];
     for (let i = 1; i <= REPLICAS.gateway; i++) {
       const name = `gateway-${i}`;
@@ -403,7 +403,8 @@ export class ChaosPlatform {
         await add('gateway', i, { TOKEN_SERVICE_URL: origin('tokens'), CREDENTIAL_SERVICE_URL: origin('credentials'), AUDIT_SERVICE_URL: origin('audit') }),
       );
     }
-    await Promise.all(gateways.map((gateway) => gateway.start()));
+    // All at once: a gateway answers ready as soon as its token service does.
+    await Promise.all([...backends, ...gateways].map((service) => service.start()));
     this.options.log(
       `platform ready: ${[...this.services.values()].map((s) => `${s.name}:${s.port}`).join(' ')} redis:${this.redis.port} (pids ${this.allPids().join(' ')})`,
     );
