@@ -74,7 +74,7 @@ export const PROFILES: Record<'full' | 'slim', ChaosProfile> = {
     name: 'slim',
     accounts: 3,
     loopsPerAccount: 2,
-    durationMs: 6_000,
+    durationMs: 15_000,
     maxOperations: 5_000,
     thinkMs: [10, 40],
     backoffMs: [200, 500],

@@ -44,7 +44,8 @@ export class FaultInjector {
     await this.wait(this.options.firstAfterMs, done);
     const sequence = this.options.sequence ? [...this.options.sequence] : undefined;
     let redisRestarted = false;
-    while (!done() && this.failures.length === 0) {
+    // A fixed sequence is injected in full, even if a slow restart outlasts the workload.
+    while ((sequence ? sequence.length > 0 : !done()) && this.failures.length === 0) {
       let targets: FaultTarget | FaultTarget[] | undefined;
       if (sequence) targets = sequence.shift();
       else if (!redisRestarted && this.options.redisAfterMs !== undefined && Date.now() - started >= this.options.redisAfterMs) targets = 'redis';
