@@ -1,8 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { ChangeEvent } from '@warden/contracts-events';
-import { isDuplicateKeyError } from '@warden/data';
+import { exclusiveWrite, isDuplicateKeyError } from '@warden/data';
 import { credentialModel, type CredentialDocument } from './credential.model';
-import { exclusiveWrite } from './exclusive-write';
 
 export class DuplicateMonikerError extends Error {
   constructor(readonly moniker: string) {

@@ -5,5 +5,5 @@ export type { CredentialDocument, CredentialType } from './credential.model';
 export { CredentialRepository, DuplicateMonikerError } from './credential.repository';
 export type { CredentialChanges, ListPosition } from './credential.repository';
 export { rekeyCredentials } from './rekey';
-export { exclusiveWrite } from './exclusive-write';
+export { exclusiveWrite } from '@warden/data';
 export type { RekeyOptions, RekeyResult } from './rekey';

@@ -1,1 +1,2 @@
 export { connectMongo, isDuplicateKeyError, pingMongo } from './mongo';
+export { exclusiveWrite } from './exclusive-write';

@@ -1,7 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { accountModel, type AccountDoc } from './account.model';
-import { exclusiveWrite } from './exclusive-write';
+import { exclusiveWrite } from '@warden/data';
 
 /** Accounts: created together with their "Account Created" event in one insert. */
 export class AccountRepository {

@@ -2,7 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { apiTokenModel, type ApiTokenDoc } from './api-token.model';
 import { withLastUsed } from './api-token-last-used.model';
-import { exclusiveWrite } from './exclusive-write';
+import { exclusiveWrite } from '@warden/data';
 
 export type NewApiToken = Omit<ApiTokenDoc, 'outbox' | 'authVersion' | 'revision' | 'lastUsedAt' | 'deletedAt' | 'previousSecrets'>;
 

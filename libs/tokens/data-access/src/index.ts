@@ -11,4 +11,4 @@ export { apiTokenLastUsedModel } from './api-token-last-used.model';
 export type { ApiTokenLastUsedDoc } from './api-token-last-used.model';
 export { hashTokenSecret, sameSecretHash, DEV_TOKEN_HASH_KEY } from './token-hash';
 export { initTokenModels } from './init';
-export { exclusiveWrite } from './exclusive-write';
+export { exclusiveWrite } from '@warden/data';

@@ -1,6 +1,6 @@
 import type { Connection, Model } from 'mongoose';
 import { apiTokenLastUsedModel, type ApiTokenLastUsedDoc } from './api-token-last-used.model';
-import { exclusiveWrite } from './exclusive-write';
+import { exclusiveWrite } from '@warden/data';
 
 /**
  * Last use of each token, written in batches (never one write per request) and only forwards:
