@@ -119,7 +119,7 @@ async function main(): Promise<void> {
   const exportFile = path.join(os.tmpdir(), `warden-audit-bench-${process.pid}.ndjson`);
   try {
     const records = new AuditRecordRepository(mongo);
-    await records.ready();
+    await records.init();
 
     // 1. Baseline: raw insertMany of the same documents (built by the writer's own code) into the
     //    same database, a collection with the same indexes, 1,000 per call.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv, serviceEnvSchema, withDevDefaults } from '@warden/config';
+import { loadEnv, portVariable, serviceEnvSchema, withDevDefaults } from '@warden/config';
 import { DEV_AUDIT_SIGNING_KEY, loadSigningKey } from '@warden/audit-client';
 
 export { DEV_AUDIT_SIGNING_KEY };
@@ -7,7 +7,7 @@ export { DEV_AUDIT_SIGNING_KEY };
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 const schema = serviceEnvSchema.extend({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3003),
+  PORT: portVariable(3003),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_audit'),
   /** `worker` consumes audit-events, `api` serves reads, `all` does both: scale them apart. */
   AUDIT_ROLE: z.enum(['worker', 'api', 'all']).default('all'),
@@ -31,8 +31,6 @@ const schema = serviceEnvSchema.extend({
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(60_000),
   /** A burst is checkpointed every this many records, without waiting for the interval. */
   AUDIT_CHECKPOINT_EVERY: positiveInt(1_000),
-  /** BullMQ key prefix (tests give each suite its own). */
-  AUDIT_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/).optional(),
 });
 export type AuditServiceConfig = z.infer<typeof schema>;
 

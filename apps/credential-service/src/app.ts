@@ -20,15 +20,15 @@ export interface CredentialServiceDeps {
   redis: Redis;
   repository: CredentialRepository;
   cipher: CredentialCipher;
-  /** Nudges the outbox relay after a write (events go out at once instead of on the next poll). */
-  onEvent?: (credentialId: string) => void;
+  /** The outbox relay, kicked after each write (with the document written) so events go out at once. */
+  outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;
 }
 
 /** The credential-service HTTP app with every dependency passed in: no I/O at import time. */
-export function createApp({ config, logger, mongo, redis, repository, cipher, onEvent, clock }: CredentialServiceDeps): Express {
+export function createApp({ config, logger, mongo, redis, repository, cipher, outbox, clock }: CredentialServiceDeps): Express {
   const document = loadOpenApiDocument();
-  const credentials = new CredentialsUseCase({ repository, cipher, types: new CredentialTypes(document), onEvent, clock });
+  const credentials = new CredentialsUseCase({ repository, cipher, types: new CredentialTypes(document), outbox, clock });
   const routes = Router();
   routes.use(credentialRoutes({ credentials, validator: new OpenApiValidator(document) }));
   routes.use(internalRoutes({ credentials }));

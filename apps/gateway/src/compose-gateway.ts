@@ -1,27 +1,35 @@
-import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { createMetrics, type Metrics } from '@warden/http';
+import { createMetrics, type ComposedService, type Metrics } from '@warden/http';
+import { createRedis, quitRedis, redisReady } from '@warden/queue';
 import { createGatewayApp } from './app';
-import type { GatewayConfig } from './config';
+import { gatewayRedisOptions, type GatewayConfig } from './config';
+import { createGatewayServer } from './edge/server';
 import { UpstreamProxy } from './proxy/upstream-proxy';
 import { createTokenAuthenticator, type TokenAuthenticator } from './auth/token-authenticator';
 import type { UpstreamName } from './routing/route-table';
 
-export interface ComposedGateway {
-  app: Express;
+export interface ComposedGateway extends ComposedService {
   authenticator: TokenAuthenticator;
   metrics: Metrics;
-  /** Closes upstream pools and the authenticator; the caller owns the server and Redis. */
-  close: () => Promise<void>;
+  redis: Redis;
 }
 
-/** The production wiring of one gateway replica; main.ts and the tests that run real replicas share it. */
-export function composeGateway(
-  config: GatewayConfig,
-  { logger, redis, consoleDistDir }: { logger: Logger; redis: Redis; consoleDistDir?: string },
-): ComposedGateway {
+export interface GatewayIo {
+  logger: Logger;
+  /** A Redis connection the caller owns (and closes); by default the gateway opens its own. */
+  redis?: Redis;
+  consoleDistDir?: string;
+}
+
+/**
+ * The gateway's composition root: its Redis connection, upstream pools, authenticator, metrics and
+ * the edge app. main.ts, the test harnesses and the platforms the tools run all take a replica from
+ * here; `close` closes the pools, the authenticator and the Redis connection it opened.
+ */
+export function composeGateway(config: GatewayConfig, { logger, redis: givenRedis, consoleDistDir }: GatewayIo): ComposedGateway {
+  const redis = givenRedis ?? createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));
   const metrics = createMetrics('gateway');
   const proxy = (name: string, origin: string) =>
     new UpstreamProxy({ name, origin, signingKey: config.INTERNAL_SIGNING_KEY, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
@@ -46,9 +54,14 @@ export function composeGateway(
     app,
     authenticator,
     metrics,
+    redis,
+    // Without Redis the gateway still serves (rate limits fall back to memory): wait a moment, not forever.
+    start: () => redisReady(redis, 5_000),
+    createServer: () => createGatewayServer(app, { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE }),
     close: async () => {
       await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
       await authenticator.close();
+      if (!givenRedis) await quitRedis(redis);
     },
   };
 }

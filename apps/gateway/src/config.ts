@@ -1,15 +1,10 @@
 import { z } from 'zod';
-import { booleanFlag, loadEnv, withDevDefaults } from '@warden/config';
+import { baseEnvSchema, booleanFlag, loadEnv, portVariable, withDevDefaults } from '@warden/config';
 
 const url = z.string().url();
 
-const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  LOG_FILE: z.string().optional(),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
-  INTERNAL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters'),
+const schema = baseEnvSchema.extend({
+  PORT: portVariable(8080),
   TOKEN_SERVICE_URL: url.default('http://127.0.0.1:3001'),
   CREDENTIAL_SERVICE_URL: url.default('http://127.0.0.1:3002'),
   AUDIT_SERVICE_URL: url.default('http://127.0.0.1:3003'),

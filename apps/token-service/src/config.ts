@@ -1,18 +1,15 @@
 import { z } from 'zod';
-import { loadEnv, serviceEnvSchema, withDevDefaults } from '@warden/config';
+import { loadEnv, outboxEnvShape, portVariable, serviceEnvSchema, withDevDefaults } from '@warden/config';
 import { DEV_TOKEN_HASH_KEY } from '@warden/tokens-data-access';
 
 const schema = serviceEnvSchema.extend({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  PORT: portVariable(3001),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_tokens'),
   /** Key of the HMAC under which token secrets are stored; changing it invalidates every token. */
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),
   /** How often gateway-reported token uses are written to MongoDB (one bulk write per flush). */
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
-  /** Safety-net poll of the outbox relay; writes also kick it at once. */
-  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
-  /** A replica leaves another replica's pending events alone this long (see OutboxRelayOptions.takeOverAfterMs). */
-  OUTBOX_TAKE_OVER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
+  ...outboxEnvShape,
 });
 export type TokenServiceConfig = z.infer<typeof schema>;
 

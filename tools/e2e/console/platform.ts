@@ -2,32 +2,17 @@
 // credential and audit services with their outbox relays and the audit worker, all on one private
 // queue prefix, and the real gateway in front serving the console at /console.
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
-import { CheckpointSigner, createRecordedQueue, publishRecorded } from '@warden/audit-client';
-import { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
-import { connectMongo } from '@warden/data';
-import { ALL_SCOPES, type Scope } from '@warden/http';
-import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
-import { TEST_SIGNING_KEY, signedHeaders, testIdentity, testInfra, testLogger, uniqueName } from '@warden/testing';
-import { exclusiveWrite as tokensExclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
-import {
-  CredentialCipher,
-  CredentialRepository,
-  DEV_CREDENTIAL_ENCRYPTION_KEYS,
-  exclusiveWrite as credentialsExclusiveWrite,
-} from '@warden/credentials-data-access';
-import { createApp as createTokenServiceApp } from '../../../apps/token-service/src/app';
-import { createApp as createCredentialServiceApp } from '../../../apps/credential-service/src/app';
-import { createApp as createAuditServiceApp } from '../../../apps/audit-service/src/app';
-import { ChainAppender } from '../../../apps/audit-service/src/domain/append-to-chain.use-case';
-import { Checkpointer } from '../../../apps/audit-service/src/domain/checkpoint.use-case';
-import { RecordSealer } from '../../../apps/audit-service/src/domain/record-seal';
-import { createAuditEventsWorker } from '../../../apps/audit-service/src/entry-points/queue/audit-events.consumer';
+import { ALL_SCOPES, closeServer, createHttpServer, listen, type ComposedService, type Scope } from '@warden/http';
+import { signedHeaders, testEnv, testIdentity, testLogger, uniqueName } from '@warden/testing';
+import { DEV_CREDENTIAL_ENCRYPTION_KEYS } from '@warden/credentials-data-access';
+import { composeTokenService } from '../../../apps/token-service/src/compose';
+import { loadConfig as loadTokenServiceConfig } from '../../../apps/token-service/src/config';
+import { composeCredentialService } from '../../../apps/credential-service/src/compose';
+import { loadConfig as loadCredentialServiceConfig } from '../../../apps/credential-service/src/config';
+import { composeAuditService } from '../../../apps/audit-service/src/compose';
+import { loadConfig as loadAuditServiceConfig } from '../../../apps/audit-service/src/config';
 import { loadConfig as loadGatewayConfig } from '../../../apps/gateway/src/config';
 import { composeGateway } from '../../../apps/gateway/src/compose-gateway';
 
@@ -61,169 +46,82 @@ export interface PlatformOptions {
   admin?: Record<string, unknown>;
 }
 
-async function listen(app: Express): Promise<{ server: Server; url: string }> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
-}
-
-async function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
-}
-
-async function ready(redis: Redis): Promise<void> {
-  if (redis.status !== 'ready') await once(redis, 'ready');
+/** Starts a composed service and serves it on an ephemeral loopback port, as main.ts serves it (same server settings). */
+async function run(service: ComposedService, closers: (() => Promise<void>)[]): Promise<string> {
+  await service.start();
+  const server: Server = service.createServer?.() ?? createHttpServer(service.app);
+  const url = await listen(server, 0, '127.0.0.1');
+  closers.push(async () => {
+    server.closeAllConnections();
+    await closeServer(server);
+    await service.close();
+  });
+  return url;
 }
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
-  const { redisUrl, mongoUrl } = testInfra();
-  const queuePrefix = uniqueName('q');
-  const closers: (() => Promise<void> | void)[] = [];
-  const databases: Connection[] = [];
-  const redisClients: Redis[] = [];
+  // One audit queue prefix for the whole platform: the producers and the audit worker must meet.
+  const shared = { AUDIT_QUEUE_PREFIX: uniqueName('q'), OUTBOX_POLL_MS: '200' };
+  const closers: (() => Promise<void>)[] = [];
 
-  const redis = createRedis(redisUrl, 'client');
-  const producer = createRedis(redisUrl, 'producer');
-  redisClients.push(redis, producer);
-  await Promise.all([ready(redis), ready(producer)]);
-  const queue = createAuditEventsQueue(producer, queuePrefix);
-  const publish = (event: Parameters<typeof publishChangeEvent>[1]) => publishChangeEvent(queue, event);
-
-  // Token service
-  const tokensDb = await connectMongo(mongoUrl, uniqueName('e2etokens'));
-  databases.push(tokensDb);
-  const tokenModels = await initTokenModels(tokensDb);
-  const tokenLogger = testLogger('token-service');
-  const tokenRelay = new OutboxRelay({
-    models: [tokenModels.accounts, tokenModels.apiTokens],
-    publish,
-    logger: tokenLogger,
-    intervalMs: 200,
-    exclusive: tokensExclusiveWrite,
-  }).start();
-  closers.push(() => tokenRelay.stop());
-  const tokenService = await listen(
-    createTokenServiceApp({ config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY, TOKEN_HASH_KEY }, logger: tokenLogger, mongo: tokensDb, redis, outbox: tokenRelay }),
-  );
-  closers.push(() => closeServer(tokenService.server));
-
-  // Credential service
-  const credentialsDb = await connectMongo(mongoUrl, uniqueName('e2ecreds'));
-  databases.push(credentialsDb);
-  const repository = new CredentialRepository(credentialsDb);
-  await repository.init();
-  const credentialLogger = testLogger('credential-service');
-  const credentialRelay = new OutboxRelay({
-    models: [repository.model],
-    publish,
-    logger: credentialLogger,
-    intervalMs: 200,
-    exclusive: credentialsExclusiveWrite,
-  }).start();
-  closers.push(() => credentialRelay.stop());
-  const credentialService = await listen(
-    createCredentialServiceApp({
-      config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY },
-      logger: credentialLogger,
-      mongo: credentialsDb,
-      redis,
-      repository,
-      cipher: CredentialCipher.fromEnv(DEV_CREDENTIAL_ENCRYPTION_KEYS),
-      onEvent: () => credentialRelay.kick(),
-    }),
-  );
-  closers.push(() => closeServer(credentialService.server));
-
-  // Audit service: the API, one worker consuming audit-events and the checkpointer, as main.ts runs them.
-  const auditDb = await connectMongo(mongoUrl, uniqueName('e2eaudit'));
-  databases.push(auditDb);
-  const auditLogger = testLogger('audit-service');
-  const records = new AuditRecordRepository(auditDb);
-  const checkpoints = new AuditCheckpointRepository(auditDb);
-  await Promise.all([records.ready(), checkpoints.ready()]);
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const signer = new CheckpointSigner(privateKey);
-  const sealer = new RecordSealer(privateKey);
-  const checkpointer = new Checkpointer({ records, checkpoints, signer, sealer, logger: auditLogger, every: 1_000 });
-  const workerRedis = createRedis(redisUrl, 'worker');
-  redisClients.push(workerRedis);
-  await ready(workerRedis);
-  const recordedQueue = createRecordedQueue(workerRedis, queuePrefix);
-  const appender = new ChainAppender({
-    records,
-    sealer,
-    logger: auditLogger,
-    batchSize: 100,
-    publish: (events) => publishRecorded(recordedQueue, events),
-    onAppended: (accountId, from, written) => checkpointer.noteAppended(accountId, from, written),
+  const tokens = await composeTokenService(loadTokenServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2etokens'), TOKEN_HASH_KEY })), {
+    logger: testLogger('token-service'),
   });
-  const worker = createAuditEventsWorker({ connection: workerRedis, prefix: queuePrefix, concurrency: 8, appender, logger: auditLogger });
-  checkpointer.start(500);
-  closers.push(async () => {
-    await worker.close();
-    await checkpointer.stop();
-    await recordedQueue.obliterate({ force: true }).catch(() => undefined);
-    await recordedQueue.close();
-  });
-  const auditService = await listen(
-    createAuditServiceApp({
-      config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY },
-      logger: auditLogger,
-      mongo: auditDb,
-      redis,
-      records,
-      checkpoints,
-      checkpointer,
-      signer,
-      sealer,
-    }),
-  );
-  closers.push(() => closeServer(auditService.server));
+  const tokenServiceUrl = await run(tokens, closers);
 
-  // Gateway: the production wiring (composeGateway, as main.ts uses it), with a private rate-limit prefix.
+  const credentials = await composeCredentialService(
+    loadCredentialServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2ecreds'), CREDENTIAL_ENCRYPTION_KEYS: DEV_CREDENTIAL_ENCRYPTION_KEYS })),
+    { logger: testLogger('credential-service') },
+  );
+  const credentialServiceUrl = await run(credentials, closers);
+
+  // The audit service runs its API, one worker consuming audit-events and the checkpointer, as main.ts runs them.
+  const auditSigningKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const audit = await composeAuditService(
+    loadAuditServiceConfig(
+      testEnv({
+        ...shared,
+        MONGODB_DB: uniqueName('e2eaudit'),
+        AUDIT_SIGNING_KEY: auditSigningKey,
+        AUDIT_WORKER_CONCURRENCY: '8',
+        AUDIT_BATCH_SIZE: '100',
+        AUDIT_CHECKPOINT_INTERVAL_MS: '500',
+      }),
+    ),
+    { logger: testLogger('audit-service') },
+  );
+  const auditServiceUrl = await run(audit, closers);
+
+  // The gateway, with a private rate-limit prefix.
   const gatewayConfig = loadGatewayConfig({
-    NODE_ENV: 'test',
-    REDIS_URL: redisUrl,
-    INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY,
-    TOKEN_SERVICE_URL: tokenService.url,
-    CREDENTIAL_SERVICE_URL: credentialService.url,
-    AUDIT_SERVICE_URL: auditService.url,
+    ...testEnv(),
+    TOKEN_SERVICE_URL: tokenServiceUrl,
+    CREDENTIAL_SERVICE_URL: credentialServiceUrl,
+    AUDIT_SERVICE_URL: auditServiceUrl,
     // Every request of the suite comes from 127.0.0.1, refused ones included.
     RATE_LIMIT_PER_IP: '1000',
     RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
     ...options.gatewayEnv,
   });
-  const gatewayLogger = testLogger('gateway');
-  const gatewayRedis = createRedis(redisUrl, 'client', { commandTimeout: gatewayConfig.REDIS_COMMAND_TIMEOUT_MS });
-  redisClients.push(gatewayRedis);
-  await ready(gatewayRedis);
   // The gateway serves the built console (apps/console/dist) at /console, as in production.
-  const gatewayParts = composeGateway(gatewayConfig, { logger: gatewayLogger, redis: gatewayRedis });
-  const gateway = await listen(gatewayParts.app);
-  closers.push(async () => {
-    await closeServer(gateway.server);
-    await gatewayParts.close();
-  });
+  const gatewayUrl = await run(composeGateway(gatewayConfig, { logger: testLogger('gateway') }), closers);
 
   const accountDefaults = { name: 'console-admin', rateLimit: { limit: 10_000, windowSeconds: 60 } };
-  const admin = await bootstrapToken(tokenService.url, { ...accountDefaults, ...options.admin });
+  const admin = await bootstrapToken(tokenServiceUrl, { ...accountDefaults, ...options.admin });
+  const databases = { tokens: tokens.mongo, credentials: credentials.mongo, audit: audit.mongo };
 
   return {
-    url: gateway.url,
+    url: gatewayUrl,
     admin,
-    newAccount: (body = {}) => bootstrapToken(tokenService.url, { ...accountDefaults, ...body }),
-    databases: { tokens: tokensDb, credentials: credentialsDb, audit: auditDb },
-    queuePrefix,
+    newAccount: (body = {}) => bootstrapToken(tokenServiceUrl, { ...accountDefaults, ...body }),
+    databases,
+    queuePrefix: shared.AUDIT_QUEUE_PREFIX,
     close: async () => {
+      // Workers stop first, so nothing writes while the queues and databases go; then every service closes, the gateway first.
+      await audit.stopWorkers();
+      await Promise.all([tokens.queue.obliterate({ force: true }), audit.recordedQueue.obliterate({ force: true })]).catch(() => undefined);
+      for (const db of Object.values(databases)) await db.dropDatabase().catch(() => undefined);
       for (const close of closers.reverse()) await close();
-      await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
-      for (const db of databases) {
-        await db.dropDatabase().catch(() => undefined);
-        await db.close();
-      }
-      for (const client of redisClients) client.disconnect();
     },
   };
 }

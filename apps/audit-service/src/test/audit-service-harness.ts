@@ -1,31 +1,24 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
-import { Queue, type Worker } from 'bullmq';
-import request from 'supertest';
-import { AUDIT_EVENTS_QUEUE, buildChangeEvent, type ChangeEvent, type ChangeEventInit, type RecordedEvent } from '@warden/contracts-events';
-import { connectMongo } from '@warden/data';
+import type { Queue } from 'bullmq';
+import { buildChangeEvent, type ChangeEvent, type ChangeEventInit, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
-import { AuditReporter, CheckpointSigner, createRecordedQueue, publishRecorded } from '@warden/audit-client';
-import { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
-import { signedHeaders, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
+import { AuditReporter, type CheckpointSigner } from '@warden/audit-client';
+import type { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
+import { signedCall, testEnv, testInfra, testLogger, uniqueName, type HttpMethod, type SignedCall } from '@warden/testing';
 import type { Identity } from '@warden/http';
-import { createApp } from '../app';
-import { ChainAppender } from '../domain/append-to-chain.use-case';
-import { Checkpointer } from '../domain/checkpoint.use-case';
-import { RecordSealer } from '../domain/record-seal';
-import { createAuditEventsWorker } from '../entry-points/queue/audit-events.consumer';
+import { loadConfig } from '../config';
+import { composeAuditService, type RunningWorker, type WorkerOptions } from '../compose';
+import type { Checkpointer } from '../domain/checkpoint.use-case';
+import type { RecordSealer } from '../domain/record-seal';
 
-const { privateKey } = generateKeyPairSync('ed25519');
+export type { RunningWorker };
 
-export interface RunningWorker {
-  worker: Worker;
-  appender: ChainAppender;
-  close: () => Promise<void>;
-}
+/** A fresh Ed25519 key for each harness: no test signs with a published key. */
+const TEST_AUDIT_SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
-/** One audit service (API, and workers on demand) on a private database and queue prefix. */
+/** One audit service (API, and workers on demand), composed as production composes it, on a private database and queue prefix. */
 export interface AuditHarness {
   app: Express;
   mongo: Connection;
@@ -40,16 +33,11 @@ export interface AuditHarness {
   eventsQueue: Queue;
   recordedQueue: Queue<RecordedEvent>;
   redisUrl: string;
-  startWorker: (options?: { concurrency?: number; batchSize?: number; name?: string }) => RunningWorker;
-  call: (identity: Identity, method: 'GET' | 'POST', url: string, body?: unknown) => request.Test;
+  startWorker: (options?: WorkerOptions) => RunningWorker;
+  call: (identity: Identity, method: Extract<HttpMethod, 'GET' | 'POST'>, url: string, body?: unknown) => ReturnType<SignedCall>;
   /** Resolves once the account's chain holds `count` records (polls; fails after `timeoutMs`). */
   waitForRecords: (accountId: string, count: number, timeoutMs?: number) => Promise<void>;
   close: () => Promise<void>;
-}
-
-async function ready(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') return;
-  await new Promise((resolve) => redis.once('ready', resolve));
 }
 
 export function changeEvent(accountId: string, overrides: Partial<ChangeEventInit> = {}): ChangeEvent {
@@ -67,50 +55,22 @@ export function changeEvent(accountId: string, overrides: Partial<ChangeEventIni
 }
 
 export async function startAuditService(options: { checkpointEvery?: number } = {}): Promise<AuditHarness> {
-  const { redisUrl, mongoUrl } = testInfra();
-  const logger = testLogger('audit-service');
-  const mongo = await connectMongo(mongoUrl, uniqueName('audit'));
-  const records = new AuditRecordRepository(mongo);
-  const checkpoints = new AuditCheckpointRepository(mongo);
-  await Promise.all([records.ready(), checkpoints.ready()]);
-  const signer = new CheckpointSigner(privateKey);
-  const sealer = new RecordSealer(privateKey);
-  const checkpointer = new Checkpointer({ records, checkpoints, signer, sealer, logger, every: options.checkpointEvery ?? 1_000 });
-  const prefix = uniqueName('q');
-  const redis = createRedis(redisUrl, 'client');
+  const { redisUrl } = testInfra();
+  const config = loadConfig(
+    testEnv({
+      MONGODB_DB: uniqueName('audit'),
+      AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+      AUDIT_CHECKPOINT_EVERY: String(options.checkpointEvery ?? 1_000),
+      AUDIT_WORKER_CONCURRENCY: '32',
+      AUDIT_BATCH_SIZE: '100',
+    }),
+  );
+  const service = await composeAuditService(config, { logger: testLogger('audit-service') });
+  // Workers start when a test asks for them (`startWorker`): suites control who consumes.
+  const prefix = config.AUDIT_QUEUE_PREFIX as string;
   const producer = createRedis(redisUrl, 'producer');
-  const queues = createRedis(redisUrl, 'worker');
-  await Promise.all([ready(redis), ready(producer), ready(queues)]);
   const reporter = AuditReporter.connect(producer, prefix);
-  const eventsQueue = new Queue(AUDIT_EVENTS_QUEUE, { connection: queues, prefix });
-  const recordedQueue = createRecordedQueue(queues, prefix);
-  const workers = new Set<RunningWorker>();
-  const app = createApp({ config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY }, logger, mongo, redis, records, checkpoints, checkpointer, signer, sealer });
-
-  const startWorker = ({ concurrency = 32, batchSize = 100, name = 'audit-worker' } = {}): RunningWorker => {
-    const connection = createRedis(redisUrl, 'worker');
-    const appender = new ChainAppender({
-      records,
-      sealer,
-      logger,
-      batchSize,
-      publish: (events) => publishRecorded(recordedQueue, events),
-      onAppended: (accountId, from, written) => checkpointer.noteAppended(accountId, from, written),
-    });
-    const worker = createAuditEventsWorker({ connection, prefix, concurrency, appender, logger, name });
-    const running: RunningWorker = {
-      worker,
-      appender,
-      close: async () => {
-        workers.delete(running);
-        await worker.close();
-        connection.disconnect();
-      },
-    };
-    workers.add(running);
-    return running;
-  };
-
+  const { app, mongo, records, checkpoints, checkpointer, signer, sealer, eventsQueue, recordedQueue, startWorker } = service;
   return {
     app,
     mongo,
@@ -124,11 +84,8 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
     eventsQueue,
     recordedQueue,
     redisUrl,
-    startWorker,
-    call: (identity, method, url, body) => {
-      const test = request(app)[method === 'GET' ? 'get' : 'post'](url).set(signedHeaders(identity, method, url));
-      return body === undefined ? test : test.send(body as object);
-    },
+    startWorker: (workerOptions = {}) => startWorker({ name: 'audit-worker', ...workerOptions }),
+    call: signedCall(app),
     waitForRecords: async (accountId, count, timeoutMs = 20_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
@@ -139,14 +96,13 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
       }
     },
     close: async () => {
-      await Promise.all([...workers].map((w) => w.close()));
-      await checkpointer.stop();
+      await service.stopWorkers();
       await eventsQueue.obliterate({ force: true });
       await recordedQueue.obliterate({ force: true });
-      await Promise.all([reporter.close(), eventsQueue.close(), recordedQueue.close()]);
+      await reporter.close();
+      producer.disconnect();
       await mongo.dropDatabase();
-      await mongo.close();
-      for (const connection of [redis, producer, queues]) connection.disconnect();
+      await service.close();
     },
   };
 }

@@ -35,8 +35,8 @@ export interface CredentialsDeps {
   repository: CredentialRepository;
   cipher: CredentialCipher;
   types: CredentialTypes;
-  /** Called after every write that queued an event (with the credential written), so the relay publishes it at once. */
-  onEvent?: (credentialId: string) => void;
+  /** The outbox relay, kicked after every write that queued an event (with the credential written) so it publishes at once. */
+  outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;
 }
 
@@ -101,7 +101,7 @@ export class CredentialsUseCase {
       if (error instanceof DuplicateMonikerError) throw AppError.conflict(error.message);
       throw error;
     }
-    this.deps.onEvent?.(id);
+    this.deps.outbox?.kick(id);
     return toCredential(document);
   }
 
@@ -151,7 +151,7 @@ export class CredentialsUseCase {
       };
       const event = this.event(caller, 'Updated', current._id, { prior, after });
       if (await this.deps.repository.update(caller.accountId, current._id, current.version, changes, event)) {
-        this.deps.onEvent?.(current._id);
+        this.deps.outbox?.kick(current._id);
         return toCredential({ ...current, ...changes });
       }
     }
@@ -163,7 +163,7 @@ export class CredentialsUseCase {
       const current = await this.find(caller, idOrMoniker);
       const event = this.event(caller, 'Deleted', current._id, { prior: auditSnapshot(current) });
       if (await this.deps.repository.tombstone(caller.accountId, current._id, current.version, current.moniker, event, this.clock())) {
-        this.deps.onEvent?.(current._id);
+        this.deps.outbox?.kick(current._id);
         return { id: current._id, deleted: true };
       }
     }
@@ -179,7 +179,7 @@ export class CredentialsUseCase {
     const secrets = this.deps.cipher.decryptAll(current.secrets, { accountId: current.accountId, credentialId: current._id });
     const event = this.event(caller, 'Revealed', current._id, { extra: { reveal: { fields: Object.keys(secrets) } } });
     if (!(await this.deps.repository.appendEvent(caller.accountId, current._id, event))) throw AppError.notFound();
-    this.deps.onEvent?.(current._id);
+    this.deps.outbox?.kick(current._id);
     return { id: current._id, moniker: current.moniker, type: current.type, properties: current.properties, secrets };
   }
 

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { AppError, signIdentity, REQUEST_ID_HEADER, type Identity, type Scope } from '@warden/http';
+import { AppError, CLIENT_KEEP_ALIVE_MS, signIdentity, REQUEST_ID_HEADER, type Identity, type Scope } from '@warden/http';
 
 export const VERIFY_PATH = '/internal/v1/tokens/verify';
 
@@ -45,7 +45,10 @@ export class TokenVerifier {
   constructor(private readonly options: TokenVerifierOptions) {
     this.pool = new Pool(options.origin, {
       connections: 32,
-      keepAliveTimeout: 30_000,
+      // Idle connections go well before the service's server drops them (see SERVER_KEEP_ALIVE_MS),
+      // whatever keep-alive hint it sends: a request never lands on a socket being closed.
+      keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
+      keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { AppError, signIdentity, type Identity, REQUEST_ID_HEADER } from '@warden/http';
+import { AppError, CLIENT_KEEP_ALIVE_MS, signIdentity, type Identity, REQUEST_ID_HEADER } from '@warden/http';
 
 /** Request headers a service needs; everything else, above all `Authorization`, stays at the door. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'accept-encoding', 'if-none-match'];
@@ -29,7 +29,10 @@ export class UpstreamProxy {
     this.pool = new Pool(options.origin, {
       connections: 128,
       pipelining: 1,
-      keepAliveTimeout: 30_000,
+      // Idle connections go well before the service's server drops them (see SERVER_KEEP_ALIVE_MS),
+      // whatever keep-alive hint it sends: a request never lands on a socket being closed.
+      keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
+      keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     });

@@ -7,29 +7,29 @@ import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { Pool } from 'undici';
-import { connectMongo } from '@warden/data';
-import { ALL_SCOPES, type Metrics, type Scope } from '@warden/http';
-import { createRedis } from '@warden/queue';
-import { signedHeaders, testIdentity, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
+import { ALL_SCOPES, closeServer, createHttpServer, listen, type Metrics, type Scope } from '@warden/http';
+import { signedHeaders, testEnv, testIdentity, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
 // Tests compose the real token service behind the real gateway in one process (never production code).
 // eslint-disable-next-line @nx/enforce-module-boundaries
-import { createApp as createTokenServiceApp } from '../../../token-service/src/app';
+import { composeTokenService } from '../../../token-service/src/compose';
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { loadConfig as loadTokenServiceConfig } from '../../../token-service/src/config';
 import { composeGateway } from '../compose-gateway';
-import { gatewayRedisOptions, loadConfig, type GatewayConfig } from '../config';
+import { loadConfig, type GatewayConfig } from '../config';
 import type { TokenAuthenticator } from '../auth/token-authenticator';
 import { VERIFY_PATH } from '../auth/token-verifier';
 
 const TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef0123';
 
-async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
-  const server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+/** Serves `app` on an ephemeral loopback port as the services serve it (same keep-alive settings). */
+async function serve(app: express.Express): Promise<{ server: Server; url: string }> {
+  const server = createHttpServer(app);
+  return { server, url: await listen(server, 0, '127.0.0.1') };
 }
 
-async function closeServer(server: Server): Promise<void> {
+async function stopServer(server: Server): Promise<void> {
   server.closeAllConnections();
-  await new Promise((resolve) => server.close(resolve));
+  await closeServer(server);
 }
 
 export async function redisReady(redis: Redis): Promise<void> {
@@ -46,35 +46,28 @@ export interface TokenServiceHarness {
   close: () => Promise<void>;
 }
 
-/** The real token service app on an ephemeral port, counting the internal verify calls it receives. */
+/** The real token service, composed as production composes it, on an ephemeral port, counting the internal verify calls it receives. */
 export async function startTokenService({ redisUrl = testInfra().redisUrl } = {}): Promise<TokenServiceHarness> {
-  const mongo = await connectMongo(testInfra().mongoUrl, uniqueName('gwtokens'));
-  const redis = createRedis(redisUrl, 'client');
-  await redisReady(redis);
-  const app = createTokenServiceApp({
-    config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY, TOKEN_HASH_KEY },
-    logger: testLogger('token-service'),
-    mongo,
-    redis,
-  });
+  const config = loadTokenServiceConfig(testEnv({ REDIS_URL: redisUrl, MONGODB_DB: uniqueName('gwtokens'), TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200' }));
+  const service = await composeTokenService(config, { logger: testLogger('token-service') });
+  await service.start();
   let verifyCalls = 0;
   const counting = express();
   counting.use((req, _res, next) => {
     if (req.path === VERIFY_PATH) verifyCalls++;
     next();
   });
-  counting.use(app);
-  const { server, url } = await listen(counting);
+  counting.use(service.app);
+  const { server, url } = await serve(counting);
   return {
     url,
-    mongo,
-    redis,
+    mongo: service.mongo,
+    redis: service.redis,
     verifyCalls: () => verifyCalls,
     close: async () => {
-      await closeServer(server);
-      await mongo.dropDatabase().catch(() => undefined);
-      await mongo.close();
-      redis.disconnect();
+      await stopServer(server);
+      await service.mongo.dropDatabase().catch(() => undefined);
+      await service.close();
     },
   };
 }
@@ -88,7 +81,7 @@ export interface GatewayHarness {
   close: () => Promise<void>;
 }
 
-/** One gateway replica in front of `tokenServiceUrl`, with its own Redis connection and metrics. */
+/** One gateway replica in front of `tokenServiceUrl`, composed as production composes it, with its own Redis connection and metrics. */
 export async function startGateway(tokenServiceUrl: string, env: Record<string, string> = {}): Promise<GatewayHarness> {
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -103,21 +96,18 @@ export async function startGateway(tokenServiceUrl: string, env: Record<string, 
     RATE_LIMIT_PER_IP: '1000',
     ...env,
   });
-  const logger = testLogger('gateway');
-  const redis = createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));
-  await redisReady(redis).catch(() => undefined);
-  const { app, authenticator, metrics, close } = composeGateway(config, { logger, redis });
-  const { server, url } = await listen(app);
+  const gateway = composeGateway(config, { logger: testLogger('gateway') });
+  await gateway.start();
+  const { server, url } = await serve(gateway.app);
   return {
     url,
     config,
-    authenticator,
-    redis,
-    metrics,
+    authenticator: gateway.authenticator,
+    redis: gateway.redis,
+    metrics: gateway.metrics,
     close: async () => {
-      await closeServer(server);
-      await close();
-      redis.disconnect();
+      await stopServer(server);
+      await gateway.close();
     },
   };
 }

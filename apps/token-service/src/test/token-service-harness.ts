@@ -1,51 +1,36 @@
-import mongoose, { type Connection } from 'mongoose';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
-import type { Queue } from 'bullmq';
-import type { ChangeEvent } from '@warden/contracts-events';
-import { connectMongo } from '@warden/data';
 import type { Identity } from '@warden/http';
-import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
-import { TEST_SIGNING_KEY, signedHeaders, testInfra, testLogger, uniqueName } from '@warden/testing';
-import { exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
-import { createApp } from '../app';
+import { redisReady } from '@warden/queue';
+import { signedHeaders, testEnv, testLogger, uniqueName } from '@warden/testing';
+import { loadConfig } from '../config';
+import { composeTokenService } from '../compose';
+
+/** Resolves once the client is connected; connection errors before that only mean "not yet". */
+export const whenReady = (redis: Redis): Promise<void> => redisReady(redis);
 
 export const TEST_TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef';
 
-/** Resolves once the client is connected; connection errors before that only mean "not yet". */
-export async function whenReady(redis: Redis): Promise<void> {
-  if (redis.status !== 'ready') await new Promise((resolve) => redis.once('ready', resolve));
-}
-
 export interface HarnessOptions {
-  /** Run an outbox relay (kicked after each write) publishing to a queue with a unique prefix. */
+  /** Run the outbox relay and the last-used flusher (`start`). Without it, writes still kick the relay. */
   relay?: boolean;
   /** Record every MongoDB command the app sends (to prove that a request reads nothing). */
   monitorCommands?: boolean;
   clock?: () => Date;
+  /** Configuration over the harness' own (e.g. LAST_USED_FLUSH_MS). */
+  env?: Record<string, string>;
 }
 
-/** One token service on its own database, with real Redis and the real MongoDB-compatible server. */
-export async function startTokenService({ relay: withRelay = true, monitorCommands = false, clock }: HarnessOptions = {}) {
-  const { redisUrl, mongoUrl } = testInfra();
-  const dbName = uniqueName('tokens');
-  const mongo: Connection = monitorCommands
-    ? await mongoose.createConnection(mongoUrl, { dbName, autoIndex: true, monitorCommands: true }).asPromise()
-    : await connectMongo(mongoUrl, dbName);
-  const commands: string[] = [];
-  if (monitorCommands) mongo.getClient().on('commandStarted', (event) => commands.push(event.commandName));
-  const models = await initTokenModels(mongo);
-  const redis = createRedis(redisUrl, 'client');
-  const producer = createRedis(redisUrl, 'producer');
-  await Promise.all([whenReady(redis), whenReady(producer)]);
-  const prefix = uniqueName('q');
-  const queue: Queue<ChangeEvent> = createAuditEventsQueue(producer, prefix);
+/** One token service, composed as production composes it, on its own database and queue prefix, with real Redis and the real MongoDB-compatible server. */
+export async function startTokenService({ relay: withRelay = true, monitorCommands = false, clock, env = {} }: HarnessOptions = {}) {
+  const config = loadConfig(testEnv({ MONGODB_DB: uniqueName('tokens'), TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200', ...env }));
   const logger = testLogger('token-service');
-  const relay = withRelay
-    ? new OutboxRelay({ models: [models.accounts, models.apiTokens], publish: (event) => publishChangeEvent(queue, event), logger, intervalMs: 200, exclusive: exclusiveWrite }).start()
-    : undefined;
-  const app: Express = createApp({ config: { INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY, TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY }, logger, mongo, redis, outbox: relay, clock });
+  const service = await composeTokenService(config, { logger, clock, monitorCommands });
+  const commands: string[] = [];
+  if (monitorCommands) service.mongo.getClient().on('commandStarted', (event) => commands.push(event.commandName));
+  if (withRelay) await service.start();
+  const app: Express = service.app;
 
   /** A request as the gateway would send it, signed for `identity`. */
   const as = (identity: Identity) => {
@@ -59,14 +44,11 @@ export async function startTokenService({ relay: withRelay = true, monitorComman
   };
 
   const close = async () => {
-    await relay?.stop();
-    await queue.close();
-    await mongo.dropDatabase().catch(() => undefined);
-    await mongo.close();
-    redis.disconnect();
-    producer.disconnect();
+    await service.mongo.dropDatabase().catch(() => undefined);
+    await service.close();
   };
 
-  return { app, mongo, models, redis, queue, relay, logger, prefix, commands, as, close };
+  const { mongo, models, redis, queue, relay, lastUsed } = service;
+  return { app, config, mongo, models, redis, queue, relay, lastUsed, logger, prefix: config.AUDIT_QUEUE_PREFIX as string, commands, as, close };
 }
 export type TokenServiceHarness = Awaited<ReturnType<typeof startTokenService>>;

@@ -12,7 +12,7 @@ export class AuditCheckpointRepository {
     this.model = auditCheckpointModel(connection);
   }
 
-  async ready(): Promise<void> {
+  async init(): Promise<void> {
     await this.model.init();
     await this.model.createIndexes();
   }

@@ -44,7 +44,7 @@ export class AuditRecordRepository {
   }
 
   /** Resolves once the unique indexes exist: the chain's safety depends on them, so writers wait. */
-  async ready(): Promise<void> {
+  async init(): Promise<void> {
     await this.model.init();
     await this.model.createIndexes();
   }

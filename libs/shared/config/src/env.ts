@@ -26,17 +26,39 @@ export const booleanFlag = (fallback: boolean) =>
     .optional()
     .transform((value) => (value === undefined || value === '' ? fallback : value === 'true' || value === '1'));
 
-/** Variables shared by every Warden service. */
-export const serviceEnvSchema = z.object({
+/** A TCP port, with the service's own default. */
+export const portVariable = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+
+/** Variables of every Warden process that serves HTTP, the gateway included. */
+export const baseEnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535),
+  /** Interface to listen on; every interface when unset. */
+  HOST: z.string().min(1).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
-  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
   INTERNAL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters'),
 });
+export type BaseEnv = z.infer<typeof baseEnvSchema>;
+
+/** BullMQ key prefix of the audit queues (audit-events, audit-recorded); tests give each suite its own. */
+export const auditQueuePrefixVariable = z.string().regex(/^[A-Za-z0-9_:-]{1,64}$/).optional();
+
+/** Variables shared by the services behind the gateway: each has its own database and reports to the audit queues. */
+export const serviceEnvSchema = baseEnvSchema.extend({
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
+  AUDIT_QUEUE_PREFIX: auditQueuePrefixVariable,
+});
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
+
+/** Variables of a service whose documents carry an outbox of change events. */
+export const outboxEnvShape = {
+  /** Safety-net poll of the outbox relay; writes also kick it at once. */
+  OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
+  /** A replica leaves another replica's pending events alone this long (see OutboxRelayOptions.takeOverAfterMs). */
+  OUTBOX_TAKE_OVER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
+};
 
 /**
  * Parses `env` with `schema`. Secrets with development defaults are filled in by the caller

@@ -1,15 +1,16 @@
-import mongoose, { type Connection } from 'mongoose';
+import mongoose, { type ConnectOptions, type Connection } from 'mongoose';
 
 /**
  * One connection per service, to the service's own database: nothing reads another service's data.
  * `autoIndex` builds the unique indexes the design relies on (chain seq, event ids, monikers).
  */
-export async function connectMongo(url: string, dbName: string): Promise<Connection> {
+export async function connectMongo(url: string, dbName: string, extra: ConnectOptions = {}): Promise<Connection> {
   const connection = mongoose.createConnection(url, {
     dbName,
     autoIndex: true,
     serverSelectionTimeoutMS: 5_000,
     maxPoolSize: 20,
+    ...extra,
   });
   await connection.asPromise();
   return connection;

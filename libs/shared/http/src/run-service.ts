@@ -1,37 +1,63 @@
 import type { Server } from 'node:http';
-import type { Logger } from '@warden/config';
+import type { Express } from 'express';
+import { ConfigError, createLogger, type Logger, type BaseEnv } from '@warden/config';
+import { closeServer, createHttpServer, listen } from './http-server';
 
-export interface RunningService {
-  /** Servers stop accepting first; then queues and connections close. */
-  servers: Server[];
+/**
+ * Everything one service runs, built by its composition root (`compose*`): the HTTP app and the
+ * background work around it. main.ts, the test harnesses, the platforms the tools run and the CLI
+ * all take a service from there, so there is one wiring and one shutdown.
+ */
+export interface ComposedService {
+  app: Express;
+  /** Starts the background work (relays, workers, timers). */
+  start: () => Promise<void>;
+  /** Stops the background work and closes every connection; servers have stopped accepting by then. */
   close: () => Promise<void>;
+  /** The server for `app`; a plain HTTP server with Warden's keep-alive settings unless the service needs more (TLS). */
+  createServer?: () => Server;
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    // Idle keep-alive sockets would hold close() open until their timeout.
-    server.closeIdleConnections();
-  });
+export interface ServiceEntryPoint<C extends BaseEnv> {
+  loadConfig: () => C;
+  compose: (config: C, logger: Logger) => Promise<ComposedService>;
+  /** Extra fields of the "listening" line (never a secret). */
+  describe?: (config: C) => Record<string, unknown>;
 }
 
 /**
- * Starts a service and stops it cleanly on SIGTERM/SIGINT: in-flight requests finish, workers
- * finish their job, connections close, and the process exits 0. A second signal forces the exit.
+ * A service's process: validates its configuration, builds the logger from it, composes the
+ * service, starts it and listens; stops cleanly on SIGTERM/SIGINT: the server stops accepting,
+ * in-flight requests finish, workers finish their job, connections close, and the process exits 0.
+ * A second signal, or a shutdown longer than 10 s, forces the exit.
  */
-export async function runService(name: string, logger: Logger, start: () => Promise<RunningService>): Promise<void> {
+export async function runService<C extends BaseEnv>(name: string, { loadConfig, compose, describe }: ServiceEntryPoint<C>): Promise<void> {
+  let config: C;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    // The message alone is what an operator needs for a config error; there is no logger yet.
+    process.stderr.write(`${name} failed to start: ${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+  const logger = createLogger({ name, level: config.LOG_LEVEL, file: config.LOG_FILE });
   // Log lines to standard output are buffered: write them out before the process goes.
   const exit = (code: number) => logger.flush(() => process.exit(code));
-  let running: RunningService;
+  let service: ComposedService;
+  let server: Server;
   try {
-    running = await start();
+    service = await compose(config, logger);
+    await service.start();
+    server = service.createServer?.() ?? createHttpServer(service.app);
+    await listen(server, config.PORT, config.HOST);
   } catch (error) {
     logger.fatal({ err: error }, `${name} failed to start`);
-    // The message alone is what an operator needs for a config error; keep it on stderr too.
     process.stderr.write(`${name} failed to start: ${(error as Error).message}\n`);
     exit(1);
     return;
   }
+  logger.info({ port: config.PORT, ...describe?.(config) }, `${name} listening`);
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) {
@@ -47,8 +73,8 @@ export async function runService(name: string, logger: Logger, start: () => Prom
     }, 10_000);
     forceExit.unref();
     try {
-      await Promise.all(running.servers.map(closeServer));
-      await running.close();
+      await closeServer(server);
+      await service.close();
       logger.info(`${name} stopped`);
       exit(0);
     } catch (error) {

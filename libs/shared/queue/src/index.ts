@@ -1,4 +1,4 @@
-export { createRedis, pingRedis } from './redis';
+export { createRedis, pingRedis, redisReady, atMost, quitRedis } from './redis';
 export type { RedisRole } from './redis';
 export { createAuditEventsQueue, publishChangeEvent } from './producer';
 export { OutboxRelay } from './outbox-relay';

@@ -47,6 +47,8 @@ export class OutboxRelay {
   private draining?: Promise<void>;
   private again = false;
   private stopped = false;
+  /** Kicks drain only once started: a relay that is not running publishes nothing unless flushed. */
+  private started = false;
   /** Documents this process wrote whose events it has not published yet. */
   private readonly own = new Set<unknown>();
   private readonly intervalMs: number;
@@ -58,6 +60,7 @@ export class OutboxRelay {
   }
 
   start(): this {
+    this.started = true;
     this.timer = setInterval(() => this.kick(), this.intervalMs);
     this.timer.unref();
     this.kick();
@@ -67,7 +70,7 @@ export class OutboxRelay {
   /** Called right after a write (naming the document written) so events go out at once rather than on the next poll. */
   kick(documentId?: unknown): void {
     if (documentId !== undefined) this.own.add(documentId);
-    if (this.stopped) return;
+    if (this.stopped || !this.started) return;
     if (this.draining) {
       this.again = true;
       return;

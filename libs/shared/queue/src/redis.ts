@@ -29,3 +29,23 @@ export async function pingRedis(redis: Redis): Promise<void> {
   if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
   await redis.ping();
 }
+
+/**
+ * Resolves once the client is connected, or after `timeoutMs` (clients fail fast while offline, so
+ * a service starts without Redis rather than not at all). Without a timeout it waits as long as it takes.
+ */
+export async function redisReady(redis: Redis, timeoutMs?: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  const ready = new Promise((resolve) => redis.once('ready', resolve));
+  await (timeoutMs === undefined ? ready : Promise.race([ready, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]));
+}
+
+/** A shutdown step that waits on Redis must not hold the process past its grace period while Redis is down. */
+export function atMost(ms: number, step: Promise<unknown>): Promise<unknown> {
+  return Promise.race([step.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, ms).unref())]);
+}
+
+/** QUIT when Redis answers, else drop the connection. */
+export async function quitRedis(redis: Redis): Promise<void> {
+  await redis.quit().catch(() => redis.disconnect());
+}

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ALL_SCOPES, signIdentity, type Identity } from '@warden/http';
+import { testServiceEnv } from './infra';
 
 export const TEST_SIGNING_KEY = 'test-signing-key-0123456789abcdef0123';
 
@@ -20,4 +21,9 @@ export function testIdentity(overrides: Partial<Identity> = {}): Identity {
 /** What the gateway would add to a request, for tests that call a service directly. */
 export function signedHeaders(identity: Identity, method: string, url: string, key = TEST_SIGNING_KEY): Record<string, string> {
   return signIdentity(identity, key, { method, url });
+}
+
+/** `testServiceEnv` signed with the test key: what most suites give a service's `loadConfig`. */
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return testServiceEnv(TEST_SIGNING_KEY, overrides);
 }

@@ -12,3 +12,19 @@ export function testInfra(): { redisUrl: string; mongoUrl: string } {
 export function uniqueName(label: string): string {
   return `${label.replace(/[^a-z0-9]/gi, '').slice(0, 20)}_${randomBytes(4).toString('hex')}`;
 }
+
+/**
+ * The environment a service's `loadConfig` gets in a test: the run's Redis and MongoDB, the test
+ * signing key, a database and audit queue prefix of its own; `overrides` win.
+ */
+export function testServiceEnv(signingKey: string, overrides: Record<string, string> = {}): Record<string, string> {
+  const { redisUrl, mongoUrl } = testInfra();
+  return {
+    NODE_ENV: 'test',
+    REDIS_URL: redisUrl,
+    MONGODB_URL: mongoUrl,
+    INTERNAL_SIGNING_KEY: signingKey,
+    AUDIT_QUEUE_PREFIX: uniqueName('q'),
+    ...overrides,
+  };
+}

@@ -1,0 +1,152 @@
+import type { Connection } from 'mongoose';
+import type { Redis } from 'ioredis';
+import { Queue, type Worker } from 'bullmq';
+import type { Logger } from '@warden/config';
+import { AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
+import { connectMongo } from '@warden/data';
+import type { ComposedService } from '@warden/http';
+import { atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
+import { CheckpointSigner, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
+import { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
+import { createApp } from './app';
+import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
+import type { AuditServiceConfig } from './config';
+import { ChainAppender } from './domain/append-to-chain.use-case';
+import { Checkpointer } from './domain/checkpoint.use-case';
+import { RecordSealer } from './domain/record-seal';
+import { createAuditEventsWorker } from './entry-points/queue/audit-events.consumer';
+
+export interface AuditServiceIo {
+  logger: Logger;
+}
+
+export interface WorkerOptions {
+  /** Jobs held at once (default: AUDIT_WORKER_CONCURRENCY). */
+  concurrency?: number;
+  /** Largest insert (default: AUDIT_BATCH_SIZE). */
+  batchSize?: number;
+  /** The worker's name in BullMQ (tests tell workers apart). */
+  name?: string;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  appender: ChainAppender;
+  close: () => Promise<void>;
+}
+
+export interface ComposedAuditService extends ComposedService {
+  mongo: Connection;
+  redis: Redis;
+  records: AuditRecordRepository;
+  checkpoints: AuditCheckpointRepository;
+  checkpointer: Checkpointer;
+  signer: CheckpointSigner;
+  sealer: RecordSealer;
+  metrics: AuditMetrics;
+  /** The audit-events queue: what workers consume (depth and lag metrics read it). */
+  eventsQueue: Queue;
+  recordedQueue: Queue<RecordedEvent>;
+  /** One more worker consuming audit-events on its own connection; `start` runs one unless AUDIT_ROLE is `api`. */
+  startWorker: (options?: WorkerOptions) => RunningWorker;
+  /** Stops every worker; each finishes the jobs it holds first, so nothing is recorded twice or lost. */
+  stopWorkers: () => Promise<void>;
+}
+
+/**
+ * The audit service's composition root: its database, the chain appender, checkpointer and
+ * consumer of audit-events, the audit-recorded publisher and the HTTP app. `start` runs the worker
+ * (unless AUDIT_ROLE is `api`) and the checkpointer; `close` stops them and closes every connection.
+ */
+export async function composeAuditService(config: AuditServiceConfig, { logger }: AuditServiceIo): Promise<ComposedAuditService> {
+  const signingKey = loadSigningKey(config.AUDIT_SIGNING_KEY);
+  const signer = new CheckpointSigner(signingKey);
+  const sealer = new RecordSealer(signingKey);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  const records = new AuditRecordRepository(mongo);
+  const checkpoints = new AuditCheckpointRepository(mongo);
+  await Promise.all([records.init(), checkpoints.init()]);
+  const prefix = config.AUDIT_QUEUE_PREFIX;
+  const redis = createRedis(config.REDIS_URL, 'client');
+  // Queues block and must retry forever: a connection of the worker kind.
+  const queues = createRedis(config.REDIS_URL, 'worker');
+  const eventsQueue = new Queue(AUDIT_EVENTS_QUEUE, { connection: queues, prefix });
+  const recordedQueue = createRecordedQueue(queues, prefix);
+  const metrics = createAuditMetrics(eventsQueue);
+  const checkpointer = new Checkpointer({
+    records,
+    checkpoints,
+    signer,
+    sealer,
+    logger,
+    every: config.AUDIT_CHECKPOINT_EVERY,
+    onSigned: () => metrics.checkpointsSigned.inc(),
+    onRefused: () => metrics.checkpointsRefused.inc(),
+  });
+  const workers = new Set<RunningWorker>();
+
+  const startWorker = ({ concurrency = config.AUDIT_WORKER_CONCURRENCY, batchSize = config.AUDIT_BATCH_SIZE, name }: WorkerOptions = {}): RunningWorker => {
+    const connection = createRedis(config.REDIS_URL, 'worker');
+    const appender = new ChainAppender({
+      records,
+      sealer,
+      logger,
+      batchSize,
+      publish: (events) => publishRecorded(recordedQueue, events),
+      onAppended: (accountId, from, written) => {
+        metrics.recordsWritten.inc(written.length);
+        metrics.chainHead.set({ account: accountId }, written[written.length - 1].seq);
+        checkpointer.noteAppended(accountId, from, written);
+      },
+    });
+    const worker = createAuditEventsWorker({ connection, prefix, concurrency, appender, logger, name });
+    const running: RunningWorker = {
+      worker,
+      appender,
+      close: async () => {
+        workers.delete(running);
+        await worker.close();
+        await quitRedis(connection);
+      },
+    };
+    workers.add(running);
+    return running;
+  };
+
+  const stopWorkers = async () => {
+    await Promise.all([...workers].map((running) => running.close()));
+  };
+
+  const app = createApp({ config, logger, mongo, redis, records, checkpoints, checkpointer, signer, sealer, metrics });
+  return {
+    app,
+    mongo,
+    redis,
+    records,
+    checkpoints,
+    checkpointer,
+    signer,
+    sealer,
+    metrics,
+    eventsQueue,
+    recordedQueue,
+    startWorker,
+    stopWorkers,
+    start: async () => {
+      await Promise.all([redisReady(redis, 5_000), redisReady(queues, 5_000)]);
+      if (config.AUDIT_ROLE === 'api') return;
+      startWorker();
+      checkpointer.start(config.AUDIT_CHECKPOINT_INTERVAL_MS);
+      // Heads left unsigned by a replica that stopped are signed now, in the background.
+      checkpointer.sweep().catch((error) => logger.warn({ err: error }, 'start-up checkpoint sweep failed'));
+      logger.info({ concurrency: config.AUDIT_WORKER_CONCURRENCY, batchSize: config.AUDIT_BATCH_SIZE }, 'audit worker consuming audit-events');
+    },
+    close: async () => {
+      await stopWorkers();
+      await checkpointer.stop();
+      await atMost(1_000, Promise.all([recordedQueue.close(), eventsQueue.close()]));
+      await mongo.close();
+      await Promise.all([quitRedis(redis), quitRedis(queues)]);
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { Connection } from 'mongoose';
+import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Logger } from '@warden/config';
+import type { ChangeEvent } from '@warden/contracts-events';
+import { connectMongo } from '@warden/data';
+import type { ComposedService } from '@warden/http';
+import { OutboxRelay, atMost, createAuditEventsQueue, createRedis, publishChangeEvent, quitRedis, redisReady } from '@warden/queue';
+import { CredentialCipher, CredentialRepository, exclusiveWrite } from '@warden/credentials-data-access';
+import { createApp } from './app';
+import type { CredentialServiceConfig } from './config';
+
+export interface CredentialServiceIo {
+  logger: Logger;
+  clock?: () => Date;
+}
+
+export interface ComposedCredentialService extends ComposedService {
+  mongo: Connection;
+  redis: Redis;
+  repository: CredentialRepository;
+  cipher: CredentialCipher;
+  queue: Queue<ChangeEvent>;
+  relay: OutboxRelay;
+}
+
+/**
+ * The credential service's composition root: its database, Redis clients, the audit-events
+ * producer, the outbox relay and the HTTP app. `start` runs the relay; `close` stops it and closes
+ * every connection, each Redis step bounded so that an outage cannot hold a shutdown.
+ */
+export async function composeCredentialService(config: CredentialServiceConfig, { logger, clock }: CredentialServiceIo): Promise<ComposedCredentialService> {
+  const cipher = CredentialCipher.fromEnv(config.CREDENTIAL_ENCRYPTION_KEYS);
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
+  const repository = new CredentialRepository(mongo);
+  await repository.init();
+  const redis = createRedis(config.REDIS_URL, 'client');
+  const producer = createRedis(config.REDIS_URL, 'producer');
+  const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
+  const relay = new OutboxRelay({
+    models: [repository.model],
+    publish: (event) => publishChangeEvent(queue, event),
+    logger,
+    intervalMs: config.OUTBOX_POLL_MS,
+    exclusive: exclusiveWrite,
+    // Other replicas' outboxes only once they are stale: see OutboxRelayOptions.takeOverAfterMs.
+    takeOverAfterMs: config.OUTBOX_TAKE_OVER_MS,
+  });
+  const app = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
+  return {
+    app,
+    mongo,
+    redis,
+    repository,
+    cipher,
+    queue,
+    relay,
+    start: async () => {
+      // Clients fail fast while offline: give them a moment, but start without Redis if it is down.
+      await Promise.all([redisReady(redis, 5_000), redisReady(producer, 5_000)]);
+      relay.start();
+    },
+    close: async () => {
+      await atMost(3_000, relay.stop());
+      await atMost(1_000, queue.close());
+      await mongo.close();
+      await Promise.all([quitRedis(redis), quitRedis(producer)]);
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import type { Connection, Model } from 'mongoose';
+import type { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Logger } from '@warden/config';
+import type { ChangeEvent } from '@warden/contracts-events';
+import { connectMongo } from '@warden/data';
+import type { ComposedService } from '@warden/http';
+import { OutboxRelay, atMost, createAuditEventsQueue, createRedis, publishChangeEvent, quitRedis, redisReady } from '@warden/queue';
+import { TokenLastUsedRepository, exclusiveWrite, initTokenModels, type AccountDoc, type ApiTokenDoc } from '@warden/tokens-data-access';
+import { createApp } from './app';
+import type { TokenServiceConfig } from './config';
+import { LastUsedFlusher } from './domain/last-used-flusher';
+
+export interface TokenServiceIo {
+  logger: Logger;
+  clock?: () => Date;
+  /** Record every MongoDB command the service sends (tests that prove a request reads nothing). */
+  monitorCommands?: boolean;
+}
+
+export interface ComposedTokenService extends ComposedService {
+  mongo: Connection;
+  redis: Redis;
+  models: { accounts: Model<AccountDoc>; apiTokens: Model<ApiTokenDoc> };
+  queue: Queue<ChangeEvent>;
+  relay: OutboxRelay;
+  lastUsed: LastUsedFlusher;
+}
+
+/**
+ * The token service's composition root: its database, Redis clients, the audit-events producer,
+ * the outbox relay, the last-used flusher and the HTTP app. `start` runs the background work;
+ * `close` stops it and closes every connection, each step bounded so that a Redis outage cannot
+ * hold a shutdown past its grace period.
+ */
+export async function composeTokenService(config: TokenServiceConfig, { logger, clock, monitorCommands = false }: TokenServiceIo): Promise<ComposedTokenService> {
+  const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB, { monitorCommands });
+  const models = await initTokenModels(mongo);
+  const redis = createRedis(config.REDIS_URL, 'client');
+  const producer = createRedis(config.REDIS_URL, 'producer');
+  const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
+  const relay = new OutboxRelay({
+    models: [models.accounts, models.apiTokens],
+    publish: (event) => publishChangeEvent(queue, event),
+    logger,
+    intervalMs: config.OUTBOX_POLL_MS,
+    exclusive: exclusiveWrite,
+    // Other replicas' outboxes only once they are stale: see OutboxRelayOptions.takeOverAfterMs.
+    takeOverAfterMs: config.OUTBOX_TAKE_OVER_MS,
+  });
+  const lastUsed = new LastUsedFlusher(redis, new TokenLastUsedRepository(mongo), logger);
+  const app = createApp({ config, logger, mongo, redis, outbox: relay, clock });
+  return {
+    app,
+    mongo,
+    redis,
+    models,
+    queue,
+    relay,
+    lastUsed,
+    start: async () => {
+      // Clients fail fast while offline: give them a moment, but start without Redis if it is down.
+      await Promise.all([redisReady(redis, 5_000), redisReady(producer, 5_000)]);
+      relay.start();
+      lastUsed.start(config.LAST_USED_FLUSH_MS);
+    },
+    close: async () => {
+      await atMost(3_000, relay.stop());
+      await lastUsed.stop();
+      await atMost(2_000, lastUsed.flush());
+      await atMost(1_000, queue.close());
+      await mongo.close();
+      await Promise.all([quitRedis(redis), quitRedis(producer)]);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createServer as createPlainServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { Server as TlsServer } from 'node:tls';
+
+/**
+ * How long a server keeps an idle keep-alive connection. A client must give up an idle connection
+ * before the server does, or it sends a request on a socket the server is closing and reads
+ * ECONNRESET. Every Warden server keeps idle connections this long, longer than any Warden client
+ * (`CLIENT_KEEP_ALIVE_MS`) and than a typical load balancer's idle timeout (60 s), so the client
+ * side always closes first.
+ */
+export const SERVER_KEEP_ALIVE_MS = 65_000;
+/** Idle time after which Warden's own HTTP clients (the gateway's upstream pools) drop a connection. */
+export const CLIENT_KEEP_ALIVE_MS = 30_000;
+
+export interface TlsFiles {
+  certFile?: string;
+  keyFile?: string;
+}
+
+/** An HTTP server (HTTPS when a certificate is given) with Warden's keep-alive settings. */
+export function createHttpServer(app: RequestListener, { certFile, keyFile }: TlsFiles = {}): Server {
+  const server = certFile && keyFile ? createTlsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, app) : createPlainServer(app);
+  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
+  // Node requires the header timeout to outlast the keep-alive timeout, or it cuts a slow first request.
+  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1_000;
+  return server;
+}
+
+/** Listens on `port` (0: any free one) and resolves with the origin clients can use. */
+export async function listen(server: Server, port: number, host?: string): Promise<string> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address === '::' ? '::1' : address.address}]` : address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
+  return `${server instanceof TlsServer ? 'https' : 'http'}://${shown}:${address.port}`;
+}
+
+/** Stops accepting connections, lets in-flight requests finish, and drops idle keep-alive sockets. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    // Idle keep-alive sockets would hold close() open until their timeout.
+    server.closeIdleConnections();
+  });
+}
