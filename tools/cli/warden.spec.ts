@@ -1,10 +1,36 @@
 import { buildProgram } from './warden';
 
+/** Every command the operator CLI offers, by group: what `warden --help` and `warden <group> --help` must list. */
+const COMMANDS = {
+  accounts: ['create'],
+  audit: ['verify', 'failed', 'replay', 'tail', 'checkpoint'],
+  credentials: ['rekey'],
+};
+
 describe('warden CLI', () => {
+  it('registers exactly its command groups and their commands', () => {
+    const program = buildProgram();
+    const registered = Object.fromEntries(program.commands.map((group) => [group.name(), group.commands.map((command) => command.name()).sort()]));
+    expect(registered).toEqual(Object.fromEntries(Object.entries(COMMANDS).map(([group, commands]) => [group, [...commands].sort()])));
+  });
+
   it('lists its commands in --help', () => {
-    const help = buildProgram().helpInformation();
+    const program = buildProgram();
+    const help = program.helpInformation();
     expect(help).toContain('Usage: warden');
     expect(help).toContain('--version');
+    // One line per group under "Commands:", each with its description.
+    const listed = help
+      .slice(help.indexOf('Commands:'))
+      .split('\n')
+      .slice(1)
+      .map((line) => /^ {2}(\S+)/.exec(line)?.[1])
+      .filter((name): name is string => name !== undefined);
+    expect(listed.filter((name) => name !== 'help').sort()).toEqual(Object.keys(COMMANDS).sort());
+    for (const [group, commands] of Object.entries(COMMANDS)) {
+      const groupHelp = program.commands.find((command) => command.name() === group)?.helpInformation() ?? '';
+      expect([group, commands.filter((command) => !new RegExp(`^ {2}${command}\\b`, 'm').test(groupHelp))]).toEqual([group, []]);
+    }
   });
 
   it('refuses an unknown command with a non-zero exit', async () => {
