@@ -10,7 +10,7 @@ import { ApiTokenRepository } from '@warden/tokens-data-access';
 import type { TokenServiceConfig } from './config';
 import { ManageApiTokens } from './domain/manage-api-tokens.use-case';
 import { VerifyApiToken } from './domain/verify-api-token.use-case';
-import { TokenVersionSignal } from './domain/token-version-signal';
+import { TokenVersionSignal } from '@warden/tokens-feature';
 import { apiTokenRoutes } from './entry-points/http/api-tokens.routes';
 import { internalVerifyRoutes } from './entry-points/http/internal-verify.routes';
 

@@ -5,10 +5,10 @@ import { promisify } from 'node:util';
 import type { Connection } from 'mongoose';
 import { connectMongo } from '@warden/data';
 import { ALL_SCOPES } from '@warden/http';
-import { createAuditEventsQueue, createRedis } from '@warden/queue';
+import { createAuditEventsQueue, createRedis, redisReady } from '@warden/queue';
 import { testInfra, uniqueName } from '@warden/testing';
 import { hashTokenSecret, initTokenModels } from '@warden/tokens-data-access';
-import { parseTokenSecret } from '@warden/api-token';
+import { parseTokenSecret, tokenVersionKey } from '@warden/api-token';
 import { loadAccountsEnv, runAccountsCreate } from './accounts';
 
 const HASH_KEY = 'cli-test-token-hash-key-0123456789abcdef';
@@ -76,6 +76,14 @@ describe('warden accounts create', () => {
     } finally {
       await queue.close();
       producer.disconnect();
+    }
+    // Gateways compare against the token's version from its first request, as for tokens the service issues.
+    const redis = createRedis(redisUrl, 'client');
+    try {
+      await redisReady(redis);
+      expect(await redis.get(tokenVersionKey(created.tokenId))).toBe('1');
+    } finally {
+      redis.disconnect();
     }
     const { accounts, apiTokens } = await initTokenModels(mongo);
     expect((await accounts.findById(created.account.id).lean())?.outbox).toEqual([]);

@@ -1,27 +1,13 @@
-import { once } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import type { Connection } from 'mongoose';
-import { createLogger, devDefault, loadEnv, type Logger } from '@warden/config';
-import { buildChangeEvent, type Actor } from '@warden/contracts-events';
+import { createLogger, devDefault, loadEnv } from '@warden/config';
+import type { Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
-import { ALL_SCOPES } from '@warden/http';
-import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
-import { generateTokenSecret, tokenHint } from '@warden/api-token';
-// The operator CLI writes accounts the way the token service does, through its data-access layer.
-import {
-  AccountRepository,
-  ApiTokenRepository,
-  DEV_TOKEN_HASH_KEY,
-  apiTokenSnapshot,
-  hashTokenSecret,
-  exclusiveWrite,
-  initTokenModels,
-} from '@warden/tokens-data-access';
+import { createRedis, flushOutboxOnce } from '@warden/queue';
+import { AccountRepository, ApiTokenRepository, DEV_TOKEN_HASH_KEY, exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
+import { TokenVersionSignal, createAccount } from '@warden/tokens-feature';
 
 const OPERATOR: Actor = { type: 'operator', id: 'cli', name: 'operator' };
-const FIRST_TOKEN_NAME = 'default';
 
 export interface AccountView {
   id: string;
@@ -56,96 +42,44 @@ export function loadAccountsEnv(env: NodeJS.ProcessEnv = process.env): AccountsE
 }
 
 /**
- * Writes the account and its first token (every scope) through the token service's data-access
- * layer, each with its change event in the same single-document write.
+ * Creates the account and its first token (every scope) with the token service's own domain
+ * function, then publishes their events and the token's version signal if Redis answers quickly;
+ * otherwise the events wait in their outboxes for the token service's relay, and gateways verify
+ * the token against the token service until its version is in Redis.
  */
-export async function createAccountWithToken(connection: Connection, name: string, hashKey: string): Promise<Omit<CreatedAccount, 'published'>> {
-  await initTokenModels(connection);
-  const now = new Date();
-  const accountId = randomUUID();
-  const account = { _id: accountId, name, createdAt: now };
-  await new AccountRepository(connection).insert(
-    account,
-    buildChangeEvent({ accountId, objectType: 'Account', auditType: 'Created', objectId: accountId, actor: OPERATOR, remoteIp: null, after: { name }, now }),
-  );
-  const secret = generateTokenSecret();
-  const tokenId = randomUUID();
-  const fields = {
-    name: FIRST_TOKEN_NAME,
-    type: 'api' as const,
-    enabled: true,
-    scopes: [...ALL_SCOPES],
-    allowedIps: [],
-    expiresAt: null,
-    rateLimit: null,
-  };
-  await new ApiTokenRepository(connection).insert(
-    {
-      _id: tokenId,
-      accountId,
-      ...fields,
-      secretHash: hashTokenSecret(secret, hashKey),
-      hint: tokenHint(secret),
-      createdAt: now,
-      updatedAt: now,
-    },
-    buildChangeEvent({
-      accountId,
-      objectType: 'ApiToken',
-      auditType: 'Created',
-      objectId: tokenId,
-      actor: OPERATOR,
-      remoteIp: null,
-      after: apiTokenSnapshot(fields),
-      now,
-    }),
-  );
-  return { account: { id: accountId, name, createdAt: now.toISOString() }, token: secret, tokenId };
-}
-
-/**
- * Publishes pending outbox events (of `documentIds` only, when given: the documents this process
- * wrote, so that it never clears an outbox a running service is writing) if Redis answers quickly;
- * otherwise leaves them to the token service's relay.
- */
-export async function publishOutbox(
-  connection: Connection,
-  redisUrl: string | undefined,
-  logger: Logger,
-  { queuePrefix, timeoutMs = 1_500, documentIds }: { queuePrefix?: string; timeoutMs?: number; documentIds?: string[] } = {},
-): Promise<boolean> {
-  if (!redisUrl) return false;
-  const producer = createRedis(redisUrl, 'producer', { retryStrategy: () => null });
-  try {
-    const ready = await Promise.race([
-      once(producer, 'ready').then(() => true),
-      once(producer, 'end').then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
-    ]);
-    if (!ready) return false;
-    const queue = createAuditEventsQueue(producer, queuePrefix);
-    try {
-      const { accounts, apiTokens } = await initTokenModels(connection);
-      await new OutboxRelay({ models: [accounts, apiTokens], publish: (event) => publishChangeEvent(queue, event), logger, exclusive: exclusiveWrite }).flush(documentIds);
-      return true;
-    } finally {
-      await queue.close();
-    }
-  } catch {
-    return false;
-  } finally {
-    producer.disconnect();
-  }
-}
-
 export async function runAccountsCreate(name: string, env: AccountsEnv, { queuePrefix }: { queuePrefix?: string } = {}): Promise<CreatedAccount> {
   const logger = createLogger({ name: 'warden-cli', level: 'silent' });
   const connection = await connectMongo(env.MONGODB_URL, env.MONGODB_DB);
+  // Commands fail at once while Redis is unreachable: an operator's command does not wait for it.
+  const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, 'client', { retryStrategy: () => null }) : undefined;
   try {
-    const created = await createAccountWithToken(connection, name, env.TOKEN_HASH_KEY);
-    const published = await publishOutbox(connection, env.REDIS_URL, logger, { queuePrefix, documentIds: [created.account.id, created.tokenId] });
-    return { ...created, published };
+    const models = await initTokenModels(connection);
+    const created = await createAccount(
+      {
+        accounts: new AccountRepository(connection),
+        tokens: new ApiTokenRepository(connection),
+        // With no Redis configured, the token service sets the version at the token's first verification.
+        versions: redis ? new TokenVersionSignal(redis, logger, { waitMs: 1_500, delayMs: 50 }) : { publish: async () => false },
+        hashKey: env.TOKEN_HASH_KEY,
+      },
+      { name, actor: OPERATOR },
+    );
+    const published = await flushOutboxOnce({
+      redisUrl: env.REDIS_URL,
+      models: [models.accounts, models.apiTokens],
+      exclusive: exclusiveWrite,
+      logger,
+      queuePrefix,
+      documentIds: [created.account.id, created.token._id],
+    });
+    return {
+      account: { id: created.account.id, name: created.account.name, createdAt: created.account.createdAt.toISOString() },
+      token: created.secret,
+      tokenId: created.token._id,
+      published,
+    };
   } finally {
+    redis?.disconnect();
     await connection.close();
   }
 }

@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -6,7 +5,7 @@ import { z } from 'zod';
 import { createLogger, devDefault, loadEnv } from '@warden/config';
 import type { Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
-import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
+import { flushOutboxOnce } from '@warden/queue';
 // The operator CLI re-encrypts credentials the way the credential service stores them, through its data-access layer.
 import {
   CredentialCipher,
@@ -59,36 +58,12 @@ export async function runCredentialsRekey(
     await repository.init();
     const actor: Actor = { type: 'operator', id: `cli:${userInfo().username}`, name: 'operator' };
     const result = await rekeyCredentials({ repository, cipher, actor, batchSize, onProgress });
-    const published = result.rekeyed > 0 ? await publishOutbox(repository, env.REDIS_URL, queuePrefix) : true;
+    const published =
+      result.rekeyed === 0 ||
+      (await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [repository.model], exclusive: exclusiveWrite, logger: createLogger({ name: 'warden-cli', level: 'silent' }), queuePrefix }));
     return { ...result, published };
   } finally {
     await connection.close();
-  }
-}
-
-/** Publishes pending credential events if Redis answers quickly; otherwise the service's relay will. */
-async function publishOutbox(repository: CredentialRepository, redisUrl: string | undefined, queuePrefix?: string): Promise<boolean> {
-  if (!redisUrl) return false;
-  const producer = createRedis(redisUrl, 'producer', { retryStrategy: () => null });
-  try {
-    const ready = await Promise.race([
-      once(producer, 'ready').then(() => true),
-      once(producer, 'end').then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1_500).unref()),
-    ]);
-    if (!ready) return false;
-    const queue = createAuditEventsQueue(producer, queuePrefix);
-    try {
-      const logger = createLogger({ name: 'warden-cli', level: 'silent' });
-      await new OutboxRelay({ models: [repository.model], publish: (event) => publishChangeEvent(queue, event), logger, exclusive: exclusiveWrite }).flush();
-      return true;
-    } finally {
-      await queue.close();
-    }
-  } catch {
-    return false;
-  } finally {
-    producer.disconnect();
   }
 }
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Schemas } from '@warden/contracts-api';
-import { buildChangeEvent, type Actor, type AuditType } from '@warden/contracts-events';
-import { AppError, type Identity } from '@warden/http';
+import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
+import { AppError, type Caller } from '@warden/http';
 import {
   DuplicateMonikerError,
   type CredentialCipher,
@@ -14,22 +14,6 @@ import { auditSnapshot, maskSecret, toCredential, toSummary, type Credential, ty
 
 export type CreateCredentialInput = Schemas['CreateCredentialRequest'];
 export type UpdateCredentialInput = Schemas['UpdateCredentialRequest'];
-
-/** Who acts, as audit records show it. */
-export interface Caller {
-  accountId: string;
-  actor: Actor;
-  remoteIp: string | null;
-  requestId: string | null;
-}
-
-export function callerOf(identity: Identity): Caller {
-  const actor: Actor =
-    identity.kind === 'service'
-      ? { type: 'service', id: identity.name, name: identity.name }
-      : { type: identity.tokenType === 'service' ? 'service' : 'token', id: identity.tokenId ?? identity.name, name: identity.name };
-  return { accountId: identity.accountId, actor, remoteIp: identity.clientIp, requestId: identity.requestId };
-}
 
 export interface CredentialsDeps {
   repository: CredentialRepository;

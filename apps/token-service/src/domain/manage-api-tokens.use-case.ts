@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
-import { AppError, type FieldError } from '@warden/http';
+import { AppError, type Caller, type FieldError } from '@warden/http';
 import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
 import type { Schemas } from '@warden/contracts-api';
 import { generateTokenSecret, tokenHint } from '@warden/api-token';
@@ -13,8 +12,7 @@ import {
   type ApiTokenScope,
   type ListPosition,
 } from '@warden/tokens-data-access';
-import type { Caller } from './caller';
-import type { TokenVersionSignal } from './token-version-signal';
+import { issueApiToken, type TokenVersionSignal } from '@warden/tokens-feature';
 
 export type CreateApiTokenInput = Schemas['CreateApiTokenRequest'];
 export type UpdateApiTokenInput = Schemas['UpdateApiTokenRequest'];
@@ -83,34 +81,20 @@ export class ManageApiTokens {
     checkNoEscalation(caller, scopes, 'grant');
     checkAllowedIps(input.allowedIps);
     const expiresAt = parseExpiry(input.expiresAt, now) ?? null;
-    const secret = generateTokenSecret();
-    const id = randomUUID();
-    const fields = {
-      name: input.name,
-      type: input.type ?? 'api',
-      enabled: input.enabled ?? true,
-      scopes,
-      allowedIps: input.allowedIps ?? [],
-      expiresAt,
-      rateLimit: input.rateLimit ?? null,
-    };
-    const event = this.event(caller, 'Created', id, { after: apiTokenSnapshot(fields), now });
-    const token = await this.deps.tokens.insert(
+    return issueApiToken(
+      this.deps,
+      caller,
       {
-        _id: id,
-        accountId: caller.accountId,
-        ...fields,
-        secretHash: hashTokenSecret(secret, this.deps.hashKey),
-        hint: tokenHint(secret),
-        createdAt: now,
-        updatedAt: now,
+        name: input.name,
+        type: input.type ?? 'api',
+        enabled: input.enabled ?? true,
+        scopes,
+        allowedIps: input.allowedIps ?? [],
+        expiresAt,
+        rateLimit: input.rateLimit ?? null,
       },
-      event,
+      now,
     );
-    this.deps.outbox?.kick(id);
-    // A fresh token has nothing cached anywhere; setting its version lets gateways compare from the start.
-    await this.deps.versions.publish(id, token.authVersion);
-    return { token, secret };
   }
 
   async list(caller: Caller, query: { name?: string; limit: number; after?: ListPosition }): Promise<{ items: ApiTokenDoc[]; next: ListPosition | null }> {

@@ -1,6 +1,6 @@
 import { parseTokenSecret } from '@warden/api-token';
 import { hashTokenSecret, sameSecretHash, type ApiTokenDoc, type ApiTokenRepository } from '@warden/tokens-data-access';
-import type { TokenVersionSignal } from './token-version-signal';
+import type { TokenVersionSignal } from '@warden/tokens-feature';
 
 export type VerificationFailure = 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'rotated' | 'disabled' | 'expired';
 

@@ -27,3 +27,5 @@ export type { TlsFiles } from './http-server';
 export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';
 export { encodeCursor, decodeCursor, cursorTime } from './cursor';
+export { callerOf } from './caller';
+export type { Caller } from './caller';

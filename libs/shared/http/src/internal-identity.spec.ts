@@ -1,4 +1,5 @@
-import { signIdentity, verifyIdentity, type Identity } from './internal-identity';
+import { loadOpenApiDocument } from '@warden/contracts-api';
+import { ALL_SCOPES, signIdentity, verifyIdentity, type Identity } from './internal-identity';
 
 const key = 'k'.repeat(32);
 const identity: Identity = {
@@ -49,5 +50,11 @@ describe('internal identity', () => {
   it('refuses missing or garbage headers', () => {
     expect(verify({})).toBeUndefined();
     expect(verify({ 'x-warden-identity': 'abc', 'x-warden-signature': 'def' })).toBeUndefined();
+  });
+});
+
+describe('ALL_SCOPES', () => {
+  it('is every scope the contract defines, in its order', () => {
+    expect(ALL_SCOPES).toEqual(loadOpenApiDocument().components.schemas.Scope.enum);
   });
 });

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import type { Schemas } from '@warden/contracts-api';
 import { AppError } from './app-error';
 
 export const IDENTITY_HEADER = 'x-warden-identity';
@@ -7,22 +8,19 @@ export const SIGNATURE_HEADER = 'x-warden-signature';
 /** How long a signed identity stays valid: long enough for clock skew, short enough to limit replay. */
 const MAX_AGE_MS = 60_000;
 
-export type Scope =
-  | 'tokens:read'
-  | 'tokens:write'
-  | 'credentials:read'
-  | 'credentials:write'
-  | 'credentials:reveal'
-  | 'audit:read';
+/** The scopes the contract defines (`components.schemas.Scope`). */
+export type Scope = Schemas['Scope'];
 
-export const ALL_SCOPES: readonly Scope[] = [
-  'tokens:read',
-  'tokens:write',
-  'credentials:read',
-  'credentials:write',
-  'credentials:reveal',
-  'audit:read',
-];
+/** Every scope, in the contract's order; a scope added to the contract fails to compile here until it is listed. */
+const SCOPE_SET = {
+  'tokens:read': true,
+  'tokens:write': true,
+  'credentials:read': true,
+  'credentials:write': true,
+  'credentials:reveal': true,
+  'audit:read': true,
+} satisfies Record<Scope, true>;
+export const ALL_SCOPES: readonly Scope[] = Object.freeze(Object.keys(SCOPE_SET) as Scope[]);
 
 /** Who is calling, as established by the gateway (a token) or by an internal service. */
 export interface Identity {

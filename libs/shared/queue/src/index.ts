@@ -3,3 +3,5 @@ export type { RedisRole } from './redis';
 export { createAuditEventsQueue, publishChangeEvent } from './producer';
 export { OutboxRelay } from './outbox-relay';
 export type { OutboxRelayOptions, OutboxDocument } from './outbox-relay';
+export { flushOutboxOnce } from './flush-outbox-once';
+export type { FlushOutboxOnceOptions } from './flush-outbox-once';

@@ -1,6 +1,6 @@
 import { Router, type RequestHandler } from 'express';
-import { AppError, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery, type OpenApiValidator } from '@warden/http';
-import { callerOf, type CreateCredentialInput, type CredentialsUseCase, type UpdateCredentialInput } from '../../domain/credentials.use-case';
+import { AppError, callerOf, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery, type OpenApiValidator } from '@warden/http';
+import { type CreateCredentialInput, type CredentialsUseCase, type UpdateCredentialInput } from '../../domain/credentials.use-case';
 import { CREDENTIAL_TYPES } from '../../domain/credential-types';
 
 const TYPE_LIST = CREDENTIAL_TYPES.join(', ');

@@ -1,6 +1,6 @@
 import { Router } from 'express';
-import { AppError, identityOf, ok } from '@warden/http';
-import { callerOf, type CredentialsUseCase } from '../../domain/credentials.use-case';
+import { AppError, callerOf, identityOf, ok } from '@warden/http';
+import type { CredentialsUseCase } from '../../domain/credentials.use-case';
 
 /**
  * For Warden's own services (never proxied by the gateway): a credential's properties and

@@ -1,9 +1,8 @@
 import { Router } from 'express';
 import type { Schemas } from '@warden/contracts-api';
-import { AppError, OpenApiValidator, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
+import { AppError, OpenApiValidator, callerOf, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
 import type { CreateApiTokenInput, ManageApiTokens, UpdateApiTokenInput } from '../../domain/manage-api-tokens.use-case';
 import { apiTokenView } from './api-token.view';
-import { callerOf } from './caller-of';
 
 const SHOW_ONCE = 'Store this token now; it will not be shown again.';
 
@@ -32,7 +31,7 @@ export function apiTokenRoutes({ validator, manage }: { validator: OpenApiValida
   router.get('/api/v1/apitokens', requireScope('tokens:read'), validator.validate('listApiTokens'), async (req, res) => {
     const query = validatedQuery<{ limit: number; cursor?: string; name?: string }>(res);
     const position = query.cursor ? decodeCursor<{ createdAt: number; id: string }>(query.cursor, ['createdAt', 'id']) : undefined;
-    const page = await manage.list(callerOf(req), {
+    const page = await manage.list(callerOf(identityOf(req)), {
       name: query.name,
       limit: query.limit,
       after: position ? { createdAt: cursorTime(position.createdAt), id: position.id } : undefined,
@@ -42,30 +41,30 @@ export function apiTokenRoutes({ validator, manage }: { validator: OpenApiValida
   });
 
   router.post('/api/v1/apitokens', requireScope('tokens:write'), validator.validate('createApiToken'), async (req, res) => {
-    const { token, secret } = await manage.create(callerOf(req), req.body as CreateApiTokenInput);
+    const { token, secret } = await manage.create(callerOf(identityOf(req)), req.body as CreateApiTokenInput);
     const data: Schemas['CreatedApiToken'] = { ...apiTokenView(token), token: secret };
     res.status(201).json(ok(data, [SHOW_ONCE]));
   });
 
   router.get('/api/v1/apitokens/:id', requireScope('tokens:read'), validator.validate('getApiToken'), async (req, res) => {
-    res.json(ok(apiTokenView(await manage.get(callerOf(req), String(req.params.id)))));
+    res.json(ok(apiTokenView(await manage.get(callerOf(identityOf(req)), String(req.params.id)))));
   });
 
   router.patch('/api/v1/apitokens/:id', requireScope('tokens:write'), validator.validate('updateApiToken'), async (req, res) => {
-    const token = await manage.update(callerOf(req), String(req.params.id), req.body as UpdateApiTokenInput);
+    const token = await manage.update(callerOf(identityOf(req)), String(req.params.id), req.body as UpdateApiTokenInput);
     res.json(ok(apiTokenView(token), ['API token updated.']));
   });
 
   router.post('/api/v1/apitokens/:id/rotate', requireScope('tokens:write'), validator.validate('rotateApiToken'), async (req, res) => {
     const body = req.body as Schemas['RotateApiTokenRequest'];
-    const { token, secret, previousSecretExpiresAt } = await manage.rotate(callerOf(req), String(req.params.id), body.gracePeriodSeconds ?? 0);
+    const { token, secret, previousSecretExpiresAt } = await manage.rotate(callerOf(identityOf(req)), String(req.params.id), body.gracePeriodSeconds ?? 0);
     const data: Schemas['RotatedApiToken'] = { ...apiTokenView(token), token: secret, previousSecretExpiresAt: previousSecretExpiresAt.toISOString() };
     res.json(ok(data, [SHOW_ONCE]));
   });
 
   router.delete('/api/v1/apitokens/:id', requireScope('tokens:write'), validator.validate('revokeApiToken'), async (req, res) => {
     const id = String(req.params.id);
-    await manage.revoke(callerOf(req), id);
+    await manage.revoke(callerOf(identityOf(req)), id);
     const data: Schemas['DeletedObject'] = { id, deleted: true };
     res.json(ok(data, ['API token revoked.']));
   });

@@ -1,0 +1,5 @@
+export { TokenVersionSignal, REVOKED } from './token-version-signal';
+export { issueApiToken } from './issue-api-token';
+export type { ApiTokenSettings, IssueApiTokenDeps } from './issue-api-token';
+export { createAccount, FIRST_TOKEN_NAME } from './create-account';
+export type { CreateAccountDeps, CreatedAccount } from './create-account';
