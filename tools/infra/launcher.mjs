@@ -21,13 +21,16 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Provides Redis and MongoDB URLs: the ones in REDIS_URL/MONGODB_URL when set, else servers it
- * starts itself. `stop()` ends what it started and, when `ephemeral`, removes `dataDir`.
+ * starts itself. `dataDir` exists once it returns, whether or not it started anything, so callers
+ * can keep their own files there. `stop()` ends what it started and, when `ephemeral`, removes
+ * `dataDir`.
  */
 export async function startInfra({ dataDir, ephemeral = false, log = defaultLog } = {}) {
   dataDir ??= ephemeral ? await fs.mkdtemp(path.join(os.tmpdir(), 'warden-infra-')) : undefined;
   if (!dataDir) throw new Error('startInfra: dataDir is required unless ephemeral');
   dataDir = path.resolve(dataDir);
   if (ephemeral) ephemeralDirs.add(dataDir);
+  await fs.mkdir(dataDir, { recursive: true });
 
   const servers = [];
   const stop = async () => {

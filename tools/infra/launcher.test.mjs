@@ -2,7 +2,7 @@
 // (minutes; prebuild with `node tools/infra/cli.mjs build`).
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -59,6 +59,22 @@ describe('startInfra', () => {
     assert.deepEqual(given.pids, {});
     await given.stop();
     await waitForRedis(own.redisUrl, 2_000); // stopping "nothing" left the given servers alone
+  });
+
+  test('creates dataDir even when both URLs are given, for the files callers keep there', async () => {
+    const parent = await tempDir();
+    const dir = path.join(parent, 'fresh-clone', '.data');
+    try {
+      const given = await withEnv({ REDIS_URL: own.redisUrl, MONGODB_URL: own.mongoUrl }, () =>
+        startInfra({ dataDir: dir, ephemeral: false, log: quiet }),
+      );
+      assert.deepEqual(given.pids, {});
+      assert.ok(statSync(dir).isDirectory(), `${dir} exists`);
+      await given.stop();
+      assert.ok(existsSync(dir), 'a non-ephemeral dataDir stays after stop');
+    } finally {
+      await fs.rm(parent, { recursive: true, force: true });
+    }
   });
 
   test('starts redis-server and FerretDB on free ports and leaves nothing behind on stop', async () => {

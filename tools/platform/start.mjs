@@ -10,38 +10,33 @@ import { ensureDependencies } from './ensure-deps.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (line) => process.stderr.write(`[warden] ${line}\n`);
-
-ensureDependencies(log);
-// The web console the gateway serves at /console: built when missing or older than its sources.
-const consoleBuild = spawnSync(process.execPath, [path.join(root, 'apps', 'console', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
-if (consoleBuild.status !== 0) log('the web console did not build; /console answers 503 until `npm run console:build` succeeds');
-const { startInfra } = await import('../infra/launcher.mjs');
-
-const infra = await startInfra({ dataDir: path.join(root, '.data'), ephemeral: false, log: (line) => log(`infra: ${line}`) });
+const dataDir = path.join(root, '.data');
 // The operator CLI (`npm run warden`) reads this to reach the running platform.
-const platformFile = path.join(root, '.data', 'platform.json');
-writeFileSync(platformFile, `${JSON.stringify({ redisUrl: infra.redisUrl, mongoUrl: infra.mongoUrl }, null, 2)}\n`);
-const port = Number(process.env.PORT ?? 8080);
-const servicePorts = { 'token-service': 3001, 'credential-service': 3002, 'audit-service': 3003 };
-const baseEnv = { ...process.env, REDIS_URL: infra.redisUrl, MONGODB_URL: infra.mongoUrl, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json') };
+const platformFile = path.join(dataDir, 'platform.json');
 
-const children = [];
-function startApp(name, env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
-    cwd: root,
-    env: { ...baseEnv, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  child.on('exit', (code, signal) => {
-    if (!stopping) {
-      log(`${name} exited (${signal ?? code}); stopping the platform`);
-      void stop(1);
-    }
-  });
-  children.push(child);
+/** A port from the environment, or `fallback`; anything but 1-65535 stops the start, naming the variable. */
+function portFrom(variable, fallback) {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (Number.isInteger(port) && port >= 1 && port <= 65535) return port;
+  log(`${variable}=${raw} is not a port number (1-65535)`);
+  process.exit(1);
 }
 
+// Each service listens on <NAME>_PORT (TOKEN_SERVICE_PORT, ...) and the gateway reaches it through
+// <NAME>_URL on that same port, so overriding a port cannot leave the gateway pointing elsewhere.
+const services = Object.entries({ 'token-service': 3001, 'credential-service': 3002, 'audit-service': 3003 }).map(
+  ([name, defaultPort]) => {
+    const prefix = name.toUpperCase().replaceAll('-', '_');
+    return { name, prefix, port: portFrom(`${prefix}_PORT`, defaultPort) };
+  },
+);
+const port = portFrom('PORT', 8080);
+
+let infra = null; // set once Redis and MongoDB are there
 let stopping = false;
+const children = [];
 async function stop(exitCode = 0) {
   if (stopping) return;
   stopping = true;
@@ -57,19 +52,49 @@ async function stop(exitCode = 0) {
     ),
   );
   rmSync(platformFile, { force: true });
-  await infra.stop();
+  // Before the infrastructure is up, exiting is enough: the launcher kills what it spawned on exit.
+  await infra?.stop();
   process.exit(exitCode);
 }
+// Registered before anything starts: a signal during a long first start (the FerretDB build) must
+// not leave servers behind.
 process.once('SIGINT', () => void stop());
 process.once('SIGTERM', () => void stop());
 
-for (const [name, servicePort] of Object.entries(servicePorts)) {
-  startApp(name, { PORT: String(process.env[`${name.toUpperCase().replace('-', '_')}_PORT`] ?? servicePort) });
+ensureDependencies(log);
+// The web console the gateway serves at /console: built when missing or older than its sources.
+const consoleBuild = spawnSync(process.execPath, [path.join(root, 'apps', 'console', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
+if (consoleBuild.status !== 0) log('the web console did not build; /console answers 503 until `npm run console:build` succeeds');
+const { startInfra } = await import('../infra/launcher.mjs');
+
+function startApp(name, env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
+    cwd: root,
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping the platform`);
+      void stop(1);
+    }
+  });
+  children.push(child);
 }
-startApp('gateway', {
-  PORT: String(port),
-  TOKEN_SERVICE_URL: `http://127.0.0.1:${servicePorts['token-service']}`,
-  CREDENTIAL_SERVICE_URL: `http://127.0.0.1:${servicePorts['credential-service']}`,
-  AUDIT_SERVICE_URL: `http://127.0.0.1:${servicePorts['audit-service']}`,
-});
-log(`gateway on http://localhost:${port} (try: curl localhost:${port}/healthz); Ctrl-C stops everything`);
+
+function startPlatform({ redisUrl, mongoUrl }) {
+  writeFileSync(platformFile, `${JSON.stringify({ redisUrl, mongoUrl }, null, 2)}\n`);
+  const shared = { REDIS_URL: redisUrl, MONGODB_URL: mongoUrl };
+  for (const service of services) startApp(service.name, { ...shared, PORT: String(service.port) });
+  startApp('gateway', {
+    ...shared,
+    PORT: String(port),
+    ...Object.fromEntries(services.map((service) => [`${service.prefix}_URL`, `http://127.0.0.1:${service.port}`])),
+  });
+  log(`gateway on http://localhost:${port} (try: curl localhost:${port}/healthz); Ctrl-C stops everything`);
+}
+
+// startInfra creates the data directory whether or not it starts servers (with REDIS_URL and
+// MONGODB_URL set, on a fresh clone, it starts none), so platform.json always has a place to go.
+infra = await startInfra({ dataDir, ephemeral: false, log: (line) => log(`infra: ${line}`) });
+if (!stopping) startPlatform(infra); // else a signal came meanwhile and stop() is ending the process
