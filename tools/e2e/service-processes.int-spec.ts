@@ -1,36 +1,21 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { testInfra, uniqueName } from '@warden/testing';
+import { answersOk, freePort, spawnWatched, stopGracefully, waitFor, type Watched } from './processes';
 
 // Each app as the real process `npm start` and the containers run: config from env, the signed
 // identity gate, health endpoints, and a clean exit on SIGTERM.
 const root = join(__dirname, '..', '..');
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
-
-interface Running {
-  child: ChildProcess;
+interface Running extends Watched {
   url: string;
-  stderr: () => string;
 }
 
-function launch(app: string, env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')], {
+function launch(app: string, env: Record<string, string>): Watched {
+  return spawnWatched(process.execPath, ['--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')], {
     cwd: root,
     env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json'), LOG_LEVEL: 'warn', LOG_FILE: '', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => (stderr += chunk));
-  return { child, stderr: () => stderr };
 }
 
 async function start(app: string, env: Record<string, string> = {}): Promise<Running> {
@@ -38,24 +23,13 @@ async function start(app: string, env: Record<string, string> = {}): Promise<Run
   const { redisUrl, mongoUrl } = testInfra();
   const launched = launch(app, { PORT: String(port), REDIS_URL: redisUrl, MONGODB_URL: mongoUrl, MONGODB_DB: uniqueName(app), ...env });
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (launched.child.exitCode !== null) throw new Error(`${app} exited early: ${launched.stderr()}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { ...launched, url };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+  try {
+    await waitFor(`${app} ready`, () => answersOk(`${url}/readyz`), { timeoutMs: 30_000, watched: launched });
+  } catch (error) {
+    launched.child.kill('SIGKILL');
+    throw error;
   }
-  launched.child.kill('SIGKILL');
-  throw new Error(`${app} did not become ready: ${launched.stderr()}`);
-}
-
-async function stopGracefully(running: Running): Promise<number | null> {
-  running.child.kill('SIGTERM');
-  const [code] = await once(running.child, 'exit');
-  return code;
+  return { ...launched, url };
 }
 
 const services: [string, string][] = [
@@ -96,7 +70,7 @@ describe.each(services)('%s process', (app, publicPath) => {
   });
 
   it('exits 0 on SIGTERM', async () => {
-    expect(await stopGracefully(running)).toBe(0);
+    expect(await stopGracefully(running.child)).toBe(0);
   });
 });
 
@@ -111,7 +85,7 @@ describe('gateway process', () => {
       expect(((await contract.json()) as { openapi: string }).openapi).toBe('3.1.0');
       const anonymous = await fetch(`${running.url}/api/v1/apitokens`);
       expect(anonymous.status).toBe(401);
-      expect(await stopGracefully(running)).toBe(0);
+      expect(await stopGracefully(running.child)).toBe(0);
     } finally {
       for (const child of [running.child, tokens.child]) if (child.exitCode === null) child.kill('SIGKILL');
     }
@@ -128,6 +102,6 @@ describe('configuration errors', () => {
     const launched = launch(app, { PORT: '0', REDIS_URL: redisUrl, MONGODB_URL: mongoUrl, ...env });
     const [code] = await once(launched.child, 'exit');
     expect(code).toBe(1);
-    expect(launched.stderr()).toMatch(message);
+    expect(launched.output()).toMatch(message);
   });
 });

@@ -1,0 +1,97 @@
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer } from 'node:net';
+
+// For tests that run Warden's real processes: free ports, waits bounded by a deadline, and stops
+// that end in a known state.
+
+/** A TCP port that is free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => (socket.destroy(), resolve(true)));
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Whether a GET of `url` answers 2xx; false while nothing listens there. */
+export async function answersOk(url: string): Promise<boolean> {
+  try {
+    return (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+  } catch {
+    return false;
+  }
+}
+
+/** A child process whose last output (stdout and stderr) is kept for failure messages. */
+export interface Watched {
+  child: ChildProcess;
+  output: () => string;
+}
+
+export function spawnWatched(command: string, args: string[], options: SpawnOptions): Watched {
+  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-64_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return { child, output: () => output };
+}
+
+const hasExited = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/**
+ * Resolves once `check` returns true. Fails when `timeoutMs` passes, or at once when the process
+ * that should get there has exited, with that process's output.
+ */
+export async function waitFor(what: string, check: () => Promise<boolean>, { timeoutMs, watched }: { timeoutMs: number; watched?: Watched }): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (watched && hasExited(watched.child)) {
+      throw new Error(`${what}: the process exited (${watched.child.signalCode ?? watched.child.exitCode}) first\n${watched.output()}`);
+    }
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${watched?.output() ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Sends SIGTERM and resolves with the exit code; SIGKILLs and fails if the process outlives `timeoutMs`. */
+export async function stopGracefully(child: ChildProcess, timeoutMs = 20_000): Promise<number | null> {
+  if (hasExited(child)) return child.exitCode;
+  const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+  child.kill('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`pid ${child.pid} did not exit within ${timeoutMs} ms of SIGTERM`));
+    }, timeoutMs);
+  });
+  try {
+    const [code] = await Promise.race([exited, late]);
+    return code;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** SIGKILL to the process and, when it was spawned `detached` (its own group), to everything it started. */
+export function killAll(child: ChildProcess | undefined): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, 'SIGKILL'); // the group: gone already unless it was detached and still has members
+  } catch {
+    // no such group
+  }
+  if (!hasExited(child)) child.kill('SIGKILL');
+}

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testInfra, uniqueName } from '@warden/testing';
+import { accepts, answersOk, freePort, killAll, spawnWatched, stopGracefully, waitFor, type Watched } from '../e2e/processes';
+
+// `npm start` as an operator runs it on a fresh clone with their own Redis and MongoDB (the
+// README's first option): REDIS_URL and MONGODB_URL set, no .data/ yet, every port overridden.
+const root = join(__dirname, '..', '..');
+
+/**
+ * A checkout as `git clone` leaves it: the files git knows (as they are in this working tree, so
+ * uncommitted edits are tested too), nothing ignored (no .data/, no console build), and this
+ * checkout's node_modules linked in so nothing is installed.
+ */
+function freshClone(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'warden-fresh-clone-'));
+  const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' });
+  for (const file of new Set(listed.split('\0').filter(Boolean))) {
+    // Timestamps kept: start.mjs installs when package-lock.json is newer than node_modules.
+    if (existsSync(join(root, file))) cpSync(join(root, file), join(dir, file), { preserveTimestamps: true });
+  }
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // Refuse rather than let start.mjs run `npm ci` through the link into this checkout's node_modules.
+  if (statSync(join(dir, 'package-lock.json')).mtimeMs > statSync(join(root, 'node_modules', '.package-lock.json')).mtimeMs) {
+    throw new Error('node_modules is older than package-lock.json: run `npm ci` first');
+  }
+  return dir;
+}
+
+describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
+  let clone: string;
+  let platform: Watched | undefined;
+  let hadDataDir = true;
+  const ports = { gateway: 0, token: 0, credential: 0, audit: 0 };
+  const given = { redisUrl: '', mongoUrl: '' };
+  const gateway = () => `http://127.0.0.1:${ports.gateway}`;
+  const platformFile = () => join(clone, '.data', 'platform.json');
+
+  beforeAll(async () => {
+    clone = freshClone();
+    hadDataDir = existsSync(join(clone, '.data'));
+    [ports.gateway, ports.token, ports.credential, ports.audit] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const { redisUrl, mongoUrl } = testInfra();
+    // Its own Redis database: the platform's queues, rate limits and the shared last-used hash stay
+    // apart from the other suites' (none selects a database). Its own MongoDB database, shared by
+    // the three services (their collections have distinct names).
+    const redis = new URL(redisUrl);
+    redis.pathname = '/9';
+    given.redisUrl = redis.href;
+    given.mongoUrl = mongoUrl;
+    platform = spawnWatched(process.execPath, [join('tools', 'platform', 'start.mjs')], {
+      cwd: clone,
+      detached: true, // its own process group, so afterAll can end every process it started
+      env: {
+        ...process.env,
+        REDIS_URL: given.redisUrl,
+        MONGODB_URL: given.mongoUrl,
+        MONGODB_DB: uniqueName('platform'),
+        PORT: String(ports.gateway),
+        TOKEN_SERVICE_PORT: String(ports.token),
+        CREDENTIAL_SERVICE_PORT: String(ports.credential),
+        AUDIT_SERVICE_PORT: String(ports.audit),
+        LOG_LEVEL: 'warn',
+        LOG_FILE: '',
+      },
+    });
+    // Every process ready: the gateway only once it reaches the token service at the port it was given.
+    const readiness = Object.values(ports).map((port) => `http://127.0.0.1:${port}/readyz`);
+    const allReady = async () => (await Promise.all(readiness.map(answersOk))).every(Boolean);
+    await waitFor('the gateway and the three services ready', allReady, { timeoutMs: 150_000, watched: platform });
+  }, 180_000);
+
+  afterAll(() => {
+    killAll(platform?.child);
+    if (clone) rmSync(clone, { recursive: true, force: true });
+  });
+
+  it('starts from a checkout without .data/ and records the given URLs in .data/platform.json', () => {
+    expect(hadDataDir).toBe(false);
+    expect(JSON.parse(readFileSync(platformFile(), 'utf8'))).toEqual(given);
+  });
+
+  it('serves /healthz, and each service on the port its variable names', async () => {
+    expect((await fetch(`${gateway()}/healthz`)).status).toBe(200);
+    for (const port of [ports.token, ports.credential, ports.audit]) {
+      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toMatchObject({ status: 'ready', checks: { mongodb: 'ok', redis: 'ok' } });
+    }
+  });
+
+  it('refuses to verify a missing token with 401 problem+json', async () => {
+    const res = await fetch(`${gateway()}/api/v1/apitokens/verify`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await res.json()).toMatchObject({ status: 401 });
+  });
+
+  it('stops everything on SIGTERM, exits 0 and removes platform.json', async () => {
+    const { child } = platform as Watched;
+    expect(await stopGracefully(child, 30_000)).toBe(0);
+    expect(existsSync(platformFile())).toBe(false);
+    for (const port of Object.values(ports)) expect(await accepts(port)).toBe(false);
+  });
+});
