@@ -92,6 +92,8 @@ let svc: TokenServiceHarness;
 let server: Server;
 let gateway: GatewayHarness;
 const secrets: string[] = [];
+/** The token the README's examples create (its id, which the logs name). */
+let tokenId: string | undefined;
 
 beforeAll(async () => {
   svc = await startTokenService();
@@ -118,29 +120,43 @@ it('runs every example of "Working with API tokens" against the gateway and the 
     // The CLI's events stay in the outbox, for this token service's relay (on its private queue).
     REDIS_URL: '',
   };
+  const ran: { example: Example; outputs: any[] }[] = [];
   for (const example of all) {
     const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', example.script], { cwd: ROOT, env, timeout: 60_000 });
-    const outputs = jsonValues(stdout);
-    expect([example.script, outputs.length]).toEqual([example.script, example.script.match(/^(curl|npm) /gm)?.length]);
-    for (const output of outputs as any[]) {
-      if (example.expect !== undefined) {
-        expect([example.script, output.success === true ? 200 : output.status]).toEqual([
-          example.script,
-          example.expect < 300 ? 200 : example.expect,
-        ]);
-      }
-      if (example.sample !== undefined) expectSameShape(output, example.sample);
-    }
+    const outputs = jsonValues(stdout) as any[];
+    ran.push({ example, outputs });
     for (const [variable, path] of example.exports) {
       env[variable] = pick(outputs[0], path);
       if (/^wdn_/.test(env[variable])) secrets.push(env[variable]);
     }
   }
+  // Each command printed one JSON document.
+  expect(ran.map(({ example, outputs }) => [example.script, outputs.length])).toEqual(
+    ran.map(({ example }) => [example.script, example.script.match(/^(curl|npm) /gm)?.length]),
+  );
+  // Every example that documents a status answered with it.
+  const withStatus = ran.filter(({ example }) => example.expect !== undefined);
+  expect(withStatus.length).toBeGreaterThanOrEqual(10);
+  expect(withStatus.map(({ example, outputs }) => [example.script, outputs.map((output) => (output.success === true ? 200 : output.status))])).toEqual(
+    withStatus.map(({ example, outputs }) => [example.script, outputs.map(() => ((example.expect as number) < 300 ? 200 : example.expect))]),
+  );
+  // Every response that has a documented sample has its shape.
+  for (const { example, outputs } of ran.filter(({ example }) => example.sample !== undefined)) {
+    for (const output of outputs) expectSameShape(output, example.sample);
+  }
   expect(secrets).toHaveLength(3);
+  tokenId = env.TOKEN_ID;
 });
 
 it('never wrote a token secret to the log', () => {
-  const file = process.env.WARDEN_TEST_LOG_FILE as string;
-  const log = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const file = process.env.WARDEN_TEST_LOG_FILE ?? '';
+  expect(file).not.toBe('');
+  expect(existsSync(file)).toBe(true);
+  const log = readFileSync(file, 'utf8');
+  // The scan looks where these requests went by: the gateway logged the README's read of the token it created.
+  expect(tokenId).toMatch(/^[0-9a-f-]{36}$/);
+  const lines = log.split('\n');
+  expect(lines.filter((line) => line.includes('"service":"gateway"') && line.includes(`"url":"/api/v1/apitokens/${tokenId}"`)).length).toBeGreaterThan(0);
+  expect(secrets).toHaveLength(3);
   for (const secret of secrets) expect(log).not.toContain(secret);
 });
