@@ -18,9 +18,7 @@ import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
 import { ChainVerifier, CheckpointSigner, defaultVerifyThreads, verifyExportFile } from '@warden/audit-client';
 import { AuditRecordRepository, toAuditRecord, type AuditRecordDoc } from '@warden/audit-data-access';
-import { buildRecord } from '../../apps/audit-service/src/domain/append-to-chain.use-case';
-import { RecordSealer } from '../../apps/audit-service/src/domain/record-seal';
-import { redactSecrets } from '../../apps/audit-service/src/domain/secret-redaction';
+import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
 import { writeSyntheticExport } from './audit-fixture';

@@ -9,7 +9,7 @@ import type { CheckpointSigner } from '@warden/audit-client';
 import type { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
 import type { AuditServiceConfig } from './config';
 import type { Checkpointer } from './domain/checkpoint.use-case';
-import type { RecordSealer } from './domain/record-seal';
+import type { RecordSealer } from '@warden/audit-feature';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import { auditRoutes } from './entry-points/http/audit.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';

@@ -13,7 +13,7 @@ import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import type { AuditServiceConfig } from './config';
 import { ChainAppender } from './domain/append-to-chain.use-case';
 import { Checkpointer } from './domain/checkpoint.use-case';
-import { RecordSealer } from './domain/record-seal';
+import { RecordSealer } from '@warden/audit-feature';
 import { createAuditEventsWorker } from './entry-points/queue/audit-events.consumer';
 
 export interface AuditServiceIo {

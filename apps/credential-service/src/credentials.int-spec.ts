@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { testIdentity } from '@warden/testing';
 import { changeEventSchema } from '@warden/contracts-events';
-import { redactSecrets } from '../../audit-service/src/domain/secret-redaction';
+import { redactSecrets } from '@warden/audit-feature';
 import type { Scope } from '@warden/http';
 import { startCredentialService, type Harness } from './test/credential-service-harness';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { testIdentity } from '@warden/testing';
 import { CredentialCipher, rekeyCredentials, type CredentialDocument } from '@warden/credentials-data-access';
-import { redactSecrets } from '../../audit-service/src/domain/secret-redaction';
+import { redactSecrets } from '@warden/audit-feature';
 import { startCredentialService, type Harness } from './test/credential-service-harness';
 
 const k1 = `k1:${randomBytes(32).toString('base64')}`;

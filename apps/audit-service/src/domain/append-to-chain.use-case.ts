@@ -1,10 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from '@warden/config';
 import type { ChangeEvent, RecordedEvent } from '@warden/contracts-events';
 import { isDuplicateKeyError } from '@warden/data';
-import { GENESIS_HASH, chainRecord, type ChainHead } from '@warden/audit-client';
+import { GENESIS_HASH, type ChainHead } from '@warden/audit-client';
 import type { AuditRecordDoc, AuditRecordRepository } from '@warden/audit-data-access';
-import type { RecordSealer } from './record-seal';
+import { buildRecord, type RecordSealer } from '@warden/audit-feature';
 
 export interface AppendOutcome {
   record: AuditRecordDoc;
@@ -33,43 +32,6 @@ interface Pending {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** An event as a chain link on top of `prev` (detail already redacted by the caller). */
-export function buildRecord(event: ChangeEvent, prev: ChainHead, sealer: RecordSealer): AuditRecordDoc {
-  const timestamp = new Date(event.occurredAt);
-  const record = chainRecord({
-    id: randomUUID(),
-    seq: prev.seq + 1,
-    timestamp: timestamp.toISOString(),
-    objectType: event.objectType,
-    auditType: event.auditType,
-    objectId: event.objectId,
-    username: event.username,
-    actor: { type: event.actor.type, id: event.actor.id, name: event.actor.name },
-    remoteIp: event.remoteIp ?? null,
-    // A JSON round trip: what is stored is exactly what the canonical text says (no undefined, no Dates).
-    detail: JSON.parse(JSON.stringify(event.detail)),
-    prevHash: prev.hash,
-  });
-  return {
-    _id: record.id,
-    accountId: event.accountId,
-    seq: record.seq,
-    timestamp,
-    objectType: record.objectType,
-    auditType: event.auditType,
-    objectId: record.objectId,
-    username: record.username,
-    actor: { type: event.actor.type, id: event.actor.id, name: event.actor.name },
-    remoteIp: record.remoteIp,
-    detail: record.detail,
-    prevHash: record.prevHash,
-    hash: record.hash,
-    canonical: record.canonical,
-    eventId: event.id,
-    seal: sealer.seal(event.accountId, record.seq, record.hash),
-  };
-}
 
 export function recordedEvent(event: ChangeEvent, record: AuditRecordDoc): RecordedEvent {
   return {

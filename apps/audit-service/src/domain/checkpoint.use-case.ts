@@ -1,7 +1,8 @@
 import type { Logger } from '@warden/config';
-import { ChainVerifier, GENESIS_HASH, verifyCheckpoint, type AuditCheckpoint, type ChainHead, type CheckpointSigner } from '@warden/audit-client';
-import { toAuditRecord, type AuditCheckpointRepository, type AuditRecordDoc, type AuditRecordRepository } from '@warden/audit-data-access';
-import type { RecordSealer } from './record-seal';
+import { GENESIS_HASH, verifyCheckpoint, type AuditCheckpoint, type ChainHead, type CheckpointSigner } from '@warden/audit-client';
+import type { AuditCheckpointRepository, AuditRecordDoc, AuditRecordRepository } from '@warden/audit-data-access';
+import type { RecordSealer } from '@warden/audit-feature';
+import { walkStoredChain } from './verify-chain.use-case';
 
 export interface CheckpointerOptions {
   records: AuditRecordRepository;
@@ -17,14 +18,6 @@ export interface CheckpointerOptions {
 }
 
 const same = (a: ChainHead | undefined, b: ChainHead) => a !== undefined && a.seq === b.seq && a.hash === b.hash;
-
-/** The seal check the service adds to chain verification. */
-export function sealCheck(accountId: string, sealer: RecordSealer, current: () => AuditRecordDoc) {
-  return () => {
-    const doc = current();
-    return sealer.verify(accountId, doc.seq, doc.hash, doc.seal) ? undefined : 'the record has no valid seal: it was not written by the audit service';
-  };
-}
 
 /**
  * Signs chain heads with Ed25519 (periodically, after bursts, on demand). It never signs over a
@@ -110,17 +103,7 @@ export class Checkpointer {
 
   /** Verifies (from, to] from the stored canonical texts and seals; undefined when intact. */
   private async verifySegment(accountId: string, from: ChainHead, to: ChainHead): Promise<{ seq: number; reason: string } | undefined> {
-    let current!: AuditRecordDoc;
-    const verifier = new ChainVerifier(from, sealCheck(accountId, this.options.sealer, () => current));
-    const cursor = this.options.records.streamChain(accountId, { afterSeq: from.seq, throughSeq: to.seq });
-    try {
-      for await (const doc of cursor) {
-        current = doc;
-        if (!verifier.push(toAuditRecord(doc))) break;
-      }
-    } finally {
-      await cursor.close();
-    }
+    const verifier = await walkStoredChain(this.options, accountId, { from, throughSeq: to.seq });
     if (verifier.failure) return verifier.failure;
     if (!verifier.intact || verifier.intact.seq !== to.seq || verifier.intact.hash !== to.hash) {
       return { seq: (verifier.intact?.seq ?? from.seq) + 1, reason: 'the chain changed while it was being verified' };

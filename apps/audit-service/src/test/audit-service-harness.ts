@@ -11,7 +11,7 @@ import type { Identity } from '@warden/http';
 import { loadConfig } from '../config';
 import { composeAuditService, type RunningWorker, type WorkerOptions } from '../compose';
 import type { Checkpointer } from '../domain/checkpoint.use-case';
-import type { RecordSealer } from '../domain/record-seal';
+import type { RecordSealer } from '@warden/audit-feature';
 
 export type { RunningWorker };
 

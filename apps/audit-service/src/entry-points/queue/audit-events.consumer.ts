@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { AUDIT_EVENTS_QUEUE, changeEventSchema, type ChangeEvent } from '@warden/contracts-events';
 import type { ChainAppender } from '../../domain/append-to-chain.use-case';
-import { redactSecrets } from '../../domain/secret-redaction';
+import { redactSecrets } from '@warden/audit-feature';
 
 export interface AuditEventsWorkerOptions {
   /** A `createRedis(url, 'worker')` connection. */

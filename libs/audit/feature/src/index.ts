@@ -1,0 +1,3 @@
+export { buildRecord } from './build-record';
+export { RecordSealer } from './record-seal';
+export { redactSecrets } from './secret-redaction';
