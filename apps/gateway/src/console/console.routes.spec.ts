@@ -1,6 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { basename, join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { errorHandler, notFoundHandler } from '@warden/http';
@@ -69,8 +70,29 @@ describe('consoleRoutes', () => {
   });
 
   it('does not serve files outside the build', async () => {
-    const res = await request(gatewayWith(dist)).get('/console/..%2f..%2fetc%2fpasswd');
-    expect(res.text).not.toContain('root:');
+    // A file beside the build, one level up, that a traversal would reach.
+    const outside = join(dist, '..', `${basename(dist)}-outside.txt`);
+    const marker = `outside-the-build-${randomUUID()}`;
+    writeFileSync(outside, marker);
+    try {
+      const app = gatewayWith(dist);
+      const name = basename(outside);
+      // Under /console a path the static files do not hold is a page of the app: the traversal gets the app's page.
+      for (const path of [`/console/..%2f${name}`, `/console/%2e%2e%2f${name}`, `/console/%2e%2e/${name}`, `/console/..%5c${name}`]) {
+        const res = await request(app).get(path);
+        expect([path, res.status, res.headers['content-type']]).toEqual([path, 200, expect.stringMatching(/^text\/html/)]);
+        expect([path, res.text]).toEqual([path, expect.stringContaining('Warden console')]);
+        expect([path, res.text.includes(marker)]).toEqual([path, false]);
+      }
+      // Under /console/assets it is a missing asset.
+      for (const path of [`/console/assets/..%2f..%2f${name}`, `/console/assets/%2e%2e%2f%2e%2e%2f${name}`]) {
+        const res = await request(app).get(path);
+        expect([path, res.status, res.headers['content-type']]).toEqual([path, 404, expect.stringMatching(/^application\/problem\+json/)]);
+        expect([path, res.text.includes(marker)]).toEqual([path, false]);
+      }
+    } finally {
+      rmSync(outside, { force: true });
+    }
   });
 
   it('says how to build the console when it is missing', async () => {
