@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'audit-service',
+  preset: '../../jest.preset.js',
+};

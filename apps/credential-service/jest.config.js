@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'credential-service',
+  preset: '../../jest.preset.js',
+};

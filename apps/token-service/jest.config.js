@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'token-service',
+  preset: '../../jest.preset.js',
+};

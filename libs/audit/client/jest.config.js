@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'audit-client',
+  preset: '../../../jest.preset.js',
+};

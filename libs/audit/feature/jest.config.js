@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'audit-feature',
+  preset: '../../../jest.preset.js',
+};

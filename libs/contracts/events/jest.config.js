@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'contracts-events',
+  preset: '../../../jest.preset.js',
+};

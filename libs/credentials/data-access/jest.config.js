@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'credentials-data-access',
+  preset: '../../../jest.preset.js',
+};

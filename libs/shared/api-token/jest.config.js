@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-api-token',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-config',
+  preset: '../../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-data',
+  preset: '../../../jest.preset.js',
+};

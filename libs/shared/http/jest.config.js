@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-http',
+  preset: '../../../jest.preset.js',
+};

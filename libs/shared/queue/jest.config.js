@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-queue',
+  preset: '../../../jest.preset.js',
+};

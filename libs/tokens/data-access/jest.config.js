@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'tokens-data-access',
+  preset: '../../../jest.preset.js',
+};

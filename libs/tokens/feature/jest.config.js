@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'tokens-feature',
+  preset: '../../../jest.preset.js',
+};
