@@ -10,7 +10,7 @@ import {
   type CredentialRepository,
 } from '@warden/credentials-data-access';
 import type { CredentialTypes, CredentialTypeDescription } from './credential-types';
-import { auditSnapshot, maskSecret, toCredential, toSummary, type Credential, type CredentialSummary, type RevealedCredential } from './credential-view';
+import { auditSnapshot, maskSecret } from './credential-snapshot';
 
 export type CreateCredentialInput = Schemas['CreateCredentialRequest'];
 export type UpdateCredentialInput = Schemas['UpdateCredentialRequest'];
@@ -41,21 +41,21 @@ export class CredentialsUseCase {
     return this.deps.types.describe();
   }
 
-  async list(caller: Caller, limit: number, after?: { createdAt: number; id: string }): Promise<{ items: CredentialSummary[]; next?: { createdAt: number; id: string } }> {
+  async list(caller: Caller, limit: number, after?: { createdAt: number; id: string }): Promise<{ items: Awaited<ReturnType<CredentialRepository['list']>>; next?: { createdAt: number; id: string } }> {
     const page = await this.deps.repository.list(caller.accountId, limit + 1, after && { createdAt: new Date(after.createdAt), id: after.id });
     const items = page.slice(0, limit);
     const last = items[items.length - 1];
     return {
-      items: items.map(toSummary),
+      items,
       next: page.length > limit && last ? { createdAt: last.createdAt.getTime(), id: last._id } : undefined,
     };
   }
 
-  async get(caller: Caller, idOrMoniker: string): Promise<Credential> {
-    return toCredential(await this.find(caller, idOrMoniker));
+  async get(caller: Caller, idOrMoniker: string): Promise<CredentialDocument> {
+    return this.find(caller, idOrMoniker);
   }
 
-  async create(caller: Caller, input: CreateCredentialInput): Promise<Credential> {
+  async create(caller: Caller, input: CreateCredentialInput): Promise<CredentialDocument> {
     if (RESERVED_MONIKERS.has(input.moniker)) {
       throw AppError.badRequest('The request body is invalid.', [{ path: 'body.moniker', message: `'${input.moniker}' is reserved` }]);
     }
@@ -86,14 +86,14 @@ export class CredentialsUseCase {
       throw error;
     }
     this.deps.outbox?.kick(id);
-    return toCredential(document);
+    return document;
   }
 
   /**
    * Merges `properties` and `secrets` over the stored ones, checks the result against the type's
    * schemas and writes it (all secrets re-sealed under the newest key) if nobody wrote in between.
    */
-  async update(caller: Caller, idOrMoniker: string, patch: UpdateCredentialInput): Promise<Credential> {
+  async update(caller: Caller, idOrMoniker: string, patch: UpdateCredentialInput): Promise<CredentialDocument> {
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, idOrMoniker);
       const context = { accountId: current.accountId, credentialId: current._id };
@@ -122,7 +122,7 @@ export class CredentialsUseCase {
         .filter(([field, value]) => storedSecrets[field] !== value)
         .map(([field]) => field);
       if (changedSecretFields.length > 0) after.changedSecretFields = changedSecretFields;
-      if (Object.keys(after).length === 0) return toCredential(current);
+      if (Object.keys(after).length === 0) return current;
 
       const now = this.clock();
       const changes = {
@@ -136,7 +136,7 @@ export class CredentialsUseCase {
       const event = this.event(caller, 'Updated', current._id, { prior, after });
       if (await this.deps.repository.update(caller.accountId, current._id, current.version, changes, event)) {
         this.deps.outbox?.kick(current._id);
-        return toCredential({ ...current, ...changes });
+        return { ...current, ...changes };
       }
     }
     throw AppError.conflict('The credential was changed concurrently; retry the request.');
@@ -158,7 +158,7 @@ export class CredentialsUseCase {
    * The secrets in clear. The `Revealed` event (field names only) is stored before the secrets
    * leave the service, so there is no reveal without its audit record.
    */
-  async reveal(caller: Caller, idOrMoniker: string): Promise<RevealedCredential & { properties: Record<string, unknown> }> {
+  async reveal(caller: Caller, idOrMoniker: string): Promise<Schemas['RevealedCredential'] & { properties: Record<string, unknown> }> {
     const current = await this.find(caller, idOrMoniker);
     const secrets = this.deps.cipher.decryptAll(current.secrets, { accountId: current.accountId, credentialId: current._id });
     const event = this.event(caller, 'Revealed', current._id, { extra: { reveal: { fields: Object.keys(secrets) } } });

@@ -2,6 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import { AppError, callerOf, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery, type OpenApiValidator } from '@warden/http';
 import { type CreateCredentialInput, type CredentialsUseCase, type UpdateCredentialInput } from '../../domain/credentials.use-case';
 import { CREDENTIAL_TYPES } from '../../domain/credential-types';
+import { credentialSummaryView, credentialView } from './credential.view';
 
 const TYPE_LIST = CREDENTIAL_TYPES.join(', ');
 
@@ -51,21 +52,21 @@ export function credentialRoutes({ credentials, validator }: { credentials: Cred
     // A 400 unless the position is an instant a Date can hold (1e300 is finite, yet no date).
     if (after) cursorTime(after.createdAt);
     const page = await credentials.list(callerOf(identityOf(req)), query.limit, after);
-    res.json(list(page.items, page.next ? encodeCursor(page.next) : null));
+    res.json(list(page.items.map(credentialSummaryView), page.next ? encodeCursor(page.next) : null));
   });
 
   router.post('/api/v1/credentials', write, validateCreate(validator), async (req, res) => {
     const created = await credentials.create(callerOf(identityOf(req)), req.body as CreateCredentialInput);
-    res.status(201).json(ok(created, ['Credential created.']));
+    res.status(201).json(ok(credentialView(created), ['Credential created.']));
   });
 
   router.get('/api/v1/credentials/:idOrMoniker', read, validator.validate('getCredential'), async (req, res) => {
-    res.json(ok(await credentials.get(callerOf(identityOf(req)), String(req.params.idOrMoniker))));
+    res.json(ok(credentialView(await credentials.get(callerOf(identityOf(req)), String(req.params.idOrMoniker)))));
   });
 
   router.patch('/api/v1/credentials/:idOrMoniker', write, validator.validate('updateCredential'), async (req, res) => {
     const updated = await credentials.update(callerOf(identityOf(req)), String(req.params.idOrMoniker), req.body as UpdateCredentialInput);
-    res.json(ok(updated, ['Credential updated.']));
+    res.json(ok(credentialView(updated), ['Credential updated.']));
   });
 
   router.delete('/api/v1/credentials/:idOrMoniker', write, validator.validate('deleteCredential'), async (req, res) => {

@@ -1,9 +1,4 @@
-import type { Schemas } from '@warden/contracts-api';
 import type { CredentialDocument } from '@warden/credentials-data-access';
-
-export type Credential = Schemas['Credential'];
-export type CredentialSummary = Schemas['CredentialSummary'];
-export type RevealedCredential = Schemas['RevealedCredential'];
 
 const MASK = '••••';
 /** Below this length the last two characters would give away too much of the secret. */
@@ -13,30 +8,6 @@ const MIN_LENGTH_FOR_HINT = 8;
 export function maskSecret(value: string): string {
   const characters = Array.from(value);
   return characters.length >= MIN_LENGTH_FOR_HINT ? `${MASK}${characters.slice(-2).join('')}` : MASK;
-}
-
-export function toCredential(document: CredentialDocument): Credential {
-  return {
-    id: document._id,
-    name: document.name,
-    moniker: document.moniker,
-    type: document.type,
-    properties: document.properties,
-    secrets: { ...document.hints },
-    createdAt: document.createdAt.toISOString(),
-    updatedAt: document.updatedAt.toISOString(),
-  };
-}
-
-export function toSummary(document: Pick<CredentialDocument, '_id' | 'name' | 'moniker' | 'type' | 'createdAt' | 'updatedAt'>): CredentialSummary {
-  return {
-    id: document._id,
-    name: document.name,
-    moniker: document.moniker,
-    type: document.type,
-    createdAt: document.createdAt.toISOString(),
-    updatedAt: document.updatedAt.toISOString(),
-  };
 }
 
 /**
