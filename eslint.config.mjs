@@ -27,7 +27,10 @@ export default [
             { sourceTag: 'scope:audit', onlyDependOnLibsWithTags: ['scope:audit', 'scope:shared'] },
             { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['scope:console', 'scope:shared'] },
             { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
-            // The operator CLI and benchmarks work on every domain's data directly, as an operator does.
+            // The operator CLI ships like an app (type:app): it may use the libraries of every domain, never an app.
+            { sourceTag: 'scope:operator', onlyDependOnLibsWithTags: ['scope:shared', 'scope:tokens', 'scope:credentials', 'scope:audit'] },
+            // Benchmarks, chaos, the fuzzer, whole-platform tests, the launcher and code generation are never
+            // shipped and nothing shipped may import them; they compose the apps as the platform runs them.
             { sourceTag: 'scope:tools', onlyDependOnLibsWithTags: ['*'] },
           ],
         },

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'contracts-codegen',
+  preset: '../../jest.preset.js',
+};

@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'platform',
+  preset: '../../jest.preset.js',
+};
