@@ -32,10 +32,7 @@ async function stopServer(server: Server): Promise<void> {
   await closeServer(server);
 }
 
-export async function redisReady(redis: Redis): Promise<void> {
-  if (redis.status === 'ready') return;
-  await once(redis, 'ready');
-}
+export { redisReady } from '@warden/queue';
 
 export interface TokenServiceHarness {
   url: string;
