@@ -1,16 +1,28 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
 
 /**
  * Completed jobs are kept for a day: BullMQ ignores an add whose job id still exists, which is what
  * makes a relay that republishes after a crash harmless.
+ *
+ * The queue must survive any Redis outage on a `createRedis(url, 'producer')` connection. BullMQ
+ * sets a queue's connection up once: it waits for Redis, then asks for its version (INFO) and
+ * remembers the outcome for good. A producer connection fails commands at once while Redis is down
+ * (no offline queue, one retry), so an outage during that INFO, or an add while the queue still
+ * waits for Redis, left a queue whose every add failed forever, or hung until Redis came back,
+ * however often Redis returned: events stayed in their outboxes until the process restarted. Hence
+ * no version check (Warden runs on Redis 7; BullMQ needs 5) and no wait: an add while Redis is down
+ * fails fast, the event stays in its outbox, and the first add after Redis is back succeeds.
  */
 export function createAuditEventsQueue(connection: Redis, prefix?: string, logger?: Logger): Queue<ChangeEvent> {
   const queue = new Queue<ChangeEvent>(AUDIT_EVENTS_QUEUE, {
     connection,
     prefix,
+    skipVersionCheck: true,
+    skipWaitingForReady: true,
     defaultJobOptions: {
       attempts: 10,
       backoff: { type: 'exponential', delay: 500 },
@@ -31,4 +43,29 @@ export function createAuditEventsQueue(connection: Redis, prefix?: string, logge
 /** Job id = event id: the same event published twice is one job. */
 export async function publishChangeEvent(queue: Queue<ChangeEvent>, event: ChangeEvent): Promise<void> {
   await queue.add(event.auditType, event, { jobId: event.id });
+}
+
+/** The outbox settings every producing service reads from its environment (OUTBOX_POLL_MS, OUTBOX_TAKE_OVER_MS). */
+export interface OutboxSettings {
+  OUTBOX_POLL_MS: number;
+  OUTBOX_TAKE_OVER_MS: number;
+}
+
+/**
+ * A service's outbox relay: it publishes the events in `models`' outboxes to `queue`, runs its own
+ * writes under the service's per-collection serialisation (`exclusive`), and takes over another
+ * replica's events only once they are stale (see OutboxRelayOptions.takeOverAfterMs).
+ */
+export function createOutboxRelay(
+  settings: OutboxSettings,
+  { models, queue, logger, exclusive }: Pick<OutboxRelayOptions, 'models' | 'logger' | 'exclusive'> & { queue: Queue<ChangeEvent> },
+): OutboxRelay {
+  return new OutboxRelay({
+    models,
+    publish: (event) => publishChangeEvent(queue, event),
+    logger,
+    intervalMs: settings.OUTBOX_POLL_MS,
+    exclusive,
+    takeOverAfterMs: settings.OUTBOX_TAKE_OVER_MS,
+  });
 }
