@@ -10,18 +10,16 @@ import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
  * The queue must survive any Redis outage on a `createRedis(url, 'producer')` connection. BullMQ
  * sets a queue's connection up once: it waits for Redis, then asks for its version (INFO) and
  * remembers the outcome for good. A producer connection fails commands at once while Redis is down
- * (no offline queue, one retry), so an outage during that INFO, or an add while the queue still
- * waits for Redis, left a queue whose every add failed forever, or hung until Redis came back,
- * however often Redis returned: events stayed in their outboxes until the process restarted. Hence
- * no version check (Warden runs on Redis 7; BullMQ needs 5) and no wait: an add while Redis is down
- * fails fast, the event stays in its outbox, and the first add after Redis is back succeeds.
+ * (no offline queue, one retry), so an outage during that INFO left a queue whose every add failed
+ * forever, however often Redis came back: events stayed in their outboxes until the process
+ * restarted. Hence no version check (Warden runs on Redis 7; BullMQ needs 5): an add while Redis
+ * is down fails, the event stays in its outbox, and the first add after Redis is back succeeds.
  */
 export function createAuditEventsQueue(connection: Redis, prefix?: string, logger?: Logger): Queue<ChangeEvent> {
   const queue = new Queue<ChangeEvent>(AUDIT_EVENTS_QUEUE, {
     connection,
     prefix,
     skipVersionCheck: true,
-    skipWaitingForReady: true,
     defaultJobOptions: {
       attempts: 10,
       backoff: { type: 'exponential', delay: 500 },
