@@ -1,11 +1,12 @@
 // No secret ever rests where it should not. The whole platform runs in this process; the suite
 // creates, uses, rotates and revokes tokens, creates credentials of every type with distinctive
 // secrets, reveals, changes and deletes them, lets the audit pipeline drain, and then scans:
-//   - every line every service logged during the whole test run (this suite runs last),
+//   - every line every service logged during the whole test run (read once every other suite is done),
 //   - every document of every database the platform created, outside the encrypted fields,
 //   - every key in Redis: BullMQ's audit-events and audit-recorded jobs, and everything else,
 // for each secret in plain text, base64, base64url and hex, and for any real Warden token at all.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { parseTokenSecret } from '@warden/api-token';
@@ -105,6 +106,31 @@ afterAll(async () => {
   await platform?.close();
 });
 
+/**
+ * The other suites of this run that have not finished yet, once all have or `timeoutMs` has passed.
+ * Jest runs suites in parallel workers; this suite starts last (run-hygiene-last.sequencer.cjs) but
+ * other workers may still be running theirs and writing to the log. The sequencer records the run's
+ * suites and the test environment marks each one done after its last hook (test-environment.cjs),
+ * so once every other suite is marked, nothing but this suite writes to the log any more.
+ */
+async function unfinishedSuites(timeoutMs: number): Promise<string[]> {
+  const runDir = process.env.WARDEN_TEST_RUN_DIR;
+  if (!runDir) throw new Error('WARDEN_TEST_RUN_DIR is unset: the Jest global setup did not run');
+  const suites = JSON.parse(readFileSync(join(runDir, 'suites.json'), 'utf8')) as string[] | null;
+  if (!suites) throw new Error("the run's suites are unknown: run-hygiene-last.sequencer.cjs is not Jest's testSequencer");
+  const others = suites.filter((suite) => suite !== expect.getState().testPath);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const done = new Set(readdirSync(join(runDir, 'done')).map((marker) => readFileSync(join(runDir, 'done', marker), 'utf8')));
+    const unfinished = others.filter((suite) => !done.has(suite));
+    if (unfinished.length === 0 || Date.now() > deadline) return unfinished;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+/** However long the slowest other suite (the contract fuzzer, a browser test) still takes on a loaded machine. */
+const OTHERS_DEADLINE_MS = 15 * 60_000;
+
 it('keeps every token and credential secret out of logs, stored documents and queue payloads', async () => {
   const admin = platform.admin.secret;
 
@@ -172,7 +198,8 @@ it('keeps every token and credential secret out of logs, stored documents and qu
   expect(records.filter((r) => r.auditType === 'Rotated')).toHaveLength(2);
   expect(records.filter((r) => r.objectType === 'Credential' && r.auditType === 'Deleted')).toHaveLength(2);
 
-  // 1. Every log line of the whole test run, every service's.
+  // 1. Every log line of the whole test run, every service's, read once every other suite is done.
+  expect(await unfinishedSuites(OTHERS_DEADLINE_MS)).toEqual([]);
   const logFile = process.env.WARDEN_TEST_LOG_FILE ?? '';
   expect(logFile).not.toBe('');
   const log = readFileSync(logFile, 'utf8');
@@ -215,4 +242,4 @@ it('keeps every token and credential secret out of logs, stored documents and qu
   // The scan does find a secret where one is: the secrets are in what the test itself holds.
   expect(findLeaks([['control', JSON.stringify({ note: Buffer.from(`x${credentialSecrets[0]}y`).toString('base64') })]])).toHaveLength(1);
   expect(findLeaks([['control', `Bearer ${rotated}`]]).length).toBeGreaterThan(0);
-});
+}, OTHERS_DEADLINE_MS + 120_000);

@@ -1,6 +1,6 @@
 // Starts one real Redis and one real MongoDB-compatible server for the whole test run, on free
 // ports, unless REDIS_URL / MONGODB_URL point at servers already. Workers inherit the URLs.
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // Jest loads this file natively (not through its module mapper), so the launcher is reached by path.
@@ -14,15 +14,20 @@ export default async function globalSetup() {
   process.env.REDIS_URL = infra.redisUrl;
   process.env.MONGODB_URL = infra.mongoUrl;
   process.env.NODE_ENV = 'test';
-  // Every service logger in the run appends here, so a test can prove no secret was ever logged.
+  // One directory per run (several runs in one checkout at once must not mix): the log every service
+  // logger of the run appends to, so a test can prove no secret was ever logged; the suites of the
+  // run; and a marker per finished suite (see test-environment.cjs).
   const logDir = join(process.cwd(), 'tmp');
   mkdirSync(logDir, { recursive: true });
-  // One file per run: several runs in one checkout at once must not truncate each other's log.
   for (const name of readdirSync(logDir)) {
     const old = join(logDir, name);
     const stale = () => Date.now() - (statSync(old, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 3_600_000;
-    if (/^test-run.*\.log\.ndjson$/.test(name) && stale()) rmSync(old, { force: true });
+    if (/^test-run-/.test(name) && stale()) rmSync(old, { recursive: true, force: true });
   }
-  process.env.WARDEN_TEST_LOG_FILE = join(logDir, `test-run-${process.pid}.log.ndjson`);
-  rmSync(process.env.WARDEN_TEST_LOG_FILE, { force: true });
+  const runDir = join(logDir, `test-run-${process.pid}`);
+  rmSync(runDir, { recursive: true, force: true });
+  mkdirSync(join(runDir, 'done'), { recursive: true });
+  writeFileSync(join(runDir, 'suites.json'), JSON.stringify(globalThis.__WARDEN_TEST_SUITES__ ?? null));
+  process.env.WARDEN_TEST_RUN_DIR = runDir;
+  process.env.WARDEN_TEST_LOG_FILE = join(runDir, 'log.ndjson');
 }
