@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
@@ -22,6 +22,7 @@ import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature'
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
 import { writeSyntheticExport } from './audit-fixture';
+import { writeBenchmarkSection } from './benchmarks-doc';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10);
@@ -82,23 +83,6 @@ async function startAuditWorker(env: Record<string, string>): Promise<{ child: C
       await exited;
     },
   };
-}
-
-function writeSection(section: string): void {
-  const file = path.join(root, 'docs', 'benchmarks.md');
-  mkdirSync(path.dirname(file), { recursive: true });
-  const intro =
-    '# Benchmarks\n\nEach benchmark lives in `tools/bench`, runs on loopback for a bounded time, and compares Warden with a\nbaseline measured in the same run on the same machine. Figures vary between machines; the ratios are what matter.\n';
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : intro;
-  const heading = '## Audit pipeline';
-  const start = text.indexOf(heading);
-  if (start >= 0) {
-    const next = text.indexOf('\n## ', start + heading.length);
-    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
-  } else {
-    text = `${text.trimEnd()}\n\n${section}`;
-  }
-  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
 }
 
 async function main(): Promise<void> {
@@ -278,7 +262,7 @@ async function main(): Promise<void> {
       '(`BENCH_EVENTS`, `BENCH_ACCOUNTS`, `BENCH_LAG_SECONDS`, `BENCH_CONCURRENCY`, `BENCH_BATCH` change the run).',
       '',
     ].join('\n');
-    if (process.env.BENCH_NO_WRITE !== '1') writeSection(section);
+    if (process.env.BENCH_NO_WRITE !== '1') writeBenchmarkSection('## Audit pipeline', section);
     console.log(`\n${section}`);
   } finally {
     await worker?.stop();

@@ -9,7 +9,7 @@
 // (default 1); BENCH_CONNECTIONS (default 32). About a minute in all.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -17,6 +17,7 @@ import autocannon from 'autocannon';
 import { ALL_SCOPES, signIdentity, type Identity } from '@warden/http';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
+import { writeBenchmarkSection } from './benchmarks-doc';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
@@ -109,23 +110,6 @@ async function load(name: string, url: string, headers: Record<string, string>, 
   };
   console.log(`${name}: ${Math.round(out.rps)} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms, non-2xx ${out.non2xx}, errors ${out.errors}; CPU µs per request: ${JSON.stringify(cpu)}`);
   return out;
-}
-
-function writeSection(section: string): void {
-  const file = path.join(root, 'docs', 'benchmarks.md');
-  mkdirSync(path.dirname(file), { recursive: true });
-  const intro =
-    '# Benchmarks\n\nEach benchmark lives in `tools/bench`, runs on loopback for a bounded time, and compares Warden with a\nbaseline measured in the same run on the same machine. Figures vary between machines; the ratios are what matter.\n';
-  let text = existsSync(file) ? readFileSync(file, 'utf8') : intro;
-  const heading = '## Token verification';
-  const start = text.indexOf(heading);
-  if (start >= 0) {
-    const next = text.indexOf('\n## ', start + heading.length);
-    text = text.slice(0, start) + section + (next >= 0 ? text.slice(next + 1) : '');
-  } else {
-    text = `${text.trimEnd()}\n\n${section}`;
-  }
-  writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -275,7 +259,7 @@ async function main(): Promise<void> {
       'Reproduce: `npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts`',
       '',
     ].join('\n');
-    writeSection(section);
+    writeBenchmarkSection('## Token verification', section);
     console.log(`\n${section}`);
   } finally {
     for (const child of children.reverse()) await child.stop();

@@ -38,7 +38,8 @@ async function guess(secret: string, ip: string) {
 }
 
 beforeAll(async () => {
-  tokens = await startTokenService();
+  // Without the outbox relay's polls, every database operation counted below is one a request caused.
+  tokens = await startTokenService({ background: false });
   gateway = await startGateway(tokens.url, {
     RATE_LIMIT_PER_IP: String(IP_LIMIT),
     RATE_LIMIT_IP_WINDOW_SECONDS: String(IP_WINDOW),

@@ -1,14 +1,12 @@
-import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
 import { Queue, type Worker } from 'bullmq';
 import type { Logger } from '@warden/config';
 import { AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
 import { CheckpointSigner, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
 import { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
-import { createApp } from './app';
+import { createApp, type AuditServiceDeps } from './app';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import type { AuditServiceConfig } from './config';
 import { ChainAppender } from './domain/append-to-chain.use-case';
@@ -35,14 +33,8 @@ export interface RunningWorker {
   close: () => Promise<void>;
 }
 
-export interface ComposedAuditService extends ComposedService {
-  mongo: Connection;
-  redis: Redis;
-  records: AuditRecordRepository;
-  checkpoints: AuditCheckpointRepository;
-  checkpointer: Checkpointer;
-  signer: CheckpointSigner;
-  sealer: RecordSealer;
+export interface ComposedAuditService
+  extends ComposedService, Pick<AuditServiceDeps, 'mongo' | 'redis' | 'records' | 'checkpoints' | 'checkpointer' | 'signer' | 'sealer'> {
   metrics: AuditMetrics;
   /** The audit-events queue: what workers consume (depth and lag metrics read it). */
   eventsQueue: Queue;
@@ -133,7 +125,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     startWorker,
     stopWorkers,
     start: async () => {
-      await Promise.all([redisReady(redis, 5_000), redisReady(queues, 5_000)]);
+      await redisReady([redis, queues], START_WITHOUT_REDIS_AFTER_MS);
       if (config.AUDIT_ROLE === 'api') return;
       startWorker();
       checkpointer.start(config.AUDIT_CHECKPOINT_INTERVAL_MS);

@@ -5,7 +5,7 @@ import type { Logger } from '@warden/config';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { OutboxRelay, atMost, createAuditEventsQueue, createRedis, publishChangeEvent, quitRedis, redisReady } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, redisReady, type OutboxRelay } from '@warden/queue';
 import { CredentialCipher, CredentialRepository, exclusiveWrite } from '@warden/credentials-data-access';
 import { createApp } from './app';
 import type { CredentialServiceConfig } from './config';
@@ -37,15 +37,7 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
   const redis = createRedis(config.REDIS_URL, 'client');
   const producer = createRedis(config.REDIS_URL, 'producer');
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
-  const relay = new OutboxRelay({
-    models: [repository.model],
-    publish: (event) => publishChangeEvent(queue, event),
-    logger,
-    intervalMs: config.OUTBOX_POLL_MS,
-    exclusive: exclusiveWrite,
-    // Other replicas' outboxes only once they are stale: see OutboxRelayOptions.takeOverAfterMs.
-    takeOverAfterMs: config.OUTBOX_TAKE_OVER_MS,
-  });
+  const relay = createOutboxRelay(config, { models: [repository.model], queue, logger, exclusive: exclusiveWrite });
   const app = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
   return {
     app,
@@ -56,8 +48,7 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
     queue,
     relay,
     start: async () => {
-      // Clients fail fast while offline: give them a moment, but start without Redis if it is down.
-      await Promise.all([redisReady(redis, 5_000), redisReady(producer, 5_000)]);
+      await redisReady([redis, producer], START_WITHOUT_REDIS_AFTER_MS);
       relay.start();
     },
     close: async () => {

@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { createMetrics, type ComposedService, type Metrics } from '@warden/http';
-import { createRedis, quitRedis, redisReady } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, createRedis, quitRedis, redisReady } from '@warden/queue';
 import { createGatewayApp } from './app';
 import { gatewayRedisOptions, type GatewayConfig } from './config';
 import { createGatewayServer } from './edge/server';
@@ -56,7 +56,7 @@ export function composeGateway(config: GatewayConfig, { logger, redis: givenRedi
     metrics,
     redis,
     // Without Redis the gateway still serves (rate limits fall back to memory): wait a moment, not forever.
-    start: () => redisReady(redis, 5_000),
+    start: () => redisReady([redis], START_WITHOUT_REDIS_AFTER_MS),
     createServer: () => createGatewayServer(app, { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE }),
     close: async () => {
       await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));

@@ -5,7 +5,7 @@ import type { Logger } from '@warden/config';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { OutboxRelay, atMost, createAuditEventsQueue, createRedis, publishChangeEvent, quitRedis, redisReady } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, redisReady, type OutboxRelay } from '@warden/queue';
 import { TokenLastUsedRepository, exclusiveWrite, initTokenModels, type AccountDoc, type ApiTokenDoc } from '@warden/tokens-data-access';
 import { createApp } from './app';
 import type { TokenServiceConfig } from './config';
@@ -39,15 +39,7 @@ export async function composeTokenService(config: TokenServiceConfig, { logger, 
   const redis = createRedis(config.REDIS_URL, 'client');
   const producer = createRedis(config.REDIS_URL, 'producer');
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
-  const relay = new OutboxRelay({
-    models: [models.accounts, models.apiTokens],
-    publish: (event) => publishChangeEvent(queue, event),
-    logger,
-    intervalMs: config.OUTBOX_POLL_MS,
-    exclusive: exclusiveWrite,
-    // Other replicas' outboxes only once they are stale: see OutboxRelayOptions.takeOverAfterMs.
-    takeOverAfterMs: config.OUTBOX_TAKE_OVER_MS,
-  });
+  const relay = createOutboxRelay(config, { models: [models.accounts, models.apiTokens], queue, logger, exclusive: exclusiveWrite });
   const lastUsed = new LastUsedFlusher(redis, new TokenLastUsedRepository(mongo), logger);
   const app = createApp({ config, logger, mongo, redis, outbox: relay, clock });
   return {
@@ -59,8 +51,7 @@ export async function composeTokenService(config: TokenServiceConfig, { logger, 
     relay,
     lastUsed,
     start: async () => {
-      // Clients fail fast while offline: give them a moment, but start without Redis if it is down.
-      await Promise.all([redisReady(redis, 5_000), redisReady(producer, 5_000)]);
+      await redisReady([redis, producer], START_WITHOUT_REDIS_AFTER_MS);
       relay.start();
       lastUsed.start(config.LAST_USED_FLUSH_MS);
     },

@@ -1,5 +1,5 @@
-import { Pool } from 'undici';
-import { AppError, CLIENT_KEEP_ALIVE_MS, signIdentity, REQUEST_ID_HEADER, type Identity, type Scope } from '@warden/http';
+import type { Pool } from 'undici';
+import { AppError, createServicePool, signIdentity, REQUEST_ID_HEADER, type Identity, type Scope } from '@warden/http';
 
 export const VERIFY_PATH = '/internal/v1/tokens/verify';
 
@@ -43,15 +43,7 @@ export class TokenVerifier {
   private readonly pool: Pool;
 
   constructor(private readonly options: TokenVerifierOptions) {
-    this.pool = new Pool(options.origin, {
-      connections: 32,
-      // Idle connections go well before the service's server drops them (see SERVER_KEEP_ALIVE_MS),
-      // whatever keep-alive hint it sends: a request never lands on a socket being closed.
-      keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
-      keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
+    this.pool = createServicePool(options.origin, { connections: 32, timeoutMs: options.timeoutMs });
   }
 
   async verify(secret: string, clientIp: string, requestId: string): Promise<VerifyOutcome> {

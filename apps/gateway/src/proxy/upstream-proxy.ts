@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
-import { Pool, errors as undiciErrors, type Dispatcher } from 'undici';
-import { AppError, CLIENT_KEEP_ALIVE_MS, signIdentity, type Identity, REQUEST_ID_HEADER } from '@warden/http';
+import { errors as undiciErrors, type Dispatcher, type Pool } from 'undici';
+import { AppError, createServicePool, signIdentity, type Identity, REQUEST_ID_HEADER } from '@warden/http';
 
 /** Request headers a service needs; everything else, above all `Authorization`, stays at the door. */
 const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'accept-encoding', 'if-none-match'];
@@ -26,16 +26,7 @@ export class UpstreamProxy {
   private readonly pool: Pool;
 
   constructor(private readonly options: UpstreamProxyOptions) {
-    this.pool = new Pool(options.origin, {
-      connections: 128,
-      pipelining: 1,
-      // Idle connections go well before the service's server drops them (see SERVER_KEEP_ALIVE_MS),
-      // whatever keep-alive hint it sends: a request never lands on a socket being closed.
-      keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
-      keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-    });
+    this.pool = createServicePool(options.origin, { connections: 128, timeoutMs: options.timeoutMs });
   }
 
   async forward(req: Request, res: Response, identity: Identity): Promise<void> {

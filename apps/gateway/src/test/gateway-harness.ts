@@ -44,10 +44,17 @@ export interface TokenServiceHarness {
 }
 
 /** The real token service, composed as production composes it, on an ephemeral port, counting the internal verify calls it receives. */
-export async function startTokenService({ redisUrl = testInfra().redisUrl } = {}): Promise<TokenServiceHarness> {
+export async function startTokenService({
+  redisUrl = testInfra().redisUrl,
+  background = true,
+}: {
+  redisUrl?: string;
+  /** Run the outbox relay and the last-used flusher, as main.ts does; off, the service touches its database only when asked. */
+  background?: boolean;
+} = {}): Promise<TokenServiceHarness> {
   const config = loadTokenServiceConfig(testEnv({ REDIS_URL: redisUrl, MONGODB_DB: uniqueName('gwtokens'), TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200' }));
   const service = await composeTokenService(config, { logger: testLogger('token-service') });
-  await service.start();
+  if (background) await service.start();
   let verifyCalls = 0;
   const counting = express();
   counting.use((req, _res, next) => {

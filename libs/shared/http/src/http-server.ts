@@ -4,6 +4,7 @@ import { createServer as createPlainServer, type RequestListener, type Server } 
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
+import { Pool } from 'undici';
 
 /**
  * How long a server keeps an idle keep-alive connection. A client must give up an idle connection
@@ -15,6 +16,22 @@ import { Server as TlsServer } from 'node:tls';
 export const SERVER_KEEP_ALIVE_MS = 65_000;
 /** Idle time after which Warden's own HTTP clients (the gateway's upstream pools) drop a connection. */
 export const CLIENT_KEEP_ALIVE_MS = 30_000;
+
+/**
+ * A keep-alive connection pool to one Warden service. Idle connections go well before the
+ * service's server drops them, whatever keep-alive hint it sends, so a request never lands on a
+ * socket being closed; a service slower than `timeoutMs` fails the request.
+ */
+export function createServicePool(origin: string, { connections, timeoutMs }: { connections: number; timeoutMs: number }): Pool {
+  return new Pool(origin, {
+    connections,
+    pipelining: 1,
+    keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
+    keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
+  });
+}
 
 export interface TlsFiles {
   certFile?: string;

@@ -22,7 +22,7 @@ export { opsRoutes, createMetrics } from './ops-routes';
 export type { Metrics, ReadinessCheck } from './ops-routes';
 export { runService } from './run-service';
 export type { ComposedService, ServiceEntryPoint } from './run-service';
-export { createHttpServer, listen, closeServer, SERVER_KEEP_ALIVE_MS, CLIENT_KEEP_ALIVE_MS } from './http-server';
+export { createHttpServer, createServicePool, listen, closeServer, SERVER_KEEP_ALIVE_MS, CLIENT_KEEP_ALIVE_MS } from './http-server';
 export type { TlsFiles } from './http-server';
 export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';

@@ -1,6 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
+import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
 
 /**
@@ -40,4 +41,29 @@ export function createAuditEventsQueue(connection: Redis, prefix?: string, logge
 /** Job id = event id: the same event published twice is one job. */
 export async function publishChangeEvent(queue: Queue<ChangeEvent>, event: ChangeEvent): Promise<void> {
   await queue.add(event.auditType, event, { jobId: event.id });
+}
+
+/** The outbox settings every producing service reads from its environment (OUTBOX_POLL_MS, OUTBOX_TAKE_OVER_MS). */
+export interface OutboxSettings {
+  OUTBOX_POLL_MS: number;
+  OUTBOX_TAKE_OVER_MS: number;
+}
+
+/**
+ * A service's outbox relay: it publishes the events in `models`' outboxes to `queue`, runs its own
+ * writes under the service's per-collection serialisation (`exclusive`), and takes over another
+ * replica's events only once they are stale (see OutboxRelayOptions.takeOverAfterMs).
+ */
+export function createOutboxRelay(
+  settings: OutboxSettings,
+  { models, queue, logger, exclusive }: Pick<OutboxRelayOptions, 'models' | 'logger' | 'exclusive'> & { queue: Queue<ChangeEvent> },
+): OutboxRelay {
+  return new OutboxRelay({
+    models,
+    publish: (event) => publishChangeEvent(queue, event),
+    logger,
+    intervalMs: settings.OUTBOX_POLL_MS,
+    exclusive,
+    takeOverAfterMs: settings.OUTBOX_TAKE_OVER_MS,
+  });
 }

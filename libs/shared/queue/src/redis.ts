@@ -30,13 +30,14 @@ export async function pingRedis(redis: Redis): Promise<void> {
   await redis.ping();
 }
 
-/**
- * Resolves once the client is connected, or after `timeoutMs` (clients fail fast while offline, so
- * a service starts without Redis rather than not at all). Without a timeout it waits as long as it takes.
- */
-export async function redisReady(redis: Redis, timeoutMs?: number): Promise<void> {
-  if (redis.status === 'ready') return;
-  const ready = new Promise((resolve) => redis.once('ready', resolve));
+/** How long a starting service waits for Redis: clients fail fast while offline, so it then starts without it rather than not at all. */
+export const START_WITHOUT_REDIS_AFTER_MS = 5_000;
+
+/** Resolves once every client is connected, or after `timeoutMs` when one is given. */
+export async function redisReady(clients: Redis | Redis[], timeoutMs?: number): Promise<void> {
+  const ready = Promise.all(
+    [clients].flat().map((redis) => (redis.status === 'ready' ? undefined : new Promise((resolve) => redis.once('ready', resolve)))),
+  );
   await (timeoutMs === undefined ? ready : Promise.race([ready, new Promise((resolve) => setTimeout(resolve, timeoutMs).unref())]));
 }
 

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { AppError, identityOf, ok, sendProblem } from '@warden/http';
 import type { VerificationFailure, VerifyApiToken } from '../../domain/verify-api-token.use-case';
+import { tokenLimitsView } from './api-token.view';
 
 /** The one internal route: the gateway's cache miss. Its body holds a secret, so it is never logged. */
 export const INTERNAL_VERIFY_PATH = '/internal/v1/tokens/verify';
@@ -50,11 +51,7 @@ export function internalVerifyRoutes({ verify }: { verify: VerifyApiToken }): Ro
       tokenId: token._id,
       accountId: token.accountId,
       name: token.name,
-      type: token.type,
-      scopes: token.scopes,
-      allowedIps: token.allowedIps,
-      expiresAt: token.expiresAt ? token.expiresAt.toISOString() : null,
-      rateLimit: token.rateLimit ? { limit: token.rateLimit.limit, windowSeconds: token.rateLimit.windowSeconds } : null,
+      ...tokenLimitsView(token),
       authVersion: token.authVersion,
       secretExpiresAt: secretExpiresAt ? secretExpiresAt.toISOString() : null,
     };
