@@ -53,33 +53,33 @@ const SERVICE_ENV: ChaosProfile['env'] = {
   'audit-service': { AUDIT_CHECKPOINT_INTERVAL_MS: '5000' },
 };
 
+const FULL: ChaosProfile = {
+  name: 'full',
+  accounts: 6,
+  loopsPerAccount: 2,
+  durationMs: 90_000,
+  maxOperations: 30_000,
+  thinkMs: [5, 40],
+  backoffMs: [200, 500],
+  contentionRate: 0.05,
+  faults: { firstAfterMs: 3_000, gapMs: [2_000, 5_000], pauseMs: [200, 1_500], redisAfterMs: 40_000 },
+  // A SIGKILLed audit worker's jobs wait for their lock to expire (30 s) and the next stalled-job
+  // check (every 30 s) before another worker takes them: up to a minute.
+  drainTimeoutMs: 120_000,
+  graceMs: 2_000,
+  env: SERVICE_ENV,
+};
+
 export const PROFILES: Record<'full' | 'slim', ChaosProfile> = {
-  full: {
-    name: 'full',
-    accounts: 6,
-    loopsPerAccount: 2,
-    durationMs: 90_000,
-    maxOperations: 30_000,
-    thinkMs: [5, 40],
-    backoffMs: [200, 500],
-    contentionRate: 0.05,
-    faults: { firstAfterMs: 3_000, gapMs: [2_000, 5_000], pauseMs: [200, 1_500], redisAfterMs: 40_000 },
-    // A SIGKILLed audit worker's jobs wait for their lock to expire (30 s) and the next stalled-job
-    // check (every 30 s) before another worker takes them: up to a minute.
-    drainTimeoutMs: 120_000,
-    graceMs: 2_000,
-    env: SERVICE_ENV,
-  },
+  full: FULL,
+  // The full run, shorter, with fewer accounts, and one fault of each kind all at once, then the Redis restart.
   slim: {
+    ...FULL,
     name: 'slim',
     accounts: 3,
-    loopsPerAccount: 2,
     durationMs: 15_000,
     maxOperations: 5_000,
     thinkMs: [10, 40],
-    backoffMs: [200, 500],
-    contentionRate: 0.05,
-    // One of each kind, all at once, then the Redis restart.
     faults: {
       firstAfterMs: 500,
       gapMs: [300, 600],
@@ -87,8 +87,6 @@ export const PROFILES: Record<'full' | 'slim', ChaosProfile> = {
       sequence: [['audit-service', 'gateway', 'token-service', 'credential-service'], 'redis'],
     },
     drainTimeoutMs: 75_000,
-    graceMs: 2_000,
-    env: SERVICE_ENV,
   },
 };
 
