@@ -50,7 +50,7 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
     redis.pathname = '/9';
     given.redisUrl = redis.href;
     given.mongoUrl = mongoUrl;
-    platform = spawnWatched(process.execPath, [join('tools', 'platform', 'start.mjs')], {
+    platform = spawnWatched('npm', ['start'], {
       cwd: clone,
       detached: true, // its own process group, so afterAll can end every process it started
       env: {
@@ -96,6 +96,7 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
     expect(await res.json()).toMatchObject({ status: 401 });
   });
 
+  // SIGTERM to npm itself, as a process manager sends it: npm forwards it to its script only.
   it('stops everything on SIGTERM, exits 0 and removes platform.json', async () => {
     const { child } = platform as Watched;
     expect(await stopGracefully(child, 30_000)).toBe(0);
