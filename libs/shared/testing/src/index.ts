@@ -4,3 +4,4 @@ export { testLogger } from './logger';
 export { readmeSection } from './readme';
 export { signedCall } from './signed-call';
 export type { SignedCall, HttpMethod } from './signed-call';
+export { eventually } from './eventually';
