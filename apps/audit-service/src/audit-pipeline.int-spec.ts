@@ -3,7 +3,7 @@ import { ChainVerifier, consumeRecordedEvents, leafHash, type RecordedEvent } fr
 import { createRedis } from '@warden/queue';
 import { ImmutableAuditRecordError, toAuditRecord } from '@warden/audit-data-access';
 import request from 'supertest';
-import { signedHeaders, testIdentity } from '@warden/testing';
+import { eventually, signedHeaders, testIdentity } from '@warden/testing';
 import { changeEvent, startAuditService, type AuditHarness } from './test/audit-service-harness';
 
 jest.setTimeout(60_000);
@@ -58,9 +58,9 @@ describe('audit worker', () => {
     await h.eventsQueue.add('Updated', event, { jobId: `redelivery-${event.id}` });
     const other = await h.reporter.reportChange(changeEvent(accountId));
     await h.waitForRecords(accountId, 2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    const jobs = await h.eventsQueue.getJobs(['completed']);
-    const results = jobs.filter((job) => job.data.accountId === accountId).map((job) => job.returnvalue);
+    // Three jobs in all (two event ids, one redelivery): wait until every one has completed.
+    const completed = async () => (await h.eventsQueue.getJobs(['completed'])).filter((job) => job.data.accountId === accountId);
+    const results = (await eventually(completed, (jobs) => jobs.length >= 3)).map((job) => job.returnvalue);
     expect(results).toHaveLength(3);
     expect(results.filter((r) => r.duplicate)).toHaveLength(1);
     const docs = await chainOf(accountId);
@@ -123,8 +123,7 @@ describe('audit worker', () => {
     const accountId = randomUUID();
     const bad = { ...changeEvent(accountId), objectType: 'not a type!' };
     await h.eventsQueue.add('Updated', bad, { jobId: bad.id, attempts: 5, backoff: { type: 'fixed', delay: 10 } });
-    for (let i = 0; i < 100 && (await h.eventsQueue.getFailedCount()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
-    const [failed] = await h.eventsQueue.getFailed();
+    const [failed] = await eventually(() => h.eventsQueue.getFailed(), (jobs) => jobs.length > 0);
     expect(failed.id).toBe(bad.id);
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/^invalid change event: objectType:/);
@@ -142,7 +141,7 @@ describe('audit worker', () => {
       if (event.event.accountId === accountId) seen.push(event);
     }, { connection, prefix: h.prefix });
     const endpoint = await h.reporter.reportChange(changeEvent(accountId, { objectType: 'Endpoint', auditType: 'Created', after: { url: 'https://example.com/hook' } }));
-    for (let i = 0; i < 100 && seen.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await eventually(async () => seen.length, (count) => count > 0);
     expect(seen).toEqual([expect.objectContaining({ event: endpoint, record: expect.objectContaining({ seq: 1 }) })]);
     await consumer.close();
     connection.disconnect();
