@@ -6,7 +6,7 @@ import type { Job, JobType } from 'bullmq';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
 import { LAST_USED_HASH_KEY } from '@warden/api-token';
-import { testIdentity, uniqueName } from '@warden/testing';
+import { eventually, testIdentity, uniqueName } from '@warden/testing';
 import { TokenLastUsedRepository, exclusiveWrite } from '@warden/tokens-data-access';
 import { LastUsedFlusher } from './domain/last-used-flusher';
 import { startTokenService, whenReady, type TokenServiceHarness } from './test/token-service-harness';
@@ -17,16 +17,6 @@ let svc: TokenServiceHarness;
 
 async function jobs(queue = svc.queue): Promise<Job<ChangeEvent>[]> {
   return queue.getJobs(JOB_STATES);
-}
-
-/** Probes until `accept` holds or `timeoutMs` has passed (generous: a loaded machine is slow, a quiet one returns at once). */
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 beforeAll(async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import type { Redis } from 'ioredis';
+import { eventually } from '@warden/testing';
 import {
   bootstrapToken,
   redisReady,
@@ -13,17 +14,10 @@ import {
   type TokenServiceHarness,
 } from '../test/gateway-harness';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const LIST = '/api/v1/apitokens?limit=1';
 
-/** Waits, up to a deadline that a loaded machine cannot reach, until `done` holds; resolves with whether it did. */
-async function eventually(done: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(20)) if (await done()) return true;
-  return done();
-}
-
 async function disconnected(redis: Redis): Promise<void> {
-  expect(await eventually(() => redis.status !== 'ready')).toBe(true);
+  expect(await eventually(() => redis.status, (status) => status !== 'ready')).not.toBe('ready');
 }
 
 describe('Redis outage: per-replica limits, every request verified, nothing trusted from before', () => {
@@ -103,8 +97,7 @@ describe('Redis outage: per-replica limits, every request verified, nothing trus
 
     // The replica retries Redis at most once a second after a failure: wait until it reports Redis back.
     const readiness = async () => (await request(active.url).get('/readyz')).body.checks;
-    expect(await eventually(async () => (await readiness()).rateLimiter === 'ok')).toBe(true);
-    expect(await readiness()).toEqual({ tokenService: 'ok', rateLimiter: 'ok' });
+    expect(await eventually(readiness, (checks) => checks.rateLimiter === 'ok')).toEqual({ tokenService: 'ok', rateLimiter: 'ok' });
     expect((await list(active, user.secret)).status).toBe(200);
     expect(await active.metrics.registry.metrics()).toMatch(/gateway_rate_limiter_degraded\{service="gateway"\} 0/);
     const beforeCached = tokens.verifyCalls();
