@@ -37,8 +37,11 @@ async function write(...ages: number[]): Promise<string> {
   return id;
 }
 
+/** Another replica's events count as stale after a minute: far more than the test takes on a loaded machine. */
+const TAKE_OVER_MS = 60_000;
+
 function relay(published: string[]): OutboxRelay {
-  return new OutboxRelay({ models: [model], publish: async (e) => void published.push(e.objectId), logger: testLogger('relay'), takeOverAfterMs: 2_000 });
+  return new OutboxRelay({ models: [model], publish: async (e) => void published.push(e.objectId), logger: testLogger('relay'), takeOverAfterMs: TAKE_OVER_MS });
 }
 
 const pending = async (id: string) => ((await model.findById(id).lean())?.outbox ?? []).length;
@@ -48,9 +51,9 @@ it("drains its own documents at once and leaves another live replica's alone unt
   const [a, b] = [relay(byA), relay(byB)];
   const mine = await write();
   const theirs = await write();
-  const abandoned = await write(5_000);
+  const abandoned = await write(2 * TAKE_OVER_MS);
   // Left by a replica that stopped, but written again since: its writer drains it.
-  const revived = await write(5_000, 0);
+  const revived = await write(2 * TAKE_OVER_MS, 0);
 
   a.kick(mine);
   await a.flush([]);
