@@ -21,19 +21,40 @@ class ReconnectingRedis extends EventEmitter {
 
 const logger = pino({ level: 'silent' });
 
+// The signal's waits run on timers: a fake clock drives them, so what is checked is the order of
+// events (reconnect before the back-off step), not how fast a loaded machine gets there.
+beforeEach(() => {
+  jest.useFakeTimers();
+});
+afterEach(() => {
+  jest.useRealTimers();
+});
+
 it('waits for a reconnecting Redis instead of answering a revoke that gateways have not heard of', async () => {
   const redis = new ReconnectingRedis();
   const signal = new TokenVersionSignal(redis as unknown as Redis, logger, { waitMs: 5_000, delayMs: 1_000 });
-  setTimeout(() => redis.reconnect(), 300);
-  const started = Date.now();
-  expect(await signal.revoke('t1')).toBe(true);
-  // Sent as soon as the client was ready, not at the next back-off step.
-  expect(Date.now() - started).toBeLessThan(900);
+  let answer: boolean | undefined;
+  const revoked = signal.revoke('t1').then((result) => (answer = result));
+  await jest.advanceTimersByTimeAsync(300);
+  expect(answer).toBeUndefined();
+  expect(redis.written).toEqual([]);
+  redis.reconnect();
+  // Sent as soon as the client was ready, not at the next back-off step (1 s): the clock stays at 300 ms.
+  await jest.advanceTimersByTimeAsync(0);
+  expect(answer).toBe(true);
   expect(redis.written).toEqual(['warden:tokver:t1=revoked']);
+  await revoked;
 });
 
 it('gives up after its wait and says so', async () => {
   const redis = new ReconnectingRedis();
   const signal = new TokenVersionSignal(redis as unknown as Redis, logger, { waitMs: 200, delayMs: 50 });
-  expect(await signal.revoke('t1')).toBe(false);
+  let answer: boolean | undefined;
+  const revoked = signal.revoke('t1').then((result) => (answer = result));
+  await jest.advanceTimersByTimeAsync(150);
+  expect(answer).toBeUndefined();
+  await jest.advanceTimersByTimeAsync(100);
+  expect(answer).toBe(false);
+  expect(redis.written).toEqual([]);
+  await revoked;
 });
