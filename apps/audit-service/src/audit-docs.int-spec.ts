@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readmeSection } from '@warden/testing';
+import { eventually, readmeSection } from '@warden/testing';
 // The README's audit examples run against the whole platform: the real gateway authenticating real
 // tokens, the token service with its outbox relay, and this audit service with its worker.
 import { startPlatform, type Platform } from '../../../tools/e2e/console/platform';
@@ -77,24 +77,39 @@ it("runs every example of the README's Audit trail section through the gateway",
   expect(all.length).toBeGreaterThanOrEqual(6);
   const env: Record<string, string> = { ...(process.env as Record<string, string>), WARDEN_URL: platform.url, WARDEN_TOKEN: platform.admin.secret, NODE_ENV: 'test' };
   const get = async (path: string) => (await fetch(`${platform.url}${path}`, { headers: { authorization: `Bearer ${platform.admin.secret}` } })).json() as Promise<any>;
+  const ran: { example: Example; stdout: string; output?: any }[] = [];
+  const waited: number[] = [];
   for (const example of all) {
     const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', example.script], { cwd: ROOT, env, timeout: 60_000 }).catch((error) => {
       throw new Error(`${example.script}\nexited ${error.code}: ${error.stdout}${error.stderr}`);
     });
-    if (example.exit !== undefined) {
-      // bash -e: reaching here means every command exited 0.
-      expect(example.exit).toBe(0);
-      if (example.sample?.language === 'text') expect(stdout).toMatch(new RegExp(`^${example.sample.body.trim().split(' ')[0]}`));
-      continue;
-    }
-    const output = JSON.parse(stdout);
-    if (example.expect !== undefined) expect([example.script, output.success === true ? 'ok' : output.status]).toEqual([example.script, example.expect < 300 ? 'ok' : example.expect]);
-    if (example.sample?.language === 'json') expectSameShape(output, JSON.parse(example.sample.body));
+    // A block documented by its exit code prints text; the others print one JSON response.
+    const output = example.exit === undefined ? JSON.parse(stdout) : undefined;
+    ran.push({ example, stdout, output });
     for (const [variable, path] of example.exports) env[variable] = pick(output, path);
     if (example.waitAudit) {
       // The change reaches the trail through the outbox relay and the audit worker.
-      for (let i = 0; i < 200 && (await get(`/api/v1/audit?objectId=${env.OBJECT_ID}`)).data.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      waited.push((await eventually(() => get(`/api/v1/audit?objectId=${env.OBJECT_ID}`), (page) => page.data.length > 0)).data.length);
     }
+  }
+  // Every change a block waited for reached the trail.
+  expect(waited.length).toBeGreaterThan(0);
+  expect(waited.filter((records) => records === 0)).toEqual([]);
+  // bash -e: every block ran to its end, so every command exited 0, as the documented exit codes say.
+  const byExit = ran.filter(({ example }) => example.exit !== undefined);
+  expect(byExit.length).toBeGreaterThan(0);
+  expect(byExit.map(({ example }) => [example.script, example.exit])).toEqual(byExit.map(({ example }) => [example.script, 0]));
+  const texts = byExit.filter(({ example }) => example.sample?.language === 'text');
+  expect(texts.map(({ example, stdout }) => [example.script, stdout])).toEqual(
+    texts.map(({ example }) => [example.script, expect.stringMatching(new RegExp(`^${example.sample?.body.trim().split(' ')[0]}`))]),
+  );
+  // Every response answered with its documented status, in its documented shape.
+  const withStatus = ran.filter(({ example }) => example.exit === undefined && example.expect !== undefined);
+  expect(withStatus.map(({ example, output }) => [example.script, output.success === true ? 'ok' : output.status])).toEqual(
+    withStatus.map(({ example }) => [example.script, (example.expect as number) < 300 ? 'ok' : example.expect]),
+  );
+  for (const { example, output } of ran.filter(({ example }) => example.exit === undefined && example.sample?.language === 'json')) {
+    expectSameShape(output, JSON.parse(example.sample?.body ?? 'null'));
   }
   const verify = await get('/api/v1/audit/verify');
   expect(verify.data).toMatchObject({ valid: true, checkpoint: { seq: verify.data.head.seq } });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { loadPublicKey, verifyExportStream } from '@warden/audit-client';
+import { eventually } from '@warden/testing';
 // The audit API as clients reach it: real tokens through the real gateway, changes made through the
 // token service, recorded by the audit worker (tools/e2e/console/platform.ts composes them all).
 import { startPlatform, type Platform } from '../../../tools/e2e/console/platform';
@@ -27,9 +28,7 @@ it('records changes made through the gateway and serves them to the account that
   const created = (await (await call(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: 'reader', scopes: ['audit:read'] }) })).json()) as any;
   const tokenId = created.data.id;
   await call(admin, `/api/v1/apitokens/${tokenId}`, { method: 'PATCH', body: JSON.stringify({ name: 'reader-2' }) });
-  for (let i = 0; i < 200 && (await auditOf(admin, `?objectId=${tokenId}`)).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-
-  const [update, create] = await auditOf(admin, `?objectId=${tokenId}`);
+  const [update, create] = await eventually(() => auditOf(admin, `?objectId=${tokenId}`), (records) => records.length >= 2);
   expect(create).toMatchObject({ objectType: 'ApiToken', auditType: 'Created', username: platform.admin.name, actor: { id: platform.admin.id, name: platform.admin.name } });
   expect(update).toMatchObject({ auditType: 'Updated', detail: { update: { prior: { name: 'reader' }, after: { name: 'reader-2' } }, auditType: 'Updated', auditObject: 'ApiToken' } });
   expect(update.seq).toBe(create.seq + 1);
