@@ -8,7 +8,7 @@ import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { AUDIT_EVENTS_QUEUE, buildChangeEvent, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
 import { CheckpointSigner, DEV_AUDIT_SIGNING_KEY, consumeRecordedEvents, verifyExportFile, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
-import { testInfra, uniqueName } from '@warden/testing';
+import { eventually, testInfra, uniqueName } from '@warden/testing';
 import { writeSyntheticExport } from '../../bench/audit-fixture';
 import type { Redis } from 'ioredis';
 import { listFailedAuditJobs, loadAuditCliEnv, replayAuditJobs, resolvePublicKey, tailAudit, verifyAuditExport, type AuditCliEnv } from './audit';
@@ -134,7 +134,7 @@ describe('warden audit failed / replay / tail', () => {
     const poison = new Worker(AUDIT_EVENTS_QUEUE, async () => {
       throw new UnrecoverableError('invalid change event: objectType: Invalid string');
     }, { connection: poisonConnection, prefix });
-    for (let i = 0; i < 100 && (await queue.getFailedCount()) < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(await eventually(() => queue.getFailedCount(), (count) => count >= 3)).toBe(3);
     await poison.close();
     poisonConnection.disconnect();
 
@@ -165,7 +165,7 @@ describe('warden audit failed / replay / tail', () => {
     const event = buildChangeEvent({ accountId: 'acc-2', objectType: 'RoutingPolicy', auditType: 'Updated', objectId: 'p1', actor: { type: 'system', id: 'router', name: 'router' }, remoteIp: null, prior: { a: 1 }, after: { a: 2 } });
     const recordedEvents: RecordedEvent[] = [1, 2].map((seq) => ({ event, record: { id: `rec-${seq}-${prefix}`, seq, hash: 'a'.repeat(64), prevHash: '0'.repeat(64), timestamp: event.occurredAt } }));
     await publishRecorded(recorded, recordedEvents);
-    for (let i = 0; i < 100 && (seenByTail.length < 2 || seenByConsumer.length < 2); i++) await new Promise((r) => setTimeout(r, 50));
+    await eventually(() => Math.min(seenByTail.length, seenByConsumer.length), (seen) => seen >= 2);
     expect(seenByTail.map((e) => e.record.seq)).toEqual([1, 2]);
     expect(seenByConsumer.map((e) => e.record.seq).sort()).toEqual([1, 2]);
     await stop();
