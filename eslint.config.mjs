@@ -1,4 +1,5 @@
 import nx from '@nx/eslint-plugin';
+import jest from 'eslint-plugin-jest';
 
 export default [
   ...nx.configs['flat/base'],
@@ -50,5 +51,22 @@ export default [
     // Operator tools and the launcher talk to a terminal.
     files: ['tools/**/*'],
     rules: { 'no-console': 'off' },
+  },
+  {
+    // Tests say what they check and check it every time: nothing focused or skipped, no expect that
+    // runs only on some paths, and no expect outside a test (an assertion in a callback that may
+    // never run is counted with expect.assertions).
+    ...jest.configs['flat/recommended'],
+    files: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      ...jest.configs['flat/recommended'].rules,
+      'jest/no-focused-tests': 'error',
+      'jest/no-disabled-tests': 'error',
+      'jest/no-conditional-expect': 'error',
+      'jest/valid-expect': 'error',
+      'jest/no-standalone-expect': 'error',
+      // supertest's `.expect(status)` asserts too.
+      'jest/expect-expect': ['warn', { assertFunctionNames: ['expect', '**.expect'] }],
+    },
   },
 ];
