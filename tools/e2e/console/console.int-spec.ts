@@ -3,6 +3,7 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { eventually } from '@warden/testing';
 import { ensureConsoleBuilt, launchChromium } from './browser';
 import { startPlatform, type Platform } from './platform';
 
@@ -16,15 +17,6 @@ let platform: Platform;
 let browser: Browser;
 let page: Page;
 const pageProblems: string[] = [];
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function api(method: string, path: string, secret: string, body?: unknown): Promise<{ status: number; body: any }> {
   const response = await fetch(`${platform.url}/api/v1${path}`, {
@@ -343,7 +335,6 @@ describe('console: audit activity', () => {
     const listed = await eventually(
       () => api('GET', '/audit?limit=200', platform.admin.secret),
       (answer) => answer.status === 200 && answer.body.data.length >= EXPECTED_RECORDS,
-      20_000,
     );
     expect(listed.body.data.length).toBe(EXPECTED_RECORDS);
 
