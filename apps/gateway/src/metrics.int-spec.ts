@@ -1,4 +1,4 @@
-import { bootstrapToken, startGateway, startTokenService, type CreatedToken, type GatewayHarness, type TokenServiceHarness } from './test/gateway-harness';
+import { gatewayForSuite } from './test/gateway-harness';
 
 interface Sample {
   name: string;
@@ -26,22 +26,10 @@ function total(found: Sample[], name: string, labels: Record<string, string>, ac
 }
 
 describe('gateway metrics over HTTP', () => {
-  let tokens: TokenServiceHarness;
-  let gateway: GatewayHarness;
-  let admin: CreatedToken;
-
-  beforeAll(async () => {
-    tokens = await startTokenService();
-    gateway = await startGateway(tokens.url);
-    admin = await bootstrapToken(tokens.url);
-  });
-  afterAll(async () => {
-    await gateway?.close();
-    await tokens?.close();
-  });
+  const suite = gatewayForSuite();
 
   const scrape = async () => {
-    const response = await fetch(`${gateway.url}/metrics`);
+    const response = await fetch(`${suite.gateway.url}/metrics`);
     return { status: response.status, type: response.headers.get('content-type'), values: samples(await response.text()) };
   };
 
@@ -50,7 +38,7 @@ describe('gateway metrics over HTTP', () => {
     expect(before.status).toBe(200);
     expect(before.type).toMatch(/^text\/plain; version=0\.0\.4/);
 
-    const proxied = await fetch(`${gateway.url}/api/v1/apitokens?limit=1`, { headers: { authorization: `Bearer ${admin.secret}` } });
+    const proxied = await fetch(`${suite.gateway.url}/api/v1/apitokens?limit=1`, { headers: { authorization: `Bearer ${suite.admin.secret}` } });
     expect(proxied.status).toBe(200);
     const after = await scrape();
     expect(after.status).toBe(200);

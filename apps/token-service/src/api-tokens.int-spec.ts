@@ -66,25 +66,16 @@ describe('create', () => {
   });
 
   it('keeps every setting it is given', async () => {
-    const expiresAt = new Date(Date.now() + 86_400_000).toISOString();
-    const data = await create(alice, {
+    const settings = {
       name: 'ci-deploy',
       type: 'service',
       enabled: false,
       scopes: ['credentials:read', 'audit:read'],
       allowedIps: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'],
-      expiresAt,
+      expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
       rateLimit: { limit: 120, windowSeconds: 60 },
-    });
-    expect(data).toMatchObject({
-      name: 'ci-deploy',
-      type: 'service',
-      enabled: false,
-      scopes: ['credentials:read', 'audit:read'],
-      allowedIps: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'],
-      expiresAt,
-      rateLimit: { limit: 120, windowSeconds: 60 },
-    });
+    };
+    expect(await create(alice, settings)).toMatchObject(settings);
   });
 
   it('defaults scopes to the caller’s and refuses to grant one it lacks', async () => {

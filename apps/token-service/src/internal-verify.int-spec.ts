@@ -31,15 +31,15 @@ afterAll(async () => {
 
 describe('POST /internal/v1/tokens/verify', () => {
   it('answers a live token with what the gateway caches, and sets the version key', async () => {
-    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-    const token = await create({
+    const settings = {
       name: 'ci',
       type: 'service',
       scopes: ['audit:read'],
       allowedIps: ['10.0.0.0/8'],
-      expiresAt,
+      expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
       rateLimit: { limit: 10, windowSeconds: 60 },
-    });
+    };
+    const token = await create(settings);
     await svc.redis.del(tokenVersionKey(token.id));
     const res = await verify(token.token);
     expect(res.status).toBe(200);
@@ -49,12 +49,7 @@ describe('POST /internal/v1/tokens/verify', () => {
       data: {
         tokenId: token.id,
         accountId: owner.accountId,
-        name: 'ci',
-        type: 'service',
-        scopes: ['audit:read'],
-        allowedIps: ['10.0.0.0/8'],
-        expiresAt,
-        rateLimit: { limit: 10, windowSeconds: 60 },
+        ...settings,
         authVersion: 1,
         secretExpiresAt: null,
       },

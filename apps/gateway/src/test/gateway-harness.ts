@@ -193,3 +193,25 @@ export async function startOwnRedis(dir: string): Promise<{ url: string; stop: (
   await start();
   return { url: `redis://127.0.0.1:${port}`, stop, start };
 }
+
+export interface GatewaySuite {
+  tokens: TokenServiceHarness;
+  gateway: GatewayHarness;
+  /** The account's first token, every scope. */
+  admin: CreatedToken & { accountId: string };
+}
+
+/** A token service, one gateway in front of it and an account's first token for the calling suite: started before its tests, stopped after them. */
+export function gatewayForSuite(env: Record<string, string> = {}): GatewaySuite {
+  const suite = {} as GatewaySuite;
+  beforeAll(async () => {
+    suite.tokens = await startTokenService();
+    suite.gateway = await startGateway(suite.tokens.url, env);
+    suite.admin = await bootstrapToken(suite.tokens.url);
+  });
+  afterAll(async () => {
+    await suite.gateway?.close();
+    await suite.tokens?.close();
+  });
+  return suite;
+}
