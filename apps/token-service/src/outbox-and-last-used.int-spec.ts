@@ -4,12 +4,12 @@ import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { Job, JobType } from 'bullmq';
 import type { ChangeEvent } from '@warden/contracts-events';
-import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent } from '@warden/queue';
+import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent, redisReady } from '@warden/queue';
 import { LAST_USED_HASH_KEY } from '@warden/api-token';
 import { eventually, testIdentity, uniqueName } from '@warden/testing';
 import { TokenLastUsedRepository, exclusiveWrite } from '@warden/tokens-data-access';
 import { LastUsedFlusher } from './domain/last-used-flusher';
-import { startTokenService, whenReady, type TokenServiceHarness } from './test/token-service-harness';
+import { startTokenService, type TokenServiceHarness } from './test/token-service-harness';
 
 const JOB_STATES: JobType[] = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'];
 const secrets: string[] = [];
@@ -93,7 +93,7 @@ describe('change events', () => {
     const port = await freePort();
     let redisServer = await startRedisServer(port);
     const producer = createRedis(`redis://127.0.0.1:${port}`, 'producer');
-    await whenReady(producer);
+    await redisReady(producer);
     // Redis stops answering the moment the producer's queue is created, and then goes away: the
     // queue's connection cannot have finished setting itself up, the worst moment for the outage.
     redisServer.kill('SIGSTOP');
@@ -232,7 +232,7 @@ async function startRedisServer(port: number): Promise<ChildProcess> {
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const probe = createRedis(`redis://127.0.0.1:${port}`, 'client', { retryStrategy: () => 50 });
   try {
-    await whenReady(probe);
+    await redisReady(probe);
   } finally {
     probe.disconnect();
   }

@@ -1,14 +1,9 @@
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import request from 'supertest';
 import type { Identity } from '@warden/http';
-import { redisReady } from '@warden/queue';
 import { signedHeaders, testEnv, testLogger, uniqueName } from '@warden/testing';
 import { loadConfig } from '../config';
 import { composeTokenService } from '../compose';
-
-/** Resolves once the client is connected; connection errors before that only mean "not yet". */
-export const whenReady = (redis: Redis): Promise<void> => redisReady(redis);
 
 export const TEST_TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef';
 

@@ -2,7 +2,8 @@
 // ports, unless REDIS_URL / MONGODB_URL point at servers already. Workers inherit the URLs.
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 // Jest loads this file natively (not through its module mapper), so the launcher is reached by path.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { startInfra } from '../../../../tools/infra/launcher.mjs';
@@ -17,7 +18,8 @@ export default async function globalSetup() {
   // One directory per run (several runs in one checkout at once must not mix): the log every service
   // logger of the run appends to, so a test can prove no secret was ever logged; the suites of the
   // run; and a marker per finished suite (see test-environment.cjs).
-  const logDir = join(process.cwd(), 'tmp');
+  // Under the workspace root whichever project's Jest run this is (git ignores tmp/).
+  const logDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'tmp');
   mkdirSync(logDir, { recursive: true });
   for (const name of readdirSync(logDir)) {
     const old = join(logDir, name);
