@@ -233,6 +233,55 @@ describe('console: API tokens', () => {
       await other.context.close();
     }
   });
+
+  it('shows, under each limit field, what a token created or changed by a restricted token inherits and cannot exceed', async () => {
+    const created = await api('POST', '/apitokens', platform.admin.secret, {
+      name: 'restricted-ci',
+      scopes: ['tokens:read', 'tokens:write'],
+      allowedIps: ['127.0.0.0/8', '::1/128'],
+      expiresAt: '2099-12-31T12:00:00.000Z',
+      rateLimit: { limit: 500, windowSeconds: 60 },
+    });
+    expect(created.status).toBe(201);
+    const restricted = await newConsolePage();
+    try {
+      await signIn(restricted.page, created.body.data.token);
+      const hints = async () => {
+        const form = dialog(restricted.page);
+        await form.getByText('Inherits: 127.0.0.0/8, ::1/128').waitFor();
+        expect(await form.locator('#token-allowedIps-inherits').textContent()).toBe(
+          "Inherits: 127.0.0.0/8, ::1/128 (your token's allowlist). Entries must lie inside it.",
+        );
+        expect(await form.locator('#token-expiresAt-inherits').textContent()).toBe(
+          'No later than 2099-12-31 12:00 UTC (when your token expires). Empty inherits that expiry.',
+        );
+        expect(await form.locator('#token-rateLimit-inherits').textContent()).toBe(
+          "At most 500 per 60 s (your token's rate limit): no more requests and no higher rate. Empty inherits it.",
+        );
+        // The hints describe the fields they sit under.
+        expect(await form.getByLabel('Allowed IPs').getAttribute('aria-describedby')).toContain('token-allowedIps-inherits');
+        expect(await form.getByLabel('Expires at (UTC)').getAttribute('aria-describedby')).toContain('token-expiresAt-inherits');
+      };
+
+      await restricted.page.getByRole('button', { name: 'Create token' }).click();
+      await hints();
+      const form = dialog(restricted.page);
+      expect(await form.getByLabel('Allowed IPs').inputValue()).toBe('');
+      expect(await form.getByLabel('Allowed IPs').getAttribute('placeholder')).toBe("Empty: inherit your token's allowlist");
+      expect(await form.getByLabel('Requests').getAttribute('placeholder')).toBe('inherit');
+      expect(await form.getByRole('checkbox', { name: 'credentials:read' }).isDisabled()).toBe(true);
+      await restricted.page.keyboard.press('Escape');
+      await form.waitFor({ state: 'detached' });
+
+      await restricted.page.getByRole('button', { name: 'Edit restricted-ci' }).click();
+      await hints();
+      expect(await form.getByLabel('Allowed IPs').inputValue()).toBe('127.0.0.0/8\n::1/128');
+      await restricted.page.keyboard.press('Escape');
+      await form.waitFor({ state: 'detached' });
+    } finally {
+      await restricted.context.close();
+    }
+  });
 });
 
 describe('console: credentials', () => {
@@ -323,9 +372,10 @@ describe('console: credentials', () => {
 });
 
 describe('console: audit activity', () => {
-  // Bootstrap token; ci-deploy created, disabled, enabled, renamed, rotated, revoked; viewer and
-  // short-lived created, short-lived revoked; the credential created, updated, revealed, deleted.
-  const EXPECTED_RECORDS = 14;
+  // Bootstrap token; ci-deploy created, disabled, enabled, renamed, rotated, revoked; viewer,
+  // short-lived and restricted-ci created, short-lived revoked; the credential created, updated,
+  // revealed, deleted.
+  const EXPECTED_RECORDS = 15;
   const rowsOf = async (target: Page): Promise<string[][]> => {
     const rows = await target.locator('table tbody tr[data-audit-id]').all();
     return Promise.all(rows.map(async (row) => (await row.locator('td').allTextContents()).map((text) => text.trim())));

@@ -41,9 +41,16 @@ export class ApiError extends Error {
   }
 }
 
-/** Any failure as the message to show: API problems, network errors, bugs. */
-export function describeError(error: unknown): ProblemMessage {
-  if (error instanceof ApiError) return error.describe();
+/**
+ * Any failure as the message to show: API problems, network errors, bugs. `shownAtField` leaves out
+ * the field errors that the form already shows next to their fields.
+ */
+export function describeError(error: unknown, shownAtField?: (path: string) => boolean): ProblemMessage {
+  if (error instanceof ApiError) {
+    if (!shownAtField) return error.describe();
+    const problem = { ...error.problem, errors: error.problem.errors.filter((e) => !shownAtField(e.path)) };
+    return describeProblem(problem, { retryAfterSeconds: error.retryAfterSeconds });
+  }
   const message = error instanceof Error ? error.message : String(error);
   return describeProblem({ ...toProblem(0, null), detail: message });
 }

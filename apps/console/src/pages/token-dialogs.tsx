@@ -1,9 +1,24 @@
-import { useState } from 'preact/hooks';
-import { ALL_SCOPES, unwrap, type Schemas, type Scope } from '../api/client';
+import { Fragment } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ALL_SCOPES, ApiError, unwrap, type Schemas, type Scope } from '../api/client';
 import { Dialog } from '../components/dialog';
 import { ProblemAlert } from '../components/problem-alert';
 import { SecretOnce } from '../components/secret-once';
 import { formatUtc, isoToUtcInput, splitList, utcInputToIso } from '../lib/format';
+import {
+  TOKEN_FIELDS,
+  allowlistHint,
+  callerLimits,
+  describeTokenLimits,
+  expiryHint,
+  inheritedValues,
+  placeFieldErrors,
+  rateLimitHint,
+  tokenFieldOf,
+  type CallerLimits,
+  type RateLimit,
+  type TokenField,
+} from '../lib/limits';
 import { useSession } from '../session-context';
 
 type ApiToken = Schemas['ApiToken'];
@@ -58,28 +73,84 @@ function validate(form: FormState): FieldErrors {
   return errors;
 }
 
-function toRequest(form: FormState) {
+/** The form's limits; an empty field is undefined: it inherits the signed-in token's value. */
+function typedLimits(form: FormState): { allowedIps?: string[]; expiresAt?: string; rateLimit?: RateLimit } {
+  const allowedIps = splitList(form.allowedIps);
+  const expiresAt = utcInputToIso(form.expiresAt);
   return {
-    name: form.name.trim(),
-    scopes: ALL_SCOPES.filter((scope) => form.scopes.includes(scope)),
-    allowedIps: splitList(form.allowedIps),
-    expiresAt: utcInputToIso(form.expiresAt) ?? null,
-    rateLimit: form.rateLimit ? { limit: Number(form.rateLimit), windowSeconds: Number(form.rateWindow) } : null,
+    ...(allowedIps.length ? { allowedIps } : {}),
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(form.rateLimit ? { rateLimit: { limit: Number(form.rateLimit), windowSeconds: Number(form.rateWindow) } } : {}),
   };
 }
 
-/** Only the fields that changed: a PATCH that repeats scopes the caller lacks would be refused. */
-function changes(token: ApiToken, form: FormState): Schemas['UpdateApiTokenRequest'] {
-  const next = toRequest(form);
+function orderedScopes(form: FormState): Scope[] {
+  return ALL_SCOPES.filter((scope) => form.scopes.includes(scope));
+}
+
+/** A new token: empty limit fields are left out, so the API copies the signed-in token's. */
+function creation(form: FormState): Schemas['CreateApiTokenRequest'] {
+  return { name: form.name.trim(), type: form.type, enabled: form.enabled, scopes: orderedScopes(form), ...typedLimits(form) };
+}
+
+/**
+ * Only the fields that changed: a PATCH that repeats scopes the caller lacks would be refused. A limit
+ * field left as it was is not sent; one the user emptied stands for the signed-in token's value.
+ */
+function changes(token: ApiToken, form: FormState, initial: FormState, caller: CallerLimits): Schemas['UpdateApiTokenRequest'] {
+  const typed = typedLimits(form);
+  const inherited = inheritedValues(caller);
   const patch: Schemas['UpdateApiTokenRequest'] = {};
-  if (next.name !== token.name) patch.name = next.name;
+  const name = form.name.trim();
+  if (name !== token.name) patch.name = name;
   if (form.enabled !== token.enabled) patch.enabled = form.enabled;
-  if (JSON.stringify([...next.scopes].sort()) !== JSON.stringify([...token.scopes].sort())) patch.scopes = next.scopes;
-  if (JSON.stringify(next.allowedIps) !== JSON.stringify(token.allowedIps)) patch.allowedIps = next.allowedIps;
+  const scopes = orderedScopes(form);
+  if (JSON.stringify([...scopes].sort()) !== JSON.stringify([...token.scopes].sort())) patch.scopes = scopes;
+  if (form.allowedIps !== initial.allowedIps) {
+    const allowedIps = typed.allowedIps ?? inherited.allowedIps;
+    if (JSON.stringify(allowedIps) !== JSON.stringify(token.allowedIps)) patch.allowedIps = allowedIps;
+  }
   // datetime-local has minute precision: an untouched input keeps the stored instant.
-  if (form.expiresAt !== isoToUtcInput(token.expiresAt)) patch.expiresAt = next.expiresAt;
-  if (JSON.stringify(next.rateLimit) !== JSON.stringify(token.rateLimit ?? null)) patch.rateLimit = next.rateLimit;
+  if (form.expiresAt !== initial.expiresAt) {
+    const expiresAt = typed.expiresAt ?? inherited.expiresAt;
+    if (expiresAt !== token.expiresAt) patch.expiresAt = expiresAt;
+  }
+  if (form.rateLimit !== initial.rateLimit || form.rateWindow !== initial.rateWindow) {
+    const rateLimit = typed.rateLimit ?? inherited.rateLimit;
+    if (JSON.stringify(rateLimit) !== JSON.stringify(token.rateLimit ?? null)) patch.rateLimit = rateLimit;
+  }
   return patch;
+}
+
+/**
+ * The signed-in token's limits, which a token it creates or changes inherits and cannot exceed. Its
+ * own metadata carries all of them; without tokens:read, verify tells its expiry (and whatever else
+ * it carries). Either answer's `RateLimit-Policy` names the per-token quota it runs under.
+ */
+function useCallerLimits(): CallerLimits {
+  const { api, session, can } = useSession();
+  const identity = session.identity;
+  const canRead = can('tokens:read');
+  const [limits, setLimits] = useState<CallerLimits>(() => callerLimits(identity));
+  useEffect(() => {
+    let live = true;
+    const read = async (): Promise<CallerLimits | null> => {
+      const answer = canRead
+        ? await api.GET('/api/v1/apitokens/{id}', { params: { path: { id: identity.id } } })
+        : await api.GET('/api/v1/apitokens/verify');
+      return answer.response.ok && answer.data ? callerLimits(answer.data.data, answer.response.headers.get('RateLimit-Policy')) : null;
+    };
+    // When they cannot be read the form says that fields inherit, without the values.
+    read()
+      .then((read) => {
+        if (live && read) setLimits(read);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [api, identity.id, canRead]);
+  return limits;
 }
 
 interface TokenFormDialogProps {
@@ -92,28 +163,41 @@ interface TokenFormDialogProps {
 export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProps) {
   const { api, session } = useSession();
   const callerScopes = session.identity.scopes;
-  const [form, setForm] = useState<FormState>(() => initialState(token, callerScopes));
+  const caller = useCallerLimits();
+  const [initial] = useState<FormState>(() => initialState(token, callerScopes));
+  const [form, setForm] = useState<FormState>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
   const [created, setCreated] = useState<Schemas['CreatedApiToken'] | null>(null);
   const set = <K extends keyof FormState>(key: K, value: FormState[K]) => setForm((current) => ({ ...current, [key]: value }));
   const fieldId = (name: string) => `token-${name}`;
+  // The type is chosen only when creating; the edit form has no field for it.
+  const shownFields = TOKEN_FIELDS.filter((field) => field !== 'type' || !token);
+  const atField = (path: string) => {
+    const field = tokenFieldOf(path);
+    return field !== undefined && shownFields.includes(field);
+  };
+
+  function focusField(name: string) {
+    const target = document.getElementById(fieldId(name));
+    const focusable = target instanceof HTMLFieldSetElement ? target.querySelector<HTMLElement>('input:not([disabled])') : target;
+    focusable?.focus();
+  }
 
   async function submit(event: Event) {
     event.preventDefault();
     const found = validate(form);
     setErrors(found);
     if (Object.keys(found).length > 0) {
-      const first = Object.keys(found)[0];
-      document.getElementById(fieldId(first))?.focus();
+      focusField(Object.keys(found)[0]);
       return;
     }
     setBusy(true);
     setError(null);
     try {
       if (token) {
-        const patch = changes(token, form);
+        const patch = changes(token, form, initial, caller);
         if (Object.keys(patch).length === 0) {
           onClose();
           return;
@@ -121,24 +205,18 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
         const answer = await unwrap(api.PATCH('/api/v1/apitokens/{id}', { params: { path: { id: token.id } }, body: patch }));
         onSaved?.(answer.data);
       } else {
-        const body = toRequest(form);
-        const answer = await unwrap(
-          api.POST('/api/v1/apitokens', {
-            body: {
-              name: body.name,
-              type: form.type,
-              enabled: form.enabled,
-              scopes: body.scopes,
-              ...(body.allowedIps.length ? { allowedIps: body.allowedIps } : {}),
-              ...(body.expiresAt ? { expiresAt: body.expiresAt } : {}),
-              ...(body.rateLimit ? { rateLimit: body.rateLimit } : {}),
-            },
-          }),
-        );
+        const answer = await unwrap(api.POST('/api/v1/apitokens', { body: creation(form) }));
         setCreated(answer.data);
       }
     } catch (failure) {
       setError(failure);
+      // A refused limit (403) or an invalid value (400) is explained next to the field it names.
+      if (failure instanceof ApiError) {
+        const { byField } = placeFieldErrors(failure.problem.errors.filter((e) => atField(e.path)));
+        setErrors(byField);
+        const first = TOKEN_FIELDS.find((field: TokenField) => byField[field]);
+        if (first) focusField(first);
+      }
     } finally {
       setBusy(false);
     }
@@ -148,6 +226,15 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
     return (
       <Dialog title={`Token ${created.name} created`} onClose={onClose}>
         <SecretOnce secret={created.token} label="New API token" />
+        <h3>Its limits</h3>
+        <dl class="details" data-testid="created-limits">
+          {describeTokenLimits(created).map(([label, value]) => (
+            <Fragment key={label}>
+              <dt>{label}</dt>
+              <dd>{value}</dd>
+            </Fragment>
+          ))}
+        </dl>
         <div class="dialog-actions">
           <button type="button" class="button button-primary" onClick={onClose}>
             Done
@@ -157,8 +244,8 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
     );
   }
 
-  const described = (name: keyof FormState, help?: string) =>
-    [errors[name] ? `${fieldId(name)}-error` : '', help ? `${fieldId(name)}-help` : ''].filter(Boolean).join(' ') || undefined;
+  const described = (name: keyof FormState, ...helps: string[]) =>
+    [errors[name] ? `${fieldId(name)}-error` : '', ...helps.map((help) => `${fieldId(name)}-${help}`)].join(' ').trim() || undefined;
   const fieldError = (name: keyof FormState) =>
     errors[name] ? (
       <p id={`${fieldId(name)}-error`} class="field-error">
@@ -184,7 +271,7 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
         </div>
 
         {!token && (
-          <fieldset class="field">
+          <fieldset class="field" id={fieldId('type')} aria-describedby={described('type')}>
             <legend>Type</legend>
             <label class="inline">
               <input type="radio" name="token-type" checked={form.type === 'api'} onChange={() => set('type', 'api')} /> API (acts for the account)
@@ -193,19 +280,27 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
               <input type="radio" name="token-type" checked={form.type === 'service'} onChange={() => set('type', 'service')} /> Service (a named
               service account)
             </label>
+            {fieldError('type')}
           </fieldset>
         )}
 
         <div class="field">
           <label class="inline">
-            <input type="checkbox" checked={form.enabled} onChange={(event) => set('enabled', (event.currentTarget as HTMLInputElement).checked)} />{' '}
+            <input
+              id={fieldId('enabled')}
+              type="checkbox"
+              checked={form.enabled}
+              aria-describedby={described('enabled')}
+              onChange={(event) => set('enabled', (event.currentTarget as HTMLInputElement).checked)}
+            />{' '}
             Enabled
           </label>
+          {fieldError('enabled')}
         </div>
 
-        <fieldset class="field" aria-describedby={fieldId('scopes-help')}>
+        <fieldset class="field" id={fieldId('scopes')} aria-describedby={described('scopes', 'help')}>
           <legend>Scopes</legend>
-          <p id={fieldId('scopes-help')} class="muted small">
+          <p id={`${fieldId('scopes')}-help`} class="muted small">
             A token can only grant scopes that your own token has.
           </p>
           <div class="checkbox-grid">
@@ -227,6 +322,7 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
               );
             })}
           </div>
+          {fieldError('scopes')}
         </fieldset>
 
         <div class="field">
@@ -235,12 +331,16 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
             id={fieldId('allowedIps')}
             rows={3}
             value={form.allowedIps}
+            placeholder="Empty: inherit your token's allowlist"
             aria-invalid={errors.allowedIps ? true : undefined}
-            aria-describedby={described('allowedIps', 'One address or CIDR range per line; empty allows any address.')}
+            aria-describedby={described('allowedIps', 'help', 'inherits')}
             onInput={(event) => set('allowedIps', (event.currentTarget as HTMLTextAreaElement).value)}
           />
           <p id={`${fieldId('allowedIps')}-help`} class="muted small">
-            One address or CIDR range per line (203.0.113.0/24, 2001:db8::/32); empty allows any address.
+            One address or CIDR range per line (203.0.113.0/24, 2001:db8::/32).
+          </p>
+          <p id={`${fieldId('allowedIps')}-inherits`} class="muted small">
+            {allowlistHint(caller)}
           </p>
           {fieldError('allowedIps')}
         </div>
@@ -252,16 +352,16 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
             type="datetime-local"
             value={form.expiresAt}
             aria-invalid={errors.expiresAt ? true : undefined}
-            aria-describedby={described('expiresAt', 'help')}
+            aria-describedby={described('expiresAt', 'inherits')}
             onInput={(event) => set('expiresAt', (event.currentTarget as HTMLInputElement).value)}
           />
-          <p id={`${fieldId('expiresAt')}-help`} class="muted small">
-            Leave empty for a token that does not expire.
+          <p id={`${fieldId('expiresAt')}-inherits`} class="muted small">
+            {expiryHint(caller)}
           </p>
           {fieldError('expiresAt')}
         </div>
 
-        <fieldset class="field" aria-describedby={described('rateLimit', 'help')}>
+        <fieldset class="field" aria-describedby={described('rateLimit', 'inherits')}>
           <legend>Rate limit</legend>
           <div class="inline-fields">
             <label class="inline" for={fieldId('rateLimit')}>
@@ -275,6 +375,7 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
               step={1}
               inputMode="numeric"
               class="narrow"
+              placeholder="inherit"
               value={form.rateLimit}
               aria-invalid={errors.rateLimit ? true : undefined}
               onInput={(event) => set('rateLimit', (event.currentTarget as HTMLInputElement).value)}
@@ -290,18 +391,19 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
               step={1}
               inputMode="numeric"
               class="narrow"
+              placeholder="inherit"
               value={form.rateWindow}
               aria-invalid={errors.rateLimit ? true : undefined}
               onInput={(event) => set('rateWindow', (event.currentTarget as HTMLInputElement).value)}
             />
           </div>
-          <p id={`${fieldId('rateLimit')}-help`} class="muted small">
-            Leave both empty for the platform default.
+          <p id={`${fieldId('rateLimit')}-inherits`} class="muted small">
+            {rateLimitHint(caller)}
           </p>
           {fieldError('rateLimit')}
         </fieldset>
 
-        <ProblemAlert error={error} />
+        <ProblemAlert error={error} shownAtField={atField} />
         <div class="dialog-actions">
           <button type="button" class="button" onClick={onClose}>
             Cancel
