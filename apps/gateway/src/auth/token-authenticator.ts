@@ -87,6 +87,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
   const ipPolicy = rateLimitPolicy('per-ip', config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_IP_WINDOW_SECONDS);
   const defaultTokenPolicy = rateLimitPolicy('per-token', config.RATE_LIMIT_PER_TOKEN, config.RATE_LIMIT_WINDOW_SECONDS);
   const policies = new Map<string, RateLimitPolicy>([[`${defaultTokenPolicy.limit}/${defaultTokenPolicy.windowSeconds}`, defaultTokenPolicy]]);
+  const defaultRateLimit = { limit: defaultTokenPolicy.limit, windowSeconds: defaultTokenPolicy.windowSeconds };
   const flights = new Map<string, VerifyFlight>();
 
   // A replica that loses Redis, even while idle, must not trust what it verified before: the
@@ -114,6 +115,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
       name: data.name,
       type: data.type,
       scopes: data.scopes,
+      allowedIps: data.allowedIps ?? [],
       allowlist: new IpAllowlist(data.allowedIps ?? []),
       expiresAt: data.expiresAt ? Date.parse(data.expiresAt) : null,
       secretExpiresAt: data.secretExpiresAt ? Date.parse(data.secretExpiresAt) : null,
@@ -249,6 +251,10 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
         tokenId: token.tokenId,
         tokenType: token.type,
         tokenExpiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
+        // Every limit the token holds, so that a service can keep what it hands out within them without a read.
+        tokenAllowedIps: token.allowedIps,
+        tokenRateLimit: { limit: token.policy.limit, windowSeconds: token.policy.windowSeconds },
+        defaultRateLimit,
         name: token.name,
         scopes: token.scopes,
         clientIp: ip.text,

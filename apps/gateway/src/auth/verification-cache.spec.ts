@@ -8,6 +8,7 @@ const token = (overrides: Partial<VerifiedToken> = {}): VerifiedToken => ({
   name: 'n',
   type: 'api',
   scopes: [],
+  allowedIps: [],
   allowlist: new IpAllowlist([]),
   expiresAt: null,
   secretExpiresAt: null,

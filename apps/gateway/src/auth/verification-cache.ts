@@ -10,6 +10,8 @@ export interface VerifiedToken {
   name: string;
   type: 'api' | 'service';
   scopes: Scope[];
+  /** `allowedIps` as stored (the signed identity states them to services); `allowlist` is the compiled form. */
+  allowedIps: string[];
   allowlist: IpAllowlist;
   /** Epoch ms or null. */
   expiresAt: number | null;

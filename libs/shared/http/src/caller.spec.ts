@@ -20,7 +20,26 @@ describe('callerOf', () => {
       actor: { type: 'token', id: base.tokenId, name: 'ci-deploy' },
       remoteIp: '203.0.113.9',
       requestId: 'req-1',
+      tokenId: base.tokenId,
+      limits: 'unknown',
     });
+  });
+
+  it('carries the limits the gateway states for the token, the effective rate limit and the default', () => {
+    const rateLimit = { limit: 30, windowSeconds: 60 };
+    const defaultRateLimit = { limit: 60, windowSeconds: 60 };
+    const caller = callerOf({ ...base, tokenAllowedIps: ['10.0.0.0/8'], tokenExpiresAt: null, tokenRateLimit: rateLimit, defaultRateLimit });
+    expect(caller.limits).toEqual({ allowedIps: ['10.0.0.0/8'], expiresAt: null, rateLimit, defaultRateLimit });
+  });
+
+  it('knows nothing of a token’s limits that the gateway did not state: nothing is granted on a guess', () => {
+    expect(callerOf({ ...base, tokenAllowedIps: [], tokenExpiresAt: null }).limits).toBe('unknown');
+  });
+
+  it('holds an internal service to no token limits', () => {
+    const service = callerOf({ ...base, kind: 'service', tokenId: undefined, tokenType: undefined, name: 'billing' });
+    expect(service.limits).toBe('unrestricted');
+    expect(service.tokenId).toBeNull();
   });
 
   it('shows a service-type token as its named service account', () => {

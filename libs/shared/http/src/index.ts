@@ -17,7 +17,7 @@ export {
   SIGNATURE_HEADER,
   ALL_SCOPES,
 } from './internal-identity';
-export type { Identity, Scope } from './internal-identity';
+export type { Identity, RateLimitValue, Scope } from './internal-identity';
 export { opsRoutes, createMetrics } from './ops-routes';
 export type { Metrics, ReadinessCheck } from './ops-routes';
 export { runService } from './run-service';
@@ -28,4 +28,4 @@ export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';
 export { encodeCursor, decodeCursor, cursorTime } from './cursor';
 export { callerOf } from './caller';
-export type { Caller } from './caller';
+export type { Caller, CallerLimits } from './caller';

@@ -22,6 +22,12 @@ const SCOPE_SET = {
 } satisfies Record<Scope, true>;
 export const ALL_SCOPES: readonly Scope[] = Object.freeze(Object.keys(SCOPE_SET) as Scope[]);
 
+/** A quota: `limit` requests per `windowSeconds`. */
+export interface RateLimitValue {
+  limit: number;
+  windowSeconds: number;
+}
+
 /** Who is calling, as established by the gateway (a token) or by an internal service. */
 export interface Identity {
   kind: 'token' | 'service';
@@ -31,6 +37,12 @@ export interface Identity {
   tokenType?: 'api' | 'service';
   /** When the token stops working (ISO time), or null: lets a service describe the caller's token without a read. */
   tokenExpiresAt?: string | null;
+  /** The addresses the token may be used from (`[]`: anywhere), when kind is 'token'. */
+  tokenAllowedIps?: string[];
+  /** The per-token quota the gateway applies to the token: its own `rateLimit`, else the default. */
+  tokenRateLimit?: RateLimitValue;
+  /** The gateway's default per-token quota: what a token without a `rateLimit` of its own gets. */
+  defaultRateLimit?: RateLimitValue;
   /** The token's name or the internal service's name: what audit records show as the username. */
   name: string;
   scopes: Scope[];
