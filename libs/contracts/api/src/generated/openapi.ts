@@ -18,9 +18,14 @@ export interface paths {
         /**
          * Create an API token
          * @description Creates a token and returns its secret in `data.token`. The secret is shown this once;
-         *     Warden stores only a keyed hash of it. `scopes` defaults to every scope the calling token
-         *     has; asking for a scope the caller lacks is `403`. Tokens do not expire unless `expiresAt`
-         *     is set. Requires scope `tokens:write`.
+         *     Warden stores only a keyed hash of it. The new token stays within the calling token on
+         *     every axis: its scopes among the caller's, each `allowedIps` entry inside one of the
+         *     caller's (when the caller has a list; an empty list means any address), its expiry no later
+         *     than the caller's (when the caller expires), and its `rateLimit` no larger and no faster
+         *     than the caller's quota. A field left out takes the caller's value, and the response shows
+         *     it; a broader value is `403` with `errors` naming each such field. An account holds at most
+         *     `MAX_TOKENS_PER_ACCOUNT` live tokens (1000 by default): one more is `409`. Requires scope
+         *     `tokens:write`.
          */
         post: operations["createApiToken"];
         delete?: never;
@@ -64,7 +69,9 @@ export interface paths {
          * Update an API token
          * @description Changes any of `name`, `enabled`, `scopes`, `allowedIps`, `expiresAt` and `rateLimit`;
          *     fields left out keep their value, `null` clears `expiresAt` or `rateLimit`. The secret, the
-         *     id and the token type do not change. Granting a scope the caller lacks is `403`. Disabling a
+         *     id and the token type do not change. Only a token that lies within the calling token on
+         *     every axis (scopes, `allowedIps`, expiry, `rateLimit`) can be changed, and only within it:
+         *     otherwise `403`, with `errors` naming each field; a token may always narrow itself. Disabling a
          *     token takes effect on every gateway replica before the response is sent. Requires scope
          *     `tokens:write`.
          */
@@ -92,8 +99,9 @@ export interface paths {
          * @description Issues a new secret for the same token: id, scopes and settings stay as they are. The new
          *     secret is returned in `data.token`, this once. The old secret stops working immediately, or
          *     after `gracePeriodSeconds` (at most 7 days) if given; `data.previousSecretExpiresAt` says
-         *     when. The body is optional. Rotating a token that holds a scope the caller lacks is `403`:
-         *     the new secret would hand that scope out. Requires scope `tokens:write`.
+         *     when. The body is optional. Rotating a token that holds more than the caller on any axis
+         *     (a scope it lacks, a broader allowlist, a later expiry or a larger rate limit) is `403`:
+         *     the new secret would hand that out. A token may always rotate itself. Requires scope `tokens:write`.
          */
         post: operations["rotateApiToken"];
         delete?: never;
@@ -612,16 +620,26 @@ export interface components {
             type: "api-key";
         };
         CreateApiTokenRequest: {
+            /**
+             * @description Left out: the calling token's own list. Each entry must lie inside one of the caller's
+             *     entries when the caller has a list (an empty list means any address, so it is `403` then).
+             */
             allowedIps?: components["schemas"]["AllowedIps"];
             /** @default true */
             enabled?: boolean;
             /**
              * Format: date-time
-             * @description When the token stops working (must be in the future); omitted or `null` means never.
+             * @description When the token stops working (must be in the future); `null` means never. Left out: the
+             *     calling token's expiry. No later than the caller's when the caller expires (`null` is
+             *     `403` then).
              */
             expiresAt?: string | null;
             name: components["schemas"]["ApiTokenName"];
-            /** @description The token's own rate limit; omitted or `null` means the default. */
+            /**
+             * @description The token's own rate limit; `null` means the default. Left out: the calling token's
+             *     quota (its own, else the default). No larger `limit` and no higher rate than the
+             *     caller's quota.
+             */
             rateLimit?: components["schemas"]["RateLimit"] | null;
             /** @description Defaults to every scope the calling token has. A scope the caller lacks is `403`. */
             scopes?: components["schemas"]["Scope"][];
@@ -784,7 +802,10 @@ export interface components {
             detail: string;
             /** @description Identifies an unexpected (500) error in the server's logs. */
             errorId?: string;
-            /** @description The individual validation errors (400 only). */
+            /**
+             * @description The individual errors, each naming a field: validation errors (400), and the fields that
+             *     would reach beyond the calling token (403).
+             */
             errors?: components["schemas"]["ValidationError"][];
             /** @description `detail` first, then one line per validation error (`<path>: <message>`). */
             messages: string[];
@@ -869,11 +890,11 @@ export interface components {
             enabled?: boolean;
             /**
              * Format: date-time
-             * @description `null` removes the expiry.
+             * @description `null` removes the expiry: `403` when the calling token expires.
              */
             expiresAt?: string | null;
             name?: components["schemas"]["ApiTokenName"];
-            /** @description `null` restores the default rate limit. */
+            /** @description `null` restores the default rate limit: `403` when the default exceeds the calling token's quota. */
             rateLimit?: components["schemas"]["RateLimit"] | null;
             /** @description Replaces the token's scopes. A scope the caller lacks is `403`. */
             scopes?: components["schemas"]["Scope"][];
@@ -904,6 +925,71 @@ export interface components {
         };
     };
     responses: {
+        /** @description The account already holds as many live API tokens as it may (`MAX_TOKENS_PER_ACCOUNT`); revoke one first. */
+        ApiTokenCapReached: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/409",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "This account already holds 1000 live API tokens, the most it may hold (1000); revoke one first.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "This account already holds 1000 live API tokens",
+                 *         "the most it may hold (1000); revoke one first."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The token lacks the operation's scope or is used from an IP outside its allowlist; or the
+         *     request would reach beyond the calling token: a token it creates or changes must stay within
+         *     it on every axis (scopes, `allowedIps`, `expiresAt`, `rateLimit`), and it may change, rotate
+         *     or revoke only tokens that lie within it (itself always). `errors` names each field that
+         *     reaches beyond it: `body.<field>` for a value of the request, `token.<field>` for what the
+         *     target token holds.
+         */
+        ApiTokenEscalation: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/403",
+                 *       "title": "Forbidden",
+                 *       "status": 403,
+                 *       "detail": "This API token can only hand out what it holds itself: an empty list admits any address; the calling API token is limited to 10.0.0.0/8.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "This API token can only hand out what it holds itself: an empty list admits any address; the calling API token is limited to 10.0.0.0/8.",
+                 *         "body.allowedIps: an empty list admits any address; the calling API token is limited to 10.0.0.0/8"
+                 *       ],
+                 *       "errors": [
+                 *         {
+                 *           "path": "body.allowedIps",
+                 *           "message": "an empty list admits any address; the calling API token is limited to 10.0.0.0/8"
+                 *         }
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The upstream service is down or answered with an invalid response. */
         BadGateway: {
             headers: {
@@ -1438,7 +1524,8 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ApiTokenEscalation"];
+            409: components["responses"]["ApiTokenCapReached"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1558,7 +1645,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ApiTokenEscalation"];
             404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
@@ -1632,7 +1719,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ApiTokenEscalation"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
@@ -1710,7 +1797,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            403: components["responses"]["ApiTokenEscalation"];
             404: components["responses"]["NotFound"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
