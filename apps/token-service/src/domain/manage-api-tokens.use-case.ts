@@ -63,6 +63,26 @@ function checkNoEscalation(caller: Caller, scopes: ApiTokenScope[], action: stri
   }
 }
 
+/** Seconds a client waits before repeating a change whose signal Redis did not take. */
+export const SIGNAL_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * A change that is stored but not yet in force on every gateway replica: the version signal did not
+ * reach Redis. Repeating the request sends it (and completes the change); until then a replica may
+ * still honour the token's previous state from its cache.
+ */
+function notInForceYet(): AppError {
+  return AppError.serviceUnavailable(
+    'The change is saved, but Redis did not take the signal that puts it in force on every gateway; repeat the request to complete it.',
+    SIGNAL_RETRY_AFTER_SECONDS,
+  );
+}
+
+/** Resolves once the signal is stored; a signal Redis did not take is `503` with `Retry-After`. */
+async function acknowledged(signal: Promise<boolean>): Promise<void> {
+  if (!(await signal)) throw notInForceYet();
+}
+
 /**
  * Creating, reading, changing, rotating and revoking an account's API tokens. Every change is one
  * single-document write carrying its audit event; an auth-affecting change then raises the token's
@@ -126,7 +146,7 @@ export class ManageApiTokens {
       ) as ApiTokenChanges;
       if (Object.keys(changes).length === 0) return undefined;
       return { changes, auditType: 'Updated', bumpAuthVersion: AUTH_FIELDS.some((field) => field in changes) };
-    });
+    }, AUTH_FIELDS.some((field) => input[field] !== undefined));
   }
 
   async rotate(caller: Caller, id: string, gracePeriodSeconds = 0): Promise<{ token: ApiTokenDoc; secret: string; previousSecretExpiresAt: Date }> {
@@ -150,6 +170,9 @@ export class ManageApiTokens {
   }
 
   async revoke(caller: Caller, id: string): Promise<void> {
+    // A revoke whose signal did not reach Redis left its tombstone: repeating the call sends the signal.
+    const kept = UUID.test(id) ? await this.deps.tokens.findKeptTombstone(caller.accountId, id) : null;
+    if (kept) return this.signalRevoked(id);
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, id);
       const now = this.now();
@@ -157,10 +180,15 @@ export class ManageApiTokens {
       const revoked = await this.deps.tokens.revoke(current, { event, now });
       if (!revoked) continue;
       this.deps.outbox?.kick(id);
-      await this.deps.versions.revoke(id);
-      return;
+      return this.signalRevoked(id);
     }
     throw AppError.conflict('The API token changed while it was being revoked; try again.');
+  }
+
+  /** "revoked" in Redis, then the tombstone may go; without Redis, 503 and the tombstone stays for the repeat. */
+  private async signalRevoked(id: string): Promise<void> {
+    await acknowledged(this.deps.versions.revoke(id));
+    await this.deps.tokens.releaseTombstone(id);
   }
 
   private async find(caller: Caller, id: string): Promise<ApiTokenDoc> {
@@ -177,12 +205,17 @@ export class ManageApiTokens {
       current: ApiTokenDoc,
       now: Date,
     ) => { changes: ApiTokenChanges; auditType: AuditType; bumpAuthVersion: boolean; extra?: Record<string, unknown> } | undefined,
+    resignalUnchanged = false,
   ): Promise<ApiTokenDoc> {
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, id);
       const now = this.now();
       const decision = decide(current, now);
-      if (!decision) return current;
+      if (!decision) {
+        // Nothing to change: this may repeat a change whose signal Redis did not take, so send it again.
+        if (resignalUnchanged) await acknowledged(this.deps.versions.publish(id, current.authVersion));
+        return current;
+      }
       const { changes, auditType, bumpAuthVersion, extra } = decision;
       const event = this.event(caller, auditType, id, {
         prior: apiTokenSnapshot(current),
@@ -193,7 +226,7 @@ export class ManageApiTokens {
       const updated = await this.deps.tokens.update(current, changes, { event, bumpAuthVersion, now });
       if (!updated) continue;
       this.deps.outbox?.kick(id);
-      if (bumpAuthVersion) await this.deps.versions.publish(id, updated.authVersion);
+      if (bumpAuthVersion) await acknowledged(this.deps.versions.publish(id, updated.authVersion));
       return updated;
     }
     throw AppError.conflict('The API token changed while it was being updated; try again.');

@@ -59,8 +59,10 @@ export class AppError extends Error {
       headers: { 'Retry-After': String(retryAfterSeconds) },
     });
   }
-  static serviceUnavailable(detail: string) {
-    return new AppError({ status: 503, title: 'Service Unavailable', detail });
+  /** With `retryAfterSeconds`, the answer carries `Retry-After`: the caller is expected to repeat the request. */
+  static serviceUnavailable(detail: string, retryAfterSeconds?: number) {
+    const headers = retryAfterSeconds === undefined ? undefined : { 'Retry-After': String(retryAfterSeconds) };
+    return new AppError({ status: 503, title: 'Service Unavailable', detail, headers });
   }
   static badGateway(detail: string) {
     return new AppError({ status: 502, title: 'Bad Gateway', detail });

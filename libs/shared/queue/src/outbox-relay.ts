@@ -8,6 +8,12 @@ export interface OutboxDocument {
   outbox?: ChangeEvent[];
   /** Set on a delete: the document stays as a tombstone until its last event is out. */
   deletedAt?: Date | null;
+  /**
+   * Set while the writer still needs the tombstone (a revocation whose signal is not stored yet,
+   * so that repeating the request finds it): it stays after its last event is out, until the
+   * writer clears this and removes it.
+   */
+  keepTombstone?: boolean;
 }
 
 export interface OutboxRelayOptions {
@@ -151,8 +157,9 @@ export class OutboxRelay {
         // `$pullAll` of the exact elements read: FerretDB v1 ignores `$pull` with a query condition.
         await model.collection.updateOne({ _id: doc._id } as any, { $pullAll: { outbox: events } } as any);
         if (doc.deletedAt) {
-          // Only a tombstone with nothing left to say goes away; a concurrent writer's event keeps it.
-          await model.deleteOne({ _id: doc._id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false } });
+          // Only a tombstone with nothing left to say goes away; a concurrent writer's event keeps
+          // it, and so does a writer that still needs it.
+          await model.deleteOne({ _id: doc._id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false }, keepTombstone: { $ne: true } });
         }
       });
     }

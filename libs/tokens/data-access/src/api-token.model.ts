@@ -37,6 +37,8 @@ export interface ApiTokenDoc {
   lastUsedAt: Date | null;
   /** Tombstone: set on revoke; the outbox relay removes the document once its last event is out. */
   deletedAt: Date | null;
+  /** Set on revoke until "revoked" is stored in Redis: the relay leaves the tombstone, so a repeated revoke finds it. */
+  keepTombstone?: boolean;
   outbox: ChangeEvent[];
 }
 
@@ -70,6 +72,7 @@ export const apiTokenSchema = new Schema<ApiTokenDoc>(
     updatedAt: { type: Date, required: true },
     lastUsedAt: { type: Date, default: null },
     deletedAt: { type: Date, default: null },
+    keepTombstone: { type: Boolean },
     outbox: outboxField,
   },
   { collection: 'api_tokens', versionKey: false, strict: 'throw' },

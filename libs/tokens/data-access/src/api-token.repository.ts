@@ -79,10 +79,13 @@ export class ApiTokenRepository {
     });
   }
 
-  /** Revocation leaves a tombstone that carries the "Deleted" event until the relay has published it. */
+  /**
+   * Revocation leaves a tombstone that carries the "Deleted" event until the relay has published it,
+   * and stays until `releaseTombstone` (once "revoked" is stored in Redis).
+   */
   async revoke(current: ApiTokenDoc, { event, now }: { event: ChangeEvent; now: Date }): Promise<ApiTokenDoc | null> {
     return this.writeIfUnchanged(current, {
-      $set: { deletedAt: now, enabled: false, updatedAt: now },
+      $set: { deletedAt: now, enabled: false, updatedAt: now, keepTombstone: true },
       $inc: { revision: 1, authVersion: 1 },
       $push: { outbox: event },
     });
@@ -93,4 +96,23 @@ export class ApiTokenRepository {
     const updated = await exclusiveWrite(this.model, () => this.model.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ApiTokenDoc>().exec());
     return updated ? { ...updated, lastUsedAt: current.lastUsedAt } : null;
   }
+  /** A revoked token of this account whose revocation is not known to be in force everywhere yet (its tombstone is kept). */
+  async findKeptTombstone(accountId: string, id: string): Promise<ApiTokenDoc | null> {
+    return this.model.findOne({ _id: id, accountId, deletedAt: { $ne: null }, keepTombstone: true }).lean<ApiTokenDoc>();
+  }
+
+  /** Once the revocation is in force everywhere: the tombstone goes as soon as its event is out too (now, or by the relay). */
+  async releaseTombstone(id: string): Promise<void> {
+    await exclusiveWrite(this.model, async () => {
+      await this.model.updateOne({ _id: id, deletedAt: { $ne: null } }, { $set: { keepTombstone: false } });
+      await this.model.deleteOne({ _id: id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false } });
+    });
+  }
+
+  /** The ids of an account's live (not revoked) tokens, for marking them all at once. */
+  async liveIdsOfAccount(accountId: string): Promise<string[]> {
+    const docs = await this.model.find({ accountId, deletedAt: null }, { _id: 1 }).lean<{ _id: string }[]>();
+    return docs.map((doc) => doc._id);
+  }
+
 }

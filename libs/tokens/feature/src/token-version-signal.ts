@@ -2,13 +2,45 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { tokenVersionKey } from '@warden/api-token';
 
-/** Raises the stored version, never lowers it, and never overwrites "revoked": writers may race. */
+/**
+ * Raises the stored version, never lowers it, and never overwrites "revoked": writers may race.
+ * An account stop (`account-disabled:<revision>`) stays unless ARGV[2] names a later account
+ * revision, read after the account was enabled again: a verification that read the account before
+ * it was disabled cannot undo the stop.
+ */
 const RAISE_VERSION = `
 local current = redis.call('GET', KEYS[1])
-if current == 'revoked' then return 0 end
-if current and tonumber(current) and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+if current then
+  local stopped = string.match(current, '^account%-disabled:(%d+)$')
+  if stopped then
+    if ARGV[2] == '' or tonumber(stopped) >= tonumber(ARGV[2]) then return 0 end
+  elseif current == 'revoked' then
+    return 0
+  elseif tonumber(current) and tonumber(current) >= tonumber(ARGV[1]) then
+    return 0
+  end
+end
 redis.call('SET', KEYS[1], ARGV[1])
 return 1`;
+
+/**
+ * Marks every key (one per token of a disabled account) with a value no cached authVersion
+ * matches, so every gateway re-verifies the token on its next request; "revoked" and a stop of a
+ * later revision stay. ARGV[1]: the account's revision once disabled.
+ */
+const STOP_ACCOUNT = `
+local marker = 'account-disabled:' .. ARGV[1]
+for _, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  local stopped = current and string.match(current, '^account%-disabled:(%d+)$')
+  if current ~= 'revoked' and not (stopped and tonumber(stopped) >= tonumber(ARGV[1])) then
+    redis.call('SET', key, marker)
+  end
+end
+return 1`;
+
+/** Keys per script call when a whole account's tokens are marked. */
+const KEYS_PER_CALL = 500;
 
 export const REVOKED = 'revoked';
 
@@ -17,7 +49,8 @@ export const REVOKED = 'revoked';
  * `authVersion` and compares it with `warden:tokver:<id>` on every request, so a change that
  * affects authentication is in force on every replica once this resolves. MongoDB stays the
  * truth: if Redis is down the change still stands (gateways verify every request against this
- * service while they cannot reach Redis), so a failed signal is logged, not thrown.
+ * service while they cannot reach Redis). A failed signal is logged and reported as `false`: the
+ * caller answers that the change is stored but not yet in force everywhere, and a repeat sends it.
  */
 export class TokenVersionSignal {
   constructor(
@@ -34,24 +67,42 @@ export class TokenVersionSignal {
 
   /** After an auth-affecting change, before its response. Resolves true once Redis holds the version. */
   async publish(tokenId: string, authVersion: number): Promise<boolean> {
-    return this.withRetry(tokenId, () => this.redis.eval(RAISE_VERSION, 1, tokenVersionKey(tokenId), String(authVersion)));
+    return this.withRetry({ tokenId }, () => this.redis.eval(RAISE_VERSION, 1, tokenVersionKey(tokenId), String(authVersion), ''));
+  }
+
+  /**
+   * After an account is disabled (at `accountRevision`), before the operator hears back: every
+   * gateway replica then re-verifies each of these tokens on its next request, and the token
+   * service refuses them. Resolves true once Redis holds every mark.
+   */
+  async stopAccount(accountId: string, tokenIds: string[], accountRevision: number): Promise<boolean> {
+    for (let start = 0; start < tokenIds.length; start += KEYS_PER_CALL) {
+      const keys = tokenIds.slice(start, start + KEYS_PER_CALL).map(tokenVersionKey);
+      const stored = await this.withRetry({ accountId }, () => this.redis.eval(STOP_ACCOUNT, keys.length, ...keys, String(accountRevision)));
+      if (!stored) return false;
+    }
+    return true;
   }
 
   /** After a revoke, before its response: "revoked" is final. */
   async revoke(tokenId: string): Promise<boolean> {
-    return this.withRetry(tokenId, () => this.redis.set(tokenVersionKey(tokenId), REVOKED));
+    return this.withRetry({ tokenId }, () => this.redis.set(tokenVersionKey(tokenId), REVOKED));
   }
 
-  /** On a verification: make sure gateways have a version to compare with (one try; the cache miss path must stay fast). */
-  async ensure(tokenId: string, authVersion: number): Promise<void> {
+  /**
+   * On a verification: make sure gateways have a version to compare with (one try; the cache miss
+   * path must stay fast). `accountRevision` is the revision of the (enabled) account read for this
+   * verification: only a stop older than it is replaced.
+   */
+  async ensure(tokenId: string, authVersion: number, accountRevision = 0): Promise<void> {
     try {
-      await this.redis.eval(RAISE_VERSION, 1, tokenVersionKey(tokenId), String(authVersion));
+      await this.redis.eval(RAISE_VERSION, 1, tokenVersionKey(tokenId), String(authVersion), String(accountRevision));
     } catch (error) {
       this.logger.warn({ tokenId, err: error }, 'could not set the token version in Redis');
     }
   }
 
-  private async withRetry(tokenId: string, write: () => Promise<unknown>): Promise<boolean> {
+  private async withRetry(subject: { tokenId: string } | { accountId: string }, write: () => Promise<unknown>): Promise<boolean> {
     const deadline = Date.now() + this.retry.waitMs;
     for (let attempt = 1; ; attempt++) {
       try {
@@ -61,7 +112,7 @@ export class TokenVersionSignal {
         const left = deadline - Date.now();
         if (left <= 0) {
           this.logger.warn(
-            { tokenId, err: error },
+            { ...subject, err: error },
             'token version not signalled: Redis is unavailable; gateways verify every request while they cannot reach Redis',
           );
           return false;

@@ -59,8 +59,11 @@ export interface paths {
         /**
          * Revoke an API token
          * @description Revokes the token for good. From the moment this response is sent, every gateway replica
-         *     answers `401` to it. A revoked token cannot be restored; create a new one instead.
-         *     Requires scope `tokens:write`.
+         *     answers `401` to it. A revoked token cannot be restored; create a new one instead. If the
+         *     revocation could not be put in force on every replica, the answer is `503` with
+         *     `Retry-After`: the token is revoked all the same, and repeating the request completes it
+         *     (`200`); once a revocation has been acknowledged, the token is gone (`404`). Requires
+         *     scope `tokens:write`.
          */
         delete: operations["revokeApiToken"];
         options?: never;
@@ -72,8 +75,10 @@ export interface paths {
          *     id and the token type do not change. Only a token that lies within the calling token on
          *     every axis (scopes, `allowedIps`, expiry, `rateLimit`) can be changed, and only within it:
          *     otherwise `403`, with `errors` naming each field; a token may always narrow itself. Disabling a
-         *     token takes effect on every gateway replica before the response is sent. Requires scope
-         *     `tokens:write`.
+         *     token takes effect on every gateway replica before the response is sent. A change to
+         *     `enabled`, `scopes`, `allowedIps`, `expiresAt` or `rateLimit` is `503` with `Retry-After`
+         *     when it could not be put in force on every replica: it is saved, and repeating the same
+         *     request completes it. Requires scope `tokens:write`.
          */
         patch: operations["updateApiToken"];
         trace?: never;
@@ -101,7 +106,10 @@ export interface paths {
          *     after `gracePeriodSeconds` (at most 7 days) if given; `data.previousSecretExpiresAt` says
          *     when. The body is optional. Rotating a token that holds more than the caller on any axis
          *     (a scope it lacks, a broader allowlist, a later expiry or a larger rate limit) is `403`:
-         *     the new secret would hand that out. A token may always rotate itself. Requires scope `tokens:write`.
+         *     the new secret would hand that out. A token may always rotate itself. If the rotation could not be put in force on
+         *     every replica, the answer is `503` with `Retry-After` and no secret: the token was rotated
+         *     to a secret nobody has seen, which stops the old one as asked. Repeat the request to
+         *     rotate again and receive a new secret. Requires scope `tokens:write`.
          */
         post: operations["rotateApiToken"];
         delete?: never;
@@ -1055,6 +1063,43 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
+        /**
+         * @description A dependency is unavailable (as `ServiceUnavailable`), or a change that affects
+         *     authentication is saved but could not be put in force on every gateway replica yet (Redis
+         *     did not take its signal): until it is, a replica may still honour the token's previous
+         *     state. Repeat the same request after `Retry-After` seconds to complete it.
+         */
+        ChangeNotInForce: {
+            headers: {
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                /**
+                 * @description Seconds to wait before repeating the request; always sent when the change is saved but
+                 *     not yet in force.
+                 * @example 5
+                 */
+                "Retry-After"?: number;
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/503",
+                 *       "title": "Service Unavailable",
+                 *       "status": 503,
+                 *       "detail": "The change is saved, but Redis did not take the signal that puts it in force on every gateway; repeat the request to complete it.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "The change is saved",
+                 *         "but Redis did not take the signal that puts it in force on every gateway; repeat the request to complete it."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
         /** @description The moniker is already used by another credential of the account. */
         Conflict: {
             headers: {
@@ -1650,7 +1695,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
-            503: components["responses"]["ServiceUnavailable"];
+            503: components["responses"]["ChangeNotInForce"];
             504: components["responses"]["GatewayTimeout"];
         };
     };
@@ -1726,7 +1771,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
-            503: components["responses"]["ServiceUnavailable"];
+            503: components["responses"]["ChangeNotInForce"];
             504: components["responses"]["GatewayTimeout"];
         };
     };
@@ -1804,7 +1849,7 @@ export interface operations {
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
-            503: components["responses"]["ServiceUnavailable"];
+            503: components["responses"]["ChangeNotInForce"];
             504: components["responses"]["GatewayTimeout"];
         };
     };
