@@ -6,7 +6,7 @@ import { loadOpenApiDocument } from '@warden/contracts-api';
 import { OpenApiValidator, createMetrics, createServiceApp } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
-import { ApiTokenRepository } from '@warden/tokens-data-access';
+import { AccountRepository, ApiTokenRepository } from '@warden/tokens-data-access';
 import type { TokenServiceConfig } from './config';
 import { ManageApiTokens } from './domain/manage-api-tokens.use-case';
 import { VerifyApiToken } from './domain/verify-api-token.use-case';
@@ -29,7 +29,7 @@ export function createApp({ config, logger, mongo, redis, outbox, clock }: Token
   const tokens = new ApiTokenRepository(mongo);
   const versions = new TokenVersionSignal(redis, logger);
   const manage = new ManageApiTokens({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, outbox, clock });
-  const verify = new VerifyApiToken({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, clock });
+  const verify = new VerifyApiToken({ tokens, accounts: new AccountRepository(mongo), versions, hashKey: config.TOKEN_HASH_KEY, clock });
   const validator = new OpenApiValidator(loadOpenApiDocument());
   const routes = Router();
   routes.use(internalVerifyRoutes({ verify }));

@@ -10,6 +10,8 @@ import { hashTokenSecret, initTokenModels } from '@warden/tokens-data-access';
 import { parseTokenSecret, tokenVersionKey } from '@warden/api-token';
 import { loadAccountsEnv, runAccountsCreate } from './accounts';
 
+const execFileAsync = promisify(execFile);
+
 const HASH_KEY = 'cli-test-token-hash-key-0123456789abcdef';
 const root = join(__dirname, '..', '..', '..');
 const secrets: string[] = [];
@@ -103,6 +105,42 @@ describe('warden accounts create', () => {
 
   it('refuses to run in production without TOKEN_HASH_KEY', () => {
     expect(() => loadAccountsEnv({ NODE_ENV: 'production', MONGODB_URL: mongoUrl })).toThrow(/TOKEN_HASH_KEY/);
+  });
+});
+
+describe('warden accounts disable|enable', () => {
+  const run = (args: string[], redis: string) =>
+    execFileAsync('npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/cli/warden.ts', 'accounts', ...args], {
+      cwd: root,
+      env: { ...process.env, MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redis, TOKEN_HASH_KEY: HASH_KEY },
+      timeout: 60_000,
+    });
+
+  it('exits 1 saying what to do when Redis does not take a disable, with the account disabled; the repeat completes it; enable needs no Redis', async () => {
+    const env = loadAccountsEnv({ MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: '', TOKEN_HASH_KEY: HASH_KEY });
+    const { account } = await runAccountsCreate('Halted', env);
+    const { accounts } = await initTokenModels(mongo);
+
+    await expect(run(['disable', account.id], 'redis://127.0.0.1:1')).rejects.toMatchObject({
+      code: 1,
+      stdout: '',
+      stderr: expect.stringContaining(`but Redis did not take the signal that stops its tokens on every gateway: a gateway may still accept them. Repeat \`warden accounts disable ${account.id}\``),
+    });
+    expect(await accounts.findById(account.id).lean()).toMatchObject({ enabled: false, revision: 1 });
+
+    const repeated = await run(['disable', account.id, '--json'], redisUrl);
+    expect(JSON.parse(repeated.stdout)).toEqual({ account: { ...account, enabled: false }, changed: false });
+
+    const enabled = await run(['enable', account.id], '');
+    expect(enabled.stdout).toContain(`Account enabled: Halted (${account.id})`);
+    expect(await accounts.findById(account.id).lean()).toMatchObject({ enabled: true, revision: 2 });
+  });
+
+  it('exits 1 for an account that does not exist', async () => {
+    await expect(run(['disable', '00000000-0000-4000-8000-000000000000'], redisUrl)).rejects.toMatchObject({
+      code: 1,
+      stderr: 'warden: No account with id 00000000-0000-4000-8000-000000000000.\n',
+    });
   });
 });
 

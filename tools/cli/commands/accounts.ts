@@ -5,7 +5,7 @@ import type { Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis, flushOutboxOnce } from '@warden/queue';
 import { AccountRepository, ApiTokenRepository, DEV_TOKEN_HASH_KEY, exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
-import { TokenVersionSignal, createAccount } from '@warden/tokens-feature';
+import { TokenVersionSignal, createAccount, setAccountEnabled } from '@warden/tokens-feature';
 
 const OPERATOR: Actor = { type: 'operator', id: 'cli', name: 'operator' };
 
@@ -84,6 +84,101 @@ export async function runAccountsCreate(name: string, env: AccountsEnv, { queueP
   }
 }
 
+export interface AccountEnabledOutcome {
+  account: AccountView & { enabled: boolean };
+  /** False: the account already was in that state (nothing written; the marks were sent again). */
+  changed: boolean;
+  /** How many live tokens were marked in Redis. */
+  tokens: number;
+  /** Whether the account's events reached the audit queue now (else the token service's relay sends them). */
+  published: boolean;
+}
+
+/** The command failed after the account was written: the message says so, and the command can be repeated. */
+class AccountCommandError extends Error {
+  readonly exitCode = 1;
+}
+
+/**
+ * Disables or enables an account with the token service's own domain function: the account and its
+ * "Account Updated" event in one write; for a disable, then the marks in Redis that make every
+ * gateway replica re-verify the account's tokens. A disable resolves only once Redis holds them; if
+ * Redis does not take them, the account stays disabled in the database and this throws, so that
+ * repeating the command completes it. An enable needs no signal: tokens work again from their next
+ * request.
+ */
+export async function runAccountsSetEnabled(
+  accountId: string,
+  enabled: boolean,
+  env: AccountsEnv,
+  { queuePrefix, signalWaitMs = 3_000 }: { queuePrefix?: string; signalWaitMs?: number } = {},
+): Promise<AccountEnabledOutcome> {
+  const verb = enabled ? 'enable' : 'disable';
+  if (!enabled && !env.REDIS_URL) {
+    throw Object.assign(new Error(`accounts ${verb} needs REDIS_URL: gateways learn of the change through Redis. Nothing was changed.`), { exitCode: 2 });
+  }
+  const logger = createLogger({ name: 'warden-cli', level: 'silent' });
+  const connection = await connectMongo(env.MONGODB_URL, env.MONGODB_DB);
+  // No reconnecting: while Redis is unreachable the command fails within `signalWaitMs` and says so.
+  const redis = env.REDIS_URL ? createRedis(env.REDIS_URL, 'client', { retryStrategy: () => null }) : undefined;
+  try {
+    const models = await initTokenModels(connection);
+    const tokens = new ApiTokenRepository(connection);
+    const result = await setAccountEnabled(
+      {
+        accounts: new AccountRepository(connection),
+        tokens,
+        // Only a disable signals, and it has Redis (checked above).
+        versions: redis ? new TokenVersionSignal(redis, logger, { waitMs: signalWaitMs, delayMs: 50 }) : { stopAccount: async () => false },
+      },
+      { accountId, enabled, actor: OPERATOR },
+    );
+    if (!result) throw new AccountCommandError(`No account with id ${accountId}.`);
+    // The event of this change, or one an earlier run left behind.
+    const published = await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [models.accounts], exclusive: exclusiveWrite, logger, queuePrefix, documentIds: [accountId] });
+    if (!result.signalled) {
+      throw new AccountCommandError(
+        `Account ${accountId} is disabled in the database, but Redis did not take the signal that stops its tokens on every gateway: ` +
+          `a gateway may still accept them. Repeat \`warden accounts disable ${accountId}\` once Redis is reachable.`,
+      );
+    }
+    const { account } = result;
+    return {
+      account: { id: account._id, name: account.name, createdAt: account.createdAt.toISOString(), enabled: account.enabled },
+      changed: result.changed,
+      tokens: (await tokens.liveIdsOfAccount(accountId)).length,
+      published,
+    };
+  } finally {
+    redis?.disconnect();
+    await connection.close();
+  }
+}
+
+export const runAccountsDisable = (accountId: string, env: AccountsEnv, options?: { queuePrefix?: string; signalWaitMs?: number }) =>
+  runAccountsSetEnabled(accountId, false, env, options);
+export const runAccountsEnable = (accountId: string, env: AccountsEnv, options?: { queuePrefix?: string; signalWaitMs?: number }) =>
+  runAccountsSetEnabled(accountId, true, env, options);
+
+function printOutcome(outcome: AccountEnabledOutcome, json: boolean | undefined): void {
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ account: outcome.account, changed: outcome.changed })}\n`);
+    return;
+  }
+  const { account } = outcome;
+  const state = account.enabled ? 'enabled' : 'disabled';
+  process.stdout.write(
+    [
+      `${outcome.changed ? `Account ${state}` : `Account already ${state}`}: ${account.name} (${account.id})`,
+      account.enabled
+        ? `Its ${outcome.tokens} API token(s) work again from their next request.`
+        : `Its ${outcome.tokens} API token(s) are refused (401) on every gateway from now on.`,
+      ...(outcome.changed ? [outcome.published ? 'Audit event published.' : 'Audit event queued; the token service will publish it.'] : []),
+      '',
+    ].join('\n'),
+  );
+}
+
 export function registerAccountCommands(program: Command): void {
   const accounts = program.command('accounts').description('Manage accounts (tenants)');
   accounts
@@ -108,5 +203,21 @@ export function registerAccountCommands(program: Command): void {
           '',
         ].join('\n'),
       );
+    });
+  accounts
+    .command('disable')
+    .description('Stop an account: every one of its API tokens is refused (401) on every gateway once this returns')
+    .argument('<id>', "the account's id")
+    .option('--json', 'print {"account": {...}, "changed": true|false} as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      printOutcome(await runAccountsDisable(id, loadAccountsEnv()), options.json);
+    });
+  accounts
+    .command('enable')
+    .description('Restart a disabled account: its API tokens work again from their next request')
+    .argument('<id>', "the account's id")
+    .option('--json', 'print {"account": {...}, "changed": true|false} as JSON')
+    .action(async (id: string, options: { json?: boolean }) => {
+      printOutcome(await runAccountsEnable(id, loadAccountsEnv()), options.json);
     });
 }

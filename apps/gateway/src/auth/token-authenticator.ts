@@ -52,6 +52,7 @@ const REJECTION_DETAILS: Record<RejectionReason, string> = {
   expired: 'The API token has expired.',
   revoked: 'The API token has been revoked.',
   rotated: 'The API token was rotated; its previous secret no longer works.',
+  account_disabled: "The API token's account is disabled.",
 };
 
 type VerifyFlight = Promise<{ ok: true; token: VerifiedToken } | { ok: false; reason: RejectionReason }>;

@@ -17,8 +17,8 @@ export interface VerifiedTokenData {
   secretExpiresAt: string | null;
 }
 
-export type RejectionReason = 'unknown' | 'disabled' | 'expired' | 'revoked' | 'rotated';
-const REASONS: ReadonlySet<string> = new Set<RejectionReason>(['unknown', 'disabled', 'expired', 'revoked', 'rotated']);
+export type RejectionReason = 'unknown' | 'disabled' | 'expired' | 'revoked' | 'rotated' | 'account_disabled';
+const REASONS: ReadonlySet<string> = new Set<RejectionReason>(['unknown', 'disabled', 'expired', 'revoked', 'rotated', 'account_disabled']);
 export type VerifyOutcome = { ok: true; data: VerifiedTokenData } | { ok: false; reason: RejectionReason };
 
 /** The token service names the reason in its 401 (`reason`, and in words in `detail`); anything else counts as unknown. */

@@ -19,7 +19,8 @@ import { loadConfig, type GatewayConfig } from '../config';
 import type { TokenAuthenticator } from '../auth/token-authenticator';
 import { VERIFY_PATH } from '../auth/token-verifier';
 
-const TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef0123';
+/** The token service's TOKEN_HASH_KEY: a test that writes tokens with the operator CLI passes it too. */
+export const TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef0123';
 
 /** Serves `app` on an ephemeral loopback port as the services serve it (same keep-alive settings). */
 async function serve(app: express.Express): Promise<{ server: Server; url: string }> {

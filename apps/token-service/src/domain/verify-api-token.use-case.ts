@@ -1,8 +1,8 @@
 import { parseTokenSecret } from '@warden/api-token';
-import { hashTokenSecret, sameSecretHash, type ApiTokenDoc, type ApiTokenRepository } from '@warden/tokens-data-access';
+import { hashTokenSecret, sameSecretHash, type AccountRepository, type ApiTokenDoc, type ApiTokenRepository } from '@warden/tokens-data-access';
 import type { TokenVersionSignal } from '@warden/tokens-feature';
 
-export type VerificationFailure = 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'rotated' | 'disabled' | 'expired';
+export type VerificationFailure = 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'rotated' | 'disabled' | 'expired' | 'account_disabled';
 
 export type Verification =
   | { ok: true; token: ApiTokenDoc; secretExpiresAt: Date | null }
@@ -10,6 +10,7 @@ export type Verification =
 
 export interface VerifyApiTokenDeps {
   tokens: ApiTokenRepository;
+  accounts: Pick<AccountRepository, 'isEnabled'>;
   versions: TokenVersionSignal;
   hashKey: string;
   clock?: () => Date;
@@ -44,7 +45,11 @@ export class VerifyApiToken {
     if (token.deletedAt) return { ok: false, reason: 'revoked' };
     if (!token.enabled) return { ok: false, reason: 'disabled' };
     if (token.expiresAt && token.expiresAt <= now) return { ok: false, reason: 'expired' };
-    await this.deps.versions.ensure(token._id, token.authVersion);
+    // Read after the token: an account disabled after this read marks the token in Redis with a
+    // later revision, which `ensure` leaves in place, so the gateway verifies again.
+    const account = await this.deps.accounts.isEnabled(token.accountId);
+    if (!account.enabled) return { ok: false, reason: 'account_disabled' };
+    await this.deps.versions.ensure(token._id, token.authVersion, account.revision);
     return { ok: true, token, secretExpiresAt };
   }
 }

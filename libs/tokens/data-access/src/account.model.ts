@@ -7,6 +7,11 @@ export interface AccountDoc {
   _id: string;
   name: string;
   createdAt: Date;
+  /** False: the operator stopped the account, and none of its tokens authenticates. Absent on older documents: enabled. */
+  enabled?: boolean;
+  /** Bumped by every change: optimistic concurrency, and the order of stops and restarts in Redis. Absent: 0. */
+  revision?: number;
+  updatedAt?: Date;
   outbox: ChangeEvent[];
 }
 
@@ -15,6 +20,9 @@ export const accountSchema = new Schema<AccountDoc>(
     _id: { type: String, required: true },
     name: { type: String, required: true },
     createdAt: { type: Date, required: true },
+    enabled: { type: Boolean, default: true },
+    revision: { type: Number, default: 0 },
+    updatedAt: { type: Date },
     outbox: outboxField,
   },
   { collection: 'accounts', versionKey: false, strict: 'throw' },

@@ -3,3 +3,5 @@ export { issueApiToken } from './issue-api-token';
 export type { ApiTokenSettings, IssueApiTokenDeps } from './issue-api-token';
 export { createAccount, FIRST_TOKEN_NAME } from './create-account';
 export type { CreateAccountDeps, CreatedAccount } from './create-account';
+export { setAccountEnabled } from './set-account-enabled';
+export type { SetAccountEnabledDeps, AccountEnabledResult } from './set-account-enabled';

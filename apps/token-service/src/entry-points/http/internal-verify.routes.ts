@@ -14,6 +14,7 @@ const DETAIL: Record<VerificationFailure, string> = {
   rotated: 'The API token was rotated; its previous secret no longer works.',
   disabled: 'The API token is disabled.',
   expired: 'The API token is expired.',
+  account_disabled: "The API token's account is disabled.",
 };
 
 /** What the gateway caches for a verified secret. */
