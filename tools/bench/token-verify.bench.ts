@@ -156,8 +156,9 @@ async function main(): Promise<void> {
     const gateway = await startProcess('apps/gateway/src/main.ts', [], { ...common, TOKEN_SERVICE_URL: tokenService.url, REQUIRE_HTTPS: 'false' });
     children.push(gateway);
 
-    // A token whose own limit stays out of the way of the load (the limiter still runs on every request).
-    const identity: Identity = { kind: 'token', accountId: randomUUID(), tokenId: randomUUID(), tokenType: 'api', name: 'bench', scopes: [...ALL_SCOPES], clientIp: '127.0.0.1', requestId: randomUUID() };
+    // A token whose own limit stays out of the way of the load (the limiter still runs on every request),
+    // made as operator tooling makes an account's first token: no token's limits bind it.
+    const identity: Identity = { kind: 'service', accountId: randomUUID(), name: 'operator', scopes: [...ALL_SCOPES], clientIp: '127.0.0.1', requestId: randomUUID() };
     const created = await fetch(`${tokenService.url}/api/v1/apitokens`, {
       method: 'POST',
       headers: { ...signIdentity(identity, SIGNING_KEY, { method: 'POST', url: '/api/v1/apitokens' }), 'content-type': 'application/json' },

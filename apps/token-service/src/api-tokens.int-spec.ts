@@ -37,7 +37,7 @@ afterEach(() => {
 });
 
 describe('create', () => {
-  it('issues a secret once, stores only its keyed hash, and defaults everything', async () => {
+  it('issues a secret once, stores only its keyed hash, and defaults everything, limits to the caller’s own', async () => {
     const res = await svc.as(alice).post('/api/v1/apitokens', { name: 'reporting' });
     expect(res.status).toBe(201);
     const data = res.body.data;
@@ -50,7 +50,8 @@ describe('create', () => {
       scopes: [...ALL_SCOPES],
       allowedIps: [],
       expiresAt: null,
-      rateLimit: null,
+      // The caller's quota as the gateway stated it: a token inherits what it is not given.
+      rateLimit: { limit: 60, windowSeconds: 60 },
       lastUsedAt: null,
     });
     expect(data.id).toMatch(UUID);
@@ -73,7 +74,7 @@ describe('create', () => {
       scopes: ['credentials:read', 'audit:read'],
       allowedIps: ['203.0.113.0/24', '2001:db8::/32', '198.51.100.7'],
       expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
-      rateLimit: { limit: 120, windowSeconds: 60 },
+      rateLimit: { limit: 30, windowSeconds: 60 },
     };
     expect(await create(alice, settings)).toMatchObject(settings);
   });
@@ -86,6 +87,13 @@ describe('create', () => {
     expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
     expect(res.body.detail).toMatch(/scope escalation/i);
     expect(res.body.detail).toContain('credentials:reveal');
+  });
+
+  it('hands out nothing for a token whose limits the signed identity does not state', async () => {
+    const unstated = testIdentity({ accountId: alice.accountId, tokenAllowedIps: undefined, tokenRateLimit: undefined });
+    const res = await svc.as(unstated).post('/api/v1/apitokens', { name: 'guess' });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toMatch(/did not state this API token's limits/);
   });
 
   it('refuses a caller without tokens:write', async () => {
@@ -255,14 +263,15 @@ describe('get and patch', () => {
     expect((await svc.as(alice).delete(`/api/v1/apitokens/${id}`)).status).toBe(404);
   });
 
-  it('refuses scope escalation on patch, and on rotating a more powerful token', async () => {
+  it('refuses scope escalation on patch, and any change or rotation of a more powerful token', async () => {
     const { id } = await create(alice, { name: 'powerful' });
     const narrow = testIdentity({ accountId: alice.accountId, scopes: ['tokens:read', 'tokens:write'] });
     const patch = await svc.as(narrow).patch(`/api/v1/apitokens/${id}`, { scopes: ['tokens:read', 'audit:read'] });
     expect(patch.status).toBe(403);
     expect(patch.body.detail).toMatch(/scope escalation/i);
-    const narrowing = await svc.as(narrow).patch(`/api/v1/apitokens/${id}`, { name: 'still powerful' });
-    expect(narrowing.status).toBe(200);
+    const renaming = await svc.as(narrow).patch(`/api/v1/apitokens/${id}`, { name: 'still powerful' });
+    expect(renaming.status).toBe(403);
+    expect(renaming.body.errors).toEqual([expect.objectContaining({ path: 'token.scopes' })]);
     const rotate = await svc.as(narrow).post(`/api/v1/apitokens/${id}/rotate`, {});
     expect(rotate.status).toBe(403);
     expect(rotate.body.detail).toMatch(/scope escalation/i);

@@ -15,7 +15,7 @@ import { apiTokenRoutes } from './entry-points/http/api-tokens.routes';
 import { internalVerifyRoutes } from './entry-points/http/internal-verify.routes';
 
 export interface TokenServiceDeps {
-  config: Pick<TokenServiceConfig, 'INTERNAL_SIGNING_KEY' | 'TOKEN_HASH_KEY'>;
+  config: Pick<TokenServiceConfig, 'INTERNAL_SIGNING_KEY' | 'TOKEN_HASH_KEY' | 'MAX_TOKENS_PER_ACCOUNT'>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
@@ -28,7 +28,7 @@ export interface TokenServiceDeps {
 export function createApp({ config, logger, mongo, redis, outbox, clock }: TokenServiceDeps): Express {
   const tokens = new ApiTokenRepository(mongo);
   const versions = new TokenVersionSignal(redis, logger);
-  const manage = new ManageApiTokens({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, outbox, clock });
+  const manage = new ManageApiTokens({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, outbox, clock, maxTokensPerAccount: config.MAX_TOKENS_PER_ACCOUNT });
   const verify = new VerifyApiToken({ tokens, accounts: new AccountRepository(mongo), versions, hashKey: config.TOKEN_HASH_KEY, clock });
   const validator = new OpenApiValidator(loadOpenApiDocument());
   const routes = Router();

@@ -9,6 +9,8 @@ const schema = serviceEnvSchema.extend({
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),
   /** How often gateway-reported token uses are written to MongoDB (one bulk write per flush). */
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** Live (not revoked) API tokens one account may hold; creating one more is `409`. Caps how far per-token quotas multiply. */
+  MAX_TOKENS_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(1000),
   ...outboxEnvShape,
 });
 export type TokenServiceConfig = z.infer<typeof schema>;

@@ -68,7 +68,8 @@ describe('change events', () => {
       scopes: ['audit:read'],
       allowedIps: [],
       expiresAt: null,
-      rateLimit: null,
+      // Left out, so inherited from the calling token: its quota as the gateway stated it.
+      rateLimit: { limit: 60, windowSeconds: 60 },
     });
     expect(events[1].detail.update).toMatchObject({ prior: { name: 'evented', enabled: true }, after: { name: 'evented-2', enabled: false } });
     expect(events[2].detail).toMatchObject({ auditType: 'Rotated', rotation: { gracePeriodSeconds: 60 } });

@@ -4,8 +4,8 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
-import { ALL_SCOPES, closeServer, createHttpServer, listen, type ComposedService, type Scope } from '@warden/http';
-import { signedHeaders, testEnv, testIdentity, testLogger, uniqueName } from '@warden/testing';
+import { ALL_SCOPES, closeServer, createHttpServer, listen, type ComposedService } from '@warden/http';
+import { operatorIdentity, signedHeaders, testEnv, testLogger, uniqueName } from '@warden/testing';
 import { DEV_CREDENTIAL_ENCRYPTION_KEYS } from '@warden/credentials-data-access';
 import { composeTokenService } from '../../../apps/token-service/src/compose';
 import { loadConfig as loadTokenServiceConfig } from '../../../apps/token-service/src/config';
@@ -130,7 +130,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 async function bootstrapToken(tokenServiceUrl: string, body: Record<string, unknown>): Promise<BootstrapToken> {
   const accountId = randomUUID();
   const url = '/api/v1/apitokens';
-  const identity = testIdentity({ accountId, scopes: [...ALL_SCOPES] as Scope[], name: 'operator' });
+  const identity = operatorIdentity(accountId);
   const response = await fetch(`${tokenServiceUrl}${url}`, {
     method: 'POST',
     headers: { ...signedHeaders(identity, 'POST', url), 'content-type': 'application/json' },

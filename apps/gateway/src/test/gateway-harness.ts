@@ -7,8 +7,8 @@ import express from 'express';
 import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { Pool } from 'undici';
-import { ALL_SCOPES, closeServer, createHttpServer, listen, type Metrics, type Scope } from '@warden/http';
-import { signedHeaders, testEnv, testIdentity, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
+import { ALL_SCOPES, closeServer, createHttpServer, listen, type Metrics } from '@warden/http';
+import { operatorIdentity, signedHeaders, testEnv, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
 // Tests compose the real token service behind the real gateway in one process (never production code).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { composeTokenService } from '../../../token-service/src/compose';
@@ -48,12 +48,15 @@ export interface TokenServiceHarness {
 export async function startTokenService({
   redisUrl = testInfra().redisUrl,
   background = true,
+  env = {},
 }: {
   redisUrl?: string;
   /** Run the outbox relay and the last-used flusher, as main.ts does; off, the service touches its database only when asked. */
   background?: boolean;
+  /** Token-service settings over the harness' own, e.g. MAX_TOKENS_PER_ACCOUNT. */
+  env?: Record<string, string>;
 } = {}): Promise<TokenServiceHarness> {
-  const config = loadTokenServiceConfig(testEnv({ REDIS_URL: redisUrl, MONGODB_DB: uniqueName('gwtokens'), TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200' }));
+  const config = loadTokenServiceConfig(testEnv({ REDIS_URL: redisUrl, MONGODB_DB: uniqueName('gwtokens'), TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200', ...env }));
   const service = await composeTokenService(config, { logger: testLogger('token-service') });
   if (background) await service.start();
   let verifyCalls = 0;
@@ -129,7 +132,7 @@ export interface CreatedToken {
 export async function bootstrapToken(tokenServiceUrl: string, body: Record<string, unknown> = {}): Promise<CreatedToken & { accountId: string }> {
   const accountId = randomUUID();
   const url = '/api/v1/apitokens';
-  const identity = testIdentity({ accountId, scopes: [...ALL_SCOPES] as Scope[] });
+  const identity = operatorIdentity(accountId);
   const response = await fetch(`${tokenServiceUrl}${url}`, {
     method: 'POST',
     headers: { ...signedHeaders(identity, 'POST', url), 'content-type': 'application/json' },

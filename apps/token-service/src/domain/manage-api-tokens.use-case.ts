@@ -9,10 +9,10 @@ import {
   type ApiTokenChanges,
   type ApiTokenDoc,
   type ApiTokenRepository,
-  type ApiTokenScope,
   type ListPosition,
 } from '@warden/tokens-data-access';
 import { issueApiToken, type TokenVersionSignal } from '@warden/tokens-feature';
+import { callerBounds, refuseBroaderRequest, refuseBroaderTarget } from './attenuation';
 
 export type CreateApiTokenInput = Schemas['CreateApiTokenRequest'];
 export type UpdateApiTokenInput = Schemas['UpdateApiTokenRequest'];
@@ -24,6 +24,8 @@ export interface ManageApiTokensDeps {
   /** The outbox relay, kicked after each write (with the document written) so events go out at once. */
   outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;
+  /** Live (not revoked) tokens an account may hold; creating one more is `409`. */
+  maxTokensPerAccount: number;
 }
 
 /** Settings whose change alters what a secret may do: each bumps `authVersion`. */
@@ -53,14 +55,6 @@ function parseExpiry(value: string | null | undefined, now: Date): Date | null |
     throw AppError.badRequest('The request body is invalid.', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
   }
   return expiresAt;
-}
-
-/** A token can never hand out a scope it does not hold itself. */
-function checkNoEscalation(caller: Caller, scopes: ApiTokenScope[], action: string): void {
-  const missing = scopes.filter((scope) => !caller.scopes.includes(scope));
-  if (missing.length > 0) {
-    throw AppError.forbidden(`Scope escalation: this API token cannot ${action} scopes it lacks (${missing.join(', ')}).`);
-  }
 }
 
 /** Seconds a client waits before repeating a change whose signal Redis did not take. */
@@ -97,10 +91,12 @@ export class ManageApiTokens {
 
   async create(caller: Caller, input: CreateApiTokenInput): Promise<{ token: ApiTokenDoc; secret: string }> {
     const now = this.now();
-    const scopes = input.scopes ?? [...caller.scopes];
-    checkNoEscalation(caller, scopes, 'grant');
     checkAllowedIps(input.allowedIps);
-    const expiresAt = parseExpiry(input.expiresAt, now) ?? null;
+    const expiresAt = parseExpiry(input.expiresAt, now);
+    // A new token stays within the caller on every axis; what the request leaves out is the caller's own.
+    const bounds = callerBounds(caller);
+    refuseBroaderRequest(bounds, { scopes: input.scopes, allowedIps: input.allowedIps, expiresAt, rateLimit: input.rateLimit });
+    await this.refuseOverCap(caller.accountId);
     return issueApiToken(
       this.deps,
       caller,
@@ -108,10 +104,10 @@ export class ManageApiTokens {
         name: input.name,
         type: input.type ?? 'api',
         enabled: input.enabled ?? true,
-        scopes,
-        allowedIps: input.allowedIps ?? [],
-        expiresAt,
-        rateLimit: input.rateLimit ?? null,
+        scopes: input.scopes ?? [...caller.scopes],
+        allowedIps: input.allowedIps ?? bounds.inherited.allowedIps,
+        expiresAt: expiresAt === undefined ? bounds.inherited.expiresAt : expiresAt,
+        rateLimit: input.rateLimit === undefined ? bounds.inherited.rateLimit : input.rateLimit,
       },
       now,
     );
@@ -129,10 +125,13 @@ export class ManageApiTokens {
   }
 
   async update(caller: Caller, id: string, input: UpdateApiTokenInput): Promise<ApiTokenDoc> {
-    if (input.scopes) checkNoEscalation(caller, input.scopes, 'grant');
     checkAllowedIps(input.allowedIps);
     const expiresAt = parseExpiry(input.expiresAt, this.now());
+    // Every value the request sets stays within the caller; the values it leaves out are the
+    // target's own, which must lie within the caller too (checked once the target is read).
+    refuseBroaderRequest(callerBounds(caller), { scopes: input.scopes, allowedIps: input.allowedIps, expiresAt, rateLimit: input.rateLimit });
     return this.write(caller, id, (current) => {
+      refuseBroaderTarget(caller, current, 'change');
       const wanted: ApiTokenChanges = {
         name: input.name,
         enabled: input.enabled,
@@ -153,8 +152,8 @@ export class ManageApiTokens {
     const secret = generateTokenSecret();
     let previousSecretExpiresAt = this.now();
     const token = await this.write(caller, id, (current, now) => {
-      // Rotating hands out a secret with the token's scopes: that is granting them.
-      checkNoEscalation(caller, current.scopes, 'rotate a token with');
+      // Rotating hands the caller a secret with every power of the token: it must hold no more than the caller.
+      refuseBroaderTarget(caller, current, 'rotate');
       previousSecretExpiresAt = new Date(now.getTime() + gracePeriodSeconds * 1000);
       const stillValid = gracePeriodSeconds > 0 ? current.previousSecrets.filter((previous) => previous.expiresAt > now) : [];
       const previousSecrets =
@@ -175,6 +174,7 @@ export class ManageApiTokens {
     if (kept) return this.signalRevoked(id);
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, id);
+      refuseBroaderTarget(caller, current, 'revoke');
       const now = this.now();
       const event = this.event(caller, 'Deleted', id, { prior: apiTokenSnapshot(current), now });
       const revoked = await this.deps.tokens.revoke(current, { event, now });
@@ -189,6 +189,14 @@ export class ManageApiTokens {
   private async signalRevoked(id: string): Promise<void> {
     await acknowledged(this.deps.versions.revoke(id));
     await this.deps.tokens.releaseTombstone(id);
+  }
+
+  /** An account holds at most `maxTokensPerAccount` live tokens, so that per-token quotas cannot multiply without end. */
+  private async refuseOverCap(accountId: string): Promise<void> {
+    const live = await this.deps.tokens.countLive(accountId);
+    if (live >= this.deps.maxTokensPerAccount) {
+      throw AppError.conflict(`This account already holds ${live} live API tokens, the most it may hold (${this.deps.maxTokensPerAccount}); revoke one first.`);
+    }
   }
 
   private async find(caller: Caller, id: string): Promise<ApiTokenDoc> {

@@ -36,8 +36,8 @@ export class AppError extends Error {
   static unauthorized(detail = 'A valid API token is required.') {
     return new AppError({ status: 401, title: 'Unauthorized', detail, headers: { 'WWW-Authenticate': 'Bearer realm="warden"' } });
   }
-  static forbidden(detail: string) {
-    return new AppError({ status: 403, title: 'Forbidden', detail });
+  static forbidden(detail: string, errors?: FieldError[]) {
+    return new AppError({ status: 403, title: 'Forbidden', detail, errors });
   }
   static notFound(detail = 'The requested resource does not exist.') {
     return new AppError({ status: 404, title: 'Not Found', detail });

@@ -14,8 +14,21 @@ export function testIdentity(overrides: Partial<Identity> = {}): Identity {
     scopes: [...ALL_SCOPES],
     clientIp: '127.0.0.1',
     requestId: randomUUID(),
+    // The limits the gateway states for a token with no allowlist, no expiry and the default quota.
+    tokenAllowedIps: [],
+    tokenExpiresAt: null,
+    tokenRateLimit: { limit: 60, windowSeconds: 60 },
+    defaultRateLimit: { limit: 60, windowSeconds: 60 },
     ...overrides,
   };
+}
+
+/**
+ * What operator tooling signs as: an internal caller, not a token, so bound by no token's limits;
+ * what it creates is unrestricted unless the body says otherwise.
+ */
+export function operatorIdentity(accountId: string): Identity {
+  return testIdentity({ kind: 'service', accountId, name: 'operator', tokenId: undefined, tokenType: undefined, scopes: [...ALL_SCOPES] });
 }
 
 /** What the gateway would add to a request, for tests that call a service directly. */

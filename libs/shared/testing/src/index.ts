@@ -1,5 +1,5 @@
 export { testInfra, uniqueName } from './infra';
-export { signedHeaders, testEnv, testIdentity, TEST_SIGNING_KEY } from './identity';
+export { operatorIdentity, signedHeaders, testEnv, testIdentity, TEST_SIGNING_KEY } from './identity';
 export { testLogger } from './logger';
 export { readmeSection } from './readme';
 export { signedCall } from './signed-call';

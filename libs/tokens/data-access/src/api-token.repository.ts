@@ -52,6 +52,11 @@ export class ApiTokenRepository {
     return token ? (await withLastUsed(this.connection, [token]))[0] : null;
   }
 
+  /** How many live (not revoked) tokens the account holds. */
+  async countLive(accountId: string): Promise<number> {
+    return this.model.countDocuments({ accountId, deletedAt: null });
+  }
+
   /** Newest first, after `position` when given; `name` matches literally, case-insensitively. */
   async list({ accountId, name, after, limit }: { accountId: string; name?: string; after?: ListPosition; limit: number }): Promise<ApiTokenDoc[]> {
     const filter: Record<string, unknown> = { accountId, deletedAt: null };
