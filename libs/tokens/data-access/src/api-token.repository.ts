@@ -96,11 +96,6 @@ export class ApiTokenRepository {
     });
   }
 
-  private async writeIfUnchanged(current: ApiTokenDoc, update: Record<string, unknown>): Promise<ApiTokenDoc | null> {
-    const filter = { _id: current._id, accountId: current.accountId, deletedAt: null, revision: current.revision };
-    const updated = await exclusiveWrite(this.model, () => this.model.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ApiTokenDoc>().exec());
-    return updated ? { ...updated, lastUsedAt: current.lastUsedAt } : null;
-  }
   /** A revoked token of this account whose revocation is not known to be in force everywhere yet (its tombstone is kept). */
   async findKeptTombstone(accountId: string, id: string): Promise<ApiTokenDoc | null> {
     return this.model.findOne({ _id: id, accountId, deletedAt: { $ne: null }, keepTombstone: true }).lean<ApiTokenDoc>();
@@ -120,4 +115,9 @@ export class ApiTokenRepository {
     return docs.map((doc) => doc._id);
   }
 
+  private async writeIfUnchanged(current: ApiTokenDoc, update: Record<string, unknown>): Promise<ApiTokenDoc | null> {
+    const filter = { _id: current._id, accountId: current.accountId, deletedAt: null, revision: current.revision };
+    const updated = await exclusiveWrite(this.model, () => this.model.findOneAndUpdate(filter, update, { returnDocument: 'after' }).lean<ApiTokenDoc>().exec());
+    return updated ? { ...updated, lastUsedAt: current.lastUsedAt } : null;
+  }
 }
