@@ -53,6 +53,9 @@ it('records changes made through the gateway and serves them to the account that
   expect((await fetch(`${platform.url}/api/v1/audit/verify`)).status).toBe(401);
   // No method changes a record.
   for (const method of ['PUT', 'PATCH', 'DELETE']) expect((await call(admin, `/api/v1/audit/${create.id}`, { method })).status).toBe(405);
+  // Recording is asynchronous: the writer's creation reaches the trail before the next test exports
+  // it, so that export's fresh checkpoint covers every record it holds.
+  expect(await eventually(() => auditOf(admin, `?objectId=${writer.data.id}`), (records) => records.length === 1)).toHaveLength(1);
 });
 
 it('verifies, lists checkpoints and exports through the gateway', async () => {
