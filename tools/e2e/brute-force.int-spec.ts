@@ -1,11 +1,13 @@
 // Guessing tokens does not pay: the token checksum turns a random guess away at the gateway without
-// asking the token service or reading the database, and one client IP gets only the shipped
-// unauthenticated quota of guesses (10 a minute) before every further attempt is a 429.
+// asking the token service or reading the database, one client IP gets only the shipped quota of
+// failed attempts (10 a minute) before every further failure is a 429, and the token service sees at
+// most the shipped verification budget of an IP's guesses (100 a second) whatever their number.
 import { randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
 import { generateTokenSecret, parseTokenSecret, TOKEN_PREFIX } from '@warden/api-token';
 import { TEST_SIGNING_KEY, testInfra } from '@warden/testing';
 import { loadConfig } from '../../apps/gateway/src/config';
+import { WINDOW_BUCKETS } from '../../apps/gateway/src/rate-limit/rate-limit-policy';
 import request from 'supertest';
 import { bootstrapToken, startGateway, startTokenService, type GatewayHarness, type TokenServiceHarness } from '../../apps/gateway/src/test/gateway-harness';
 
@@ -26,7 +28,11 @@ let nextAddress = 1;
 const freshIp = () => `10.${(nextAddress >> 16) & 255}.${(nextAddress >> 8) & 255}.${nextAddress++ & 255}`;
 
 // The shipped defaults: 10 requests without a valid token per IP per 60 s.
-const { RATE_LIMIT_PER_IP: IP_LIMIT, RATE_LIMIT_IP_WINDOW_SECONDS: IP_WINDOW } = loadConfig({ REDIS_URL: testInfra().redisUrl, INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY });
+const {
+  RATE_LIMIT_PER_IP: IP_LIMIT,
+  RATE_LIMIT_IP_WINDOW_SECONDS: IP_WINDOW,
+  RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: VERIFY_BUDGET,
+} = loadConfig({ REDIS_URL: testInfra().redisUrl, INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY });
 
 let tokens: TokenServiceHarness;
 let gateway: GatewayHarness;
@@ -43,6 +49,7 @@ beforeAll(async () => {
   gateway = await startGateway(tokens.url, {
     RATE_LIMIT_PER_IP: String(IP_LIMIT),
     RATE_LIMIT_IP_WINDOW_SECONDS: String(IP_WINDOW),
+    RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: String(VERIFY_BUDGET),
     TRUST_PROXY: 'loopback',
   });
   realToken = (await bootstrapToken(tokens.url)).secret;
@@ -61,8 +68,8 @@ afterAll(async () => {
   await tokens?.close();
 });
 
-it('uses the shipped unauthenticated limit: 10 per minute', () => {
-  expect([IP_LIMIT, IP_WINDOW]).toEqual([10, 60]);
+it('uses the shipped limits: 10 failures per minute, 100 verifications per second, per IP', () => {
+  expect([IP_LIMIT, IP_WINDOW, VERIFY_BUDGET]).toEqual([10, 60, 100]);
 });
 
 it('turns away random well-formed guesses by their checksum, without asking the token service or reading the database', async () => {
@@ -89,7 +96,8 @@ it('throttles guessing from one IP to the unauthenticated limit: 429 with Retry-
   const verifyCallsBefore = tokens.verifyCalls();
   const answers = [];
   // Guesses that pass the checksum: the kind that would cost a database read each.
-  for (let i = 0; i < IP_LIMIT + 15; i++) answers.push(await guess(generateTokenSecret(), attacker));
+  const firstGuesses = Array.from({ length: IP_LIMIT + 15 }, () => generateTokenSecret());
+  for (const secret of firstGuesses) answers.push(await guess(secret, attacker));
   const statuses = answers.map((a) => a.status);
   expect(statuses).toEqual([...Array(IP_LIMIT).fill(401), ...Array(15).fill(429)]);
   for (const throttled of answers.slice(IP_LIMIT)) {
@@ -97,17 +105,26 @@ it('throttles guessing from one IP to the unauthenticated limit: 429 with Retry-
     expect(throttled.body).toMatchObject({ type: 'https://httpstatuses.com/429', title: 'Too Many Requests', status: 429, detail: 'Too Many Attempts.' });
     const retryAfter = Number(throttled.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
-    expect(retryAfter).toBeLessThanOrEqual(IP_WINDOW);
+    // A failure counts for more than the window and at most one bucket (1/WINDOW_BUCKETS) longer.
+    expect(retryAfter).toBeLessThanOrEqual(Math.ceil(IP_WINDOW * (1 + 1 / WINDOW_BUCKETS)));
     expect(throttled.headers['ratelimit-policy']).toBe(`"per-ip";q=${IP_LIMIT};w=${IP_WINDOW}`);
     expect(throttled.headers.ratelimit).toMatch(/^"per-ip";r=0;t=\d+$/);
   }
-  // Past the limit no guess reaches the token service: at most the first ten were verified.
-  expect(tokens.verifyCalls() - verifyCallsBefore).toBe(IP_LIMIT);
+  // A fresh guess might be a valid token, which the address's failures must not lock out: each one
+  // was asked once (the per-second verification budget caps that), and a repeat is not asked again.
+  expect(tokens.verifyCalls() - verifyCallsBefore).toBe(IP_LIMIT + 15);
+  expect((await guess(generateTokenSecret(), attacker)).status).toBe(429);
+  const asked = tokens.verifyCalls();
+  const repeated = [];
+  for (let i = 0; i < 5; i++) repeated.push((await guess(firstGuesses[i], attacker)).status);
+  expect(repeated).toEqual(Array(5).fill(429));
+  expect(tokens.verifyCalls()).toBe(asked);
   // Malformed guesses and even a real token's typo are refused from that IP now as well.
   expect((await guess(wellFormedGuess(), attacker)).status).toBe(429);
   expect((await guess(`${realToken.slice(0, -1)}x`, attacker)).status).toBe(429);
 
-  // Another client is not held back by the attacker's guesses, and the real token still works.
+  // The real token still works, from the attacker's address too; another client is not held back.
+  expect((await guess(realToken, attacker)).status).toBe(200);
   expect((await guess(generateTokenSecret(), freshIp())).status).toBe(401);
   expect((await guess(realToken, freshIp())).status).toBe(200);
 });

@@ -77,6 +77,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
       RATE_LIMIT_WINDOW_SECONDS: '1',
       RATE_LIMIT_PER_IP: '100000',
       RATE_LIMIT_IP_WINDOW_SECONDS: '1',
+      RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: '100000',
       UPSTREAM_TIMEOUT_MS: '30000',
     },
     admin: { name: 'fuzz-a', rateLimit: UNTHROTTLED },

@@ -25,9 +25,19 @@ const schema = baseEnvSchema.extend({
   /** Default per-token quota (a token's own `rateLimit` replaces it): requests per sliding window. */
   RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(100_000).default(60),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
-  /** Quota per client IP (per /64 for IPv6) for requests without a valid token; failed authentication counts. */
+  /**
+   * Quota per client IP (per /64 for IPv6) for failed requests only: `401` (no valid token) and uses
+   * of a token from outside its allowlist (`403`); past it those answers are `429`. A valid token
+   * used from an address its allowlist admits is never held back by it.
+   */
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).max(100_000).default(10),
   RATE_LIMIT_IP_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Verifications (uncached secrets sent to the token service) per client IP per second: keeps
+   * floods of well-formed unknown secrets away from the token service. The one per-IP limit a
+   * valid token can meet, set high enough that a normal client never does.
+   */
+  RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Prefix of the rate-limit keys in Redis (tests give each suite its own). */
   RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('warden:rl:'),
   /** How long a replica reuses a verification; every use is still checked against Redis. At most 30 s. */

@@ -37,10 +37,14 @@ export function createAuthMetrics(registry: Registry, isDegraded: () => boolean)
       redis: { allowed: decisions.labels('per-ip', 'allowed', 'redis'), refused: decisions.labels('per-ip', 'refused', 'redis') },
       memory: { allowed: decisions.labels('per-ip', 'allowed', 'memory'), refused: decisions.labels('per-ip', 'refused', 'memory') },
     },
+    'per-ip-verify': {
+      redis: { allowed: decisions.labels('per-ip-verify', 'allowed', 'redis'), refused: decisions.labels('per-ip-verify', 'refused', 'redis') },
+      memory: { allowed: decisions.labels('per-ip-verify', 'allowed', 'memory'), refused: decisions.labels('per-ip-verify', 'refused', 'memory') },
+    },
   };
   return {
     failure: (reason: string) => failures.labels(reason).inc(),
-    decision: (policy: 'per-token' | 'per-ip', limiter: 'redis' | 'memory', allowed: boolean) =>
+    decision: (policy: 'per-token' | 'per-ip' | 'per-ip-verify', limiter: 'redis' | 'memory', allowed: boolean) =>
       decision[policy][limiter][allowed ? 'allowed' : 'refused'].inc(),
     cacheHit: cacheLookups.labels('hit'),
     cacheMiss: cacheLookups.labels('miss'),

@@ -13,7 +13,7 @@ import { clientIp, type ClientIp } from './client-ip';
 import { IpAllowlist } from './ip-allowlist';
 import { createAuthMetrics, type AuthMetrics } from './auth-metrics';
 import { TokenVerifier, type RejectionReason, type VerifiedTokenData } from './token-verifier';
-import { secretCacheKey, VerificationCache, type VerifiedToken } from './verification-cache';
+import { RejectedSecrets, secretCacheKey, VerificationCache, type VerifiedToken } from './verification-cache';
 
 export type AuthenticatorConfig = Pick<
   GatewayConfig,
@@ -24,6 +24,7 @@ export type AuthenticatorConfig = Pick<
   | 'RATE_LIMIT_WINDOW_SECONDS'
   | 'RATE_LIMIT_PER_IP'
   | 'RATE_LIMIT_IP_WINDOW_SECONDS'
+  | 'RATE_LIMIT_VERIFY_PER_IP_PER_SECOND'
   | 'RATE_LIMIT_KEY_PREFIX'
   | 'AUTH_CACHE_TTL_SECONDS'
   | 'AUTH_CACHE_MAX_ENTRIES'
@@ -66,8 +67,15 @@ const MAX_REVERIFICATIONS = 2;
  * rotate or edit acknowledged by the token service is seen by every replica on the next request),
  * applies the token's sliding-window quota and records last use. A cache miss or a moved version
  * asks the token service (`POST /internal/v1/tokens/verify`), once per replica for a burst of the
- * same token. While Redis is unavailable nothing is cached: every request is verified by the token
- * service and limited per replica in memory.
+ * same token, within the client IP's verification budget (`per-ip-verify`, per second). While Redis
+ * is unavailable nothing is cached: every request is verified by the token service and limited per
+ * replica in memory.
+ *
+ * The client IP's failure quota (`per-ip`) counts only what ends without a valid token (`401`) or
+ * outside the token's allowlist (`403`), and past it those answers are `429`. A valid token used
+ * from an address its allowlist admits is never checked against it, so clients that fail behind
+ * one load balancer's address do not lock out the ones that hold valid tokens. A secret the token
+ * service called unknown is remembered for a while and refused again without asking it.
  */
 export function createTokenAuthenticator({ config, redis, logger, registry, now = Date.now }: TokenAuthenticatorDeps): TokenAuthenticator {
   const verifier = new TokenVerifier({
@@ -86,6 +94,8 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
   });
   const metrics: AuthMetrics = createAuthMetrics(registry, () => limiter.degraded);
   const ipPolicy = rateLimitPolicy('per-ip', config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_IP_WINDOW_SECONDS);
+  const verifyPolicy = rateLimitPolicy('per-ip-verify', config.RATE_LIMIT_VERIFY_PER_IP_PER_SECOND, 1);
+  const rejected = new RejectedSecrets(Math.max(config.AUTH_CACHE_TTL_SECONDS, 1) * 1000, config.AUTH_CACHE_MAX_ENTRIES);
   const defaultTokenPolicy = rateLimitPolicy('per-token', config.RATE_LIMIT_PER_TOKEN, config.RATE_LIMIT_WINDOW_SECONDS);
   const policies = new Map<string, RateLimitPolicy>([[`${defaultTokenPolicy.limit}/${defaultTokenPolicy.windowSeconds}`, defaultTokenPolicy]]);
   const defaultRateLimit = { limit: defaultTokenPolicy.limit, windowSeconds: defaultTokenPolicy.windowSeconds };
@@ -127,22 +137,26 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
     };
   }
 
-  /** Every unauthenticated answer counts against the client's IP; past its quota the answer is 429. */
-  async function refuse(res: Response, ip: ClientIp, reason: BearerFailure | RejectionReason, detail: string): Promise<never> {
+  /** A failed request (401, or 403 outside the allowlist) spends the client IP's quota; past it the answer is 429. */
+  async function fail(res: Response, ip: ClientIp, reason: BearerFailure | RejectionReason | 'ip_not_allowed', refusal: AppError): Promise<never> {
     metrics.failure(reason);
     const { decision, limiter: which } = await limiter.ip(ip.limitKey, ipPolicy, true);
     metrics.decision('per-ip', which, decision.allowed);
     setRateLimitHeaders(res, ipPolicy, decision);
     if (!decision.allowed) throw AppError.tooManyRequests(retryAfterSeconds(decision));
-    throw AppError.unauthorized(detail);
+    throw refusal;
   }
 
-  /** Before asking the token service about an uncached secret: is this IP already over its quota? */
-  async function guardIp(res: Response, ip: ClientIp): Promise<void> {
-    const { decision, limiter: which } = await limiter.ip(ip.limitKey, ipPolicy, false);
+  function refuse(res: Response, ip: ClientIp, reason: BearerFailure | RejectionReason, detail: string): Promise<never> {
+    return fail(res, ip, reason, AppError.unauthorized(detail));
+  }
+
+  /** Before a call to the token service: the client IP's verification budget (per second), the only per-IP limit a valid token can meet. */
+  async function spendVerification(res: Response, ip: ClientIp): Promise<void> {
+    const { decision, limiter: which } = await limiter.ip(ip.limitKey, verifyPolicy, true);
+    metrics.decision('per-ip-verify', which, decision.allowed);
     if (decision.allowed) return;
-    metrics.decision('per-ip', which, false);
-    setRateLimitHeaders(res, ipPolicy, decision);
+    setRateLimitHeaders(res, verifyPolicy, decision);
     throw AppError.tooManyRequests(retryAfterSeconds(decision));
   }
 
@@ -154,6 +168,11 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
     const cacheable = !limiter.degraded;
     const generation = cache.generation;
     let flight = join && cacheable ? flights.get(key) : undefined;
+    if (!flight) {
+      await spendVerification(res, ip);
+      // A request for the same secret may have started a call meanwhile.
+      flight = join && cacheable ? flights.get(key) : undefined;
+    }
     if (!flight) {
       flight = verifier
         .verify(secret, ip.text, res.locals.requestId)
@@ -170,6 +189,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
     const outcome = await flight;
     if (!outcome.ok) {
       cache.delete(key);
+      if (outcome.reason === 'unknown') rejected.add(key, now());
       return refuse(res, ip, outcome.reason, REJECTION_DETAILS[outcome.reason]);
     }
     if (cacheable && !limiter.degraded) cache.set(key, outcome.token, now(), generation);
@@ -198,13 +218,10 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
         metrics.cacheHit.inc();
       } else {
         metrics.cacheMiss.inc();
-        await guardIp(res, ip);
-        // A concurrent request for the same token may have finished verifying it meanwhile.
-        token = limiter.degraded ? undefined : cache.get(key, now());
-        if (!token) {
-          token = await verify(res, key, bearer.secret, ip, true);
-          fresh = true;
-        }
+        // A secret no token holds: refused again without asking (and counted as the failure it is).
+        if (rejected.has(key, now())) return refuse(res, ip, 'unknown', REJECTION_DETAILS.unknown);
+        token = await verify(res, key, bearer.secret, ip, true);
+        fresh = true;
       }
 
       let decision: RateLimitDecision;
@@ -239,11 +256,9 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
         fresh = true;
       }
 
+      // A use from outside the allowlist is a failure of this IP (a stolen token being probed).
+      if (!allowedIp) return fail(res, ip, 'ip_not_allowed', AppError.forbidden('This API token may not be used from this IP address.'));
       setRateLimitHeaders(res, token.policy, decision);
-      if (!allowedIp) {
-        metrics.failure('ip_not_allowed');
-        throw AppError.forbidden('This API token may not be used from this IP address.');
-      }
       metrics.decision('per-token', which, decision.allowed);
       if (!decision.allowed) throw AppError.tooManyRequests(retryAfterSeconds(decision));
       return {

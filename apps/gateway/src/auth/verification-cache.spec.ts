@@ -1,6 +1,6 @@
 import { rateLimitPolicy } from '../rate-limit/rate-limit-policy';
 import { IpAllowlist } from './ip-allowlist';
-import { secretCacheKey, VerificationCache, type VerifiedToken } from './verification-cache';
+import { RejectedSecrets, secretCacheKey, VerificationCache, type VerifiedToken } from './verification-cache';
 
 const token = (overrides: Partial<VerifiedToken> = {}): VerifiedToken => ({
   tokenId: 't',
@@ -62,5 +62,18 @@ describe('verification cache', () => {
     cache.set('k', token(), 0, before);
     expect(cache.get('k', 1)).toBeUndefined();
     expect(cache.size).toBe(0);
+  });
+});
+
+describe('rejected secrets', () => {
+  it('remembers a secret the token service called unknown for its time to live, and a bounded number of them', () => {
+    const rejected = new RejectedSecrets(1_000, 2);
+    rejected.add('a', 0);
+    expect(rejected.has('a', 999)).toBe(true);
+    expect(rejected.has('a', 1_000)).toBe(false);
+    rejected.add('a', 0);
+    rejected.add('b', 0);
+    rejected.add('c', 0); // drops the oldest
+    expect([rejected.has('a', 1), rejected.has('b', 1), rejected.has('c', 1)]).toEqual([false, true, true]);
   });
 });

@@ -96,3 +96,31 @@ export class VerificationCache {
     this.entries.clear();
   }
 }
+
+/**
+ * Secrets (by cache key) the token service called unknown, for `ttlMs`: a secret no token holds
+ * cannot become valid, so a repeat is refused without asking again. Bounded, oldest first out.
+ */
+export class RejectedSecrets {
+  private readonly entries = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries: number,
+  ) {}
+
+  has(key: string, now: number): boolean {
+    const expires = this.entries.get(key);
+    if (expires === undefined) return false;
+    if (expires > now) return true;
+    this.entries.delete(key);
+    return false;
+  }
+
+  add(key: string, now: number): void {
+    if (this.ttlMs <= 0) return;
+    this.entries.delete(key);
+    this.entries.set(key, now + this.ttlMs);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+}

@@ -1,8 +1,8 @@
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { rateLimitPolicy } from './rate-limit-policy';
-import { checkAgainstDefinition, maxInAnyWindow } from './sliding-log.reference';
+import { checkAgainstDefinition, maxInAnyWindow } from './sliding-window.reference';
 
-describe('in-memory sliding-log limiter', () => {
+describe('in-memory sliding-window limiter (sub-window buckets)', () => {
   it.each([
     [5, 2_000, 1],
     [60, 60_000, 2],
@@ -22,16 +22,20 @@ describe('in-memory sliding-log limiter', () => {
     expect(maxInAnyWindow(admitted, windowMs)).toBe(limit);
   });
 
-  it('has no double burst at a window edge', () => {
+  it('refuses the 61st request of a burst against 60 a minute, has no double burst at a window edge, and refuses at most one bucket early', () => {
     let clock = 0;
     const limiter = new MemoryRateLimiter({ now: () => clock });
     const policy = rateLimitPolicy('per-token', 60, 60);
-    clock = 59_999;
+    clock = 59_999; // the last millisecond of the bucket 57 000–59 999 (buckets of 3 s)
     for (let i = 0; i < 60; i++) expect(limiter.take('k', policy).allowed).toBe(true);
+    expect(limiter.take('k', policy).allowed).toBe(false);
     clock = 60_001; // a fixed window would have reset here
-    expect(limiter.take('k', policy)).toEqual({ allowed: false, remaining: 0, resetMs: 59_998, retryAfterMs: 59_998 });
+    expect(limiter.take('k', policy)).toEqual({ allowed: false, remaining: 0, resetMs: 59_999, retryAfterMs: 59_999 });
+    // An exact sliding log would admit at 119 999; the bucket is counted in full until it ends.
     clock = 119_999;
-    expect(limiter.take('k', policy).allowed).toBe(true);
+    expect(limiter.take('k', policy).allowed).toBe(false);
+    clock = 120_000;
+    expect(limiter.take('k', policy)).toMatchObject({ allowed: true, remaining: 59 });
   });
 
   it('peeks without counting', () => {

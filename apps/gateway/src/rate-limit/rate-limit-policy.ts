@@ -1,13 +1,24 @@
 import type { Response } from 'express';
 
 /**
- * A quota: at most `limit` requests in ANY window of `windowSeconds` (a sliding log, so there is no
- * double burst at a window edge). The header strings are built once per policy, not per request.
+ * Each window is cut into this many buckets; a key keeps one counter per bucket it counts (at most
+ * `WINDOW_BUCKETS + 1`), whatever the limit. More buckets refuse less early near the window's edge
+ * and cost a few more fields per key.
+ */
+export const WINDOW_BUCKETS = 20;
+
+/**
+ * A quota: at most `limit` requests in ANY window of `windowSeconds`, kept as a sliding window of
+ * `WINDOW_BUCKETS` sub-window buckets (see `redis-gate.ts` for the exact guarantee), so there is no
+ * double burst at a window edge. The header strings are built once per policy, not per request.
  */
 export interface RateLimitPolicy {
-  name: 'per-token' | 'per-ip';
+  /** `per-ip`: failed requests per client IP; `per-ip-verify`: the token service's verifications per client IP. */
+  name: 'per-token' | 'per-ip' | 'per-ip-verify';
   limit: number;
   windowSeconds: number;
+  /** Width of one bucket: the window over `WINDOW_BUCKETS` (a whole number of ms: windows are whole seconds). */
+  bucketMs: number;
   /** `RateLimit-Policy` value, e.g. `"per-token";q=60;w=60`. */
   readonly header: string;
   /** `"per-token";r=` : the `RateLimit` value's constant start. */
@@ -15,6 +26,7 @@ export interface RateLimitPolicy {
   /** Script arguments, kept as strings so the hot path does not convert them per request. */
   readonly limitArg: string;
   readonly windowMsArg: string;
+  readonly bucketMsArg: string;
 }
 
 export function rateLimitPolicy(name: RateLimitPolicy['name'], limit: number, windowSeconds: number): RateLimitPolicy {
@@ -26,6 +38,8 @@ export function rateLimitPolicy(name: RateLimitPolicy['name'], limit: number, wi
     prefix: `"${name}";r=`,
     limitArg: String(limit),
     windowMsArg: String(windowSeconds * 1000),
+    bucketMs: (windowSeconds * 1000) / WINDOW_BUCKETS,
+    bucketMsArg: String((windowSeconds * 1000) / WINDOW_BUCKETS),
   };
 }
 
@@ -33,7 +47,7 @@ export function rateLimitPolicy(name: RateLimitPolicy['name'], limit: number, wi
 export interface RateLimitDecision {
   allowed: boolean;
   remaining: number;
-  /** Milliseconds until the oldest counted request leaves the window (0 when nothing is counted). */
+  /** Milliseconds until the oldest counted bucket stops counting (0 when nothing is counted). */
   resetMs: number;
   /** Milliseconds until a request would be admitted (0 when allowed). */
   retryAfterMs: number;

@@ -56,8 +56,12 @@ export class GatewayRateLimiter {
     return this.redis.status !== 'ready' || this.now() - this.failedAt < RETRY_REDIS_AFTER_MS;
   }
 
+  /**
+   * `win:` names the bucketed windows (hashes); the sliding logs of earlier releases (sorted sets,
+   * `tok:` and `ip:`) are never read, and expire on their own within a window.
+   */
   tokenKey(tokenId: string): string {
-    return `${this.keyPrefix}tok:${tokenId}`;
+    return `${this.keyPrefix}win:tok:${tokenId}`;
   }
 
   /** Version check, quota and last use in one Redis call; `unavailable` when Redis cannot answer. */
@@ -88,10 +92,11 @@ export class GatewayRateLimiter {
     return this.memory.take(`tok:${input.tokenId}`, input.policy, consume);
   }
 
+  /** A per-client-IP quota: `per-ip` (failed requests) or `per-ip-verify` (verifications), each under its own key. */
   async ip(limitKey: string, policy: RateLimitPolicy, consume: boolean): Promise<{ decision: RateLimitDecision; limiter: 'redis' | 'memory' }> {
     if (!this.degraded) {
       try {
-        const decision = await this.gate.ip(`${this.keyPrefix}ip:${limitKey}`, policy, consume);
+        const decision = await this.gate.ip(`${this.keyPrefix}win:${policy.name}:${limitKey}`, policy, consume);
         this.noteHealthy();
         return { decision, limiter: 'redis' };
       } catch (error) {
@@ -99,7 +104,7 @@ export class GatewayRateLimiter {
       }
     }
     this.noteDegraded();
-    return { decision: this.memory.take(`ip:${limitKey}`, policy, consume), limiter: 'memory' };
+    return { decision: this.memory.take(`${policy.name}:${limitKey}`, policy, consume), limiter: 'memory' };
   }
 
   private fail(error: unknown): void {

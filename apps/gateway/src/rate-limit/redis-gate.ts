@@ -1,35 +1,75 @@
-import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { RateLimitDecision, RateLimitPolicy } from './rate-limit-policy';
 
 /**
- * Sliding log in a sorted set: the admission times (ms) still inside the window. A request is
- * admitted while fewer than `limit` are counted, so no window of `window` ever holds more than
- * `limit` admissions, wherever it starts (GCRA with a burst of `limit` would admit up to
- * 2·limit−1 in one window). Refused requests are not logged. Time is the Redis server's (`TIME`,
- * allowed before writes since Redis 5 replicates scripts by effects, the only mode in Redis 7),
- * so every replica shares one clock; a test may pass its own clock instead.
+ * Sliding window over sub-window buckets, in a hash: field = bucket index (`floor(now / bucket)`),
+ * value = admissions in that bucket. With `n = window / bucket` (`WINDOW_BUCKETS`), a request at
+ * `now` in bucket `i` counts buckets `i − n … i`: every bucket the window `(now − window, now]`
+ * touches, the oldest one in full although only its tail lies in the window. It is admitted while
+ * that sum is below `limit`; refused requests are not counted. The exact guarantee:
+ * - never more than `limit` admissions in ANY window of `window` ms, wherever it starts (every
+ *   admission in `(t − window, t]` lies in a bucket counted at `t`), so the 61st request of a burst
+ *   against 60 a minute is refused, and there is no double burst at a window edge;
+ * - an admission counts for more than `window` and at most `window + bucket` ms (until the end of
+ *   the `n`th bucket after its own), so a request may be refused up to one bucket (1/`WINDOW_BUCKETS`
+ *   of the window) earlier than an exact sliding log would admit it, never later: a request is
+ *   admitted exactly when fewer than `limit` were admitted since the start of the bucket that holds
+ *   `now − window`.
+ * A key holds at most `n + 1` fields whatever the limit (stale ones are deleted on every call) and
+ * expires once its newest bucket stops counting. Time is the Redis server's (`TIME`, allowed
+ * before writes since Redis 5 replicates scripts by effects, the only mode in Redis 7), so every
+ * replica shares one clock; a test may pass its own clock instead. Replies {admitted 1/0,
+ * remaining, ms until the oldest counted bucket stops counting, ms until a request would be admitted}.
  */
-const SLIDING_LOG = `
-local function slide(key, limit, window, member, consume, now)
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
-  local count = redis.call('ZCARD', key)
-  if count < limit then
+const SLIDING_WINDOW = `
+local function slide(key, limit, window, bucket, consume, now)
+  local span = math.ceil(window / bucket)
+  local current = math.floor(now / bucket)
+  local oldest = current - span
+  local fields = redis.call('HGETALL', key)
+  local counts = {}
+  local total = 0
+  local stale = {}
+  for i = 1, #fields, 2 do
+    local index = tonumber(fields[i])
+    if index < oldest then
+      stale[#stale + 1] = fields[i]
+    else
+      -- A bucket from ahead of this clock (a clock that stepped back) counts as the current one.
+      if index > current then index = current end
+      local count = tonumber(fields[i + 1])
+      counts[index] = (counts[index] or 0) + count
+      total = total + count
+    end
+  end
+  if #stale > 0 then redis.call('HDEL', key, unpack(stale)) end
+  local first = nil
+  for index = oldest, current do
+    if counts[index] then
+      first = index
+      break
+    end
+  end
+  if total < limit then
     if consume then
-      redis.call('ZADD', key, now, member)
-      redis.call('PEXPIRE', key, window)
-      count = count + 1
+      redis.call('HINCRBY', key, string.format('%d', current), 1)
+      redis.call('PEXPIRE', key, (current + span + 1) * bucket - now)
+      total = total + 1
+      if not first then first = current end
     end
     local reset = 0
-    if count > 0 then
-      local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-      reset = tonumber(oldest[2]) + window - now
-    end
-    return {1, limit - count, reset, 0}
+    if first then reset = (first + span + 1) * bucket - now end
+    return {1, limit - total, reset, 0}
   end
-  local oldest = redis.call('ZRANGE', key, 0, 0, 'WITHSCORES')
-  local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
-  return {0, 0, tonumber(oldest[2]) + window - now, tonumber(freeing[2]) + window - now}
+  -- Refused: admitted again once enough of the oldest buckets have stopped counting.
+  local left = total
+  for index = oldest, current do
+    left = left - (counts[index] or 0)
+    if left < limit then
+      return {0, 0, (first + span + 1) * bucket - now, (index + span + 1) * bucket - now}
+    end
+  end
+  return {0, 0, (first + span + 1) * bucket - now, (current + span + 1) * bucket - now}
 end
 
 -- Milliseconds: Lua hands numbers to Redis as %.14g, which keeps 13-digit epoch ms exact.
@@ -42,23 +82,23 @@ end
 
 /**
  * Authentication, revocation and rate limiting in one round trip. KEYS: token version key, rate
- * key, last-used hash. ARGV: cached authVersion, limit, window ms, log member, consume (1/0),
+ * key, last-used hash. ARGV: cached authVersion, limit, window ms, bucket ms, consume (1/0),
  * token id, clock ms ('' = Redis TIME). Replies {code, remaining, resetMs, retryMs}:
  * code 1 admitted, 0 refused, 2 stale (version moved or key missing), 3 revoked.
  */
-const TOKEN_GATE = `${SLIDING_LOG}
+const TOKEN_GATE = `${SLIDING_WINDOW}
 local current = redis.call('GET', KEYS[1])
 if current == 'revoked' then return {3, 0, 0, 0} end
 if current ~= ARGV[1] then return {2, 0, 0, 0} end
 local now = clock(ARGV[7])
 local consume = ARGV[5] == '1'
 if consume then redis.call('HSET', KEYS[3], ARGV[6], now) end
-return slide(KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4], consume, now)
+return slide(KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), consume, now)
 `;
 
-/** The per-IP limit for requests without a valid token. KEYS: rate key. ARGV: limit, window ms, member, consume, clock ms. */
-const IP_GATE = `${SLIDING_LOG}
-return slide(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), ARGV[3], ARGV[4] == '1', clock(ARGV[5]))
+/** A per-IP quota (failed requests, or verifications). KEYS: rate key. ARGV: limit, window ms, bucket ms, consume, clock ms. */
+const IP_GATE = `${SLIDING_WINDOW}
+return slide(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1', clock(ARGV[5]))
 `;
 
 type GateReply = [number, number, number, number];
@@ -71,12 +111,12 @@ interface GateCommands {
     version: string,
     limit: string,
     windowMs: string,
-    member: string,
+    bucketMs: string,
     consume: string,
     tokenId: string,
-    clockMicros: string,
+    clockMs: string,
   ): Promise<GateReply>;
-  wardenIpGate(rateKey: string, limit: string, windowMs: string, member: string, consume: string, clockMicros: string): Promise<GateReply>;
+  wardenIpGate(rateKey: string, limit: string, windowMs: string, bucketMs: string, consume: string, clockMs: string): Promise<GateReply>;
 }
 
 export type TokenGateResult = { kind: 'decision'; decision: RateLimitDecision } | { kind: 'stale' } | { kind: 'revoked' };
@@ -98,9 +138,6 @@ function toDecision(reply: GateReply): RateLimitDecision {
 /** The two gate scripts, loaded once per connection with `defineCommand` (EVALSHA, EVAL on NOSCRIPT). */
 export class RedisGate {
   private readonly commands: GateCommands;
-  /** Log members must be unique per key: a per-process random part and a counter. */
-  private readonly memberPrefix = randomBytes(6).toString('base64url');
-  private sequence = 0;
 
   constructor(
     redis: Redis,
@@ -111,11 +148,6 @@ export class RedisGate {
     redis.defineCommand('wardenTokenGate', { numberOfKeys: 3, lua: TOKEN_GATE });
     redis.defineCommand('wardenIpGate', { numberOfKeys: 1, lua: IP_GATE });
     this.commands = redis as unknown as GateCommands;
-  }
-
-  private member(): string {
-    this.sequence = (this.sequence + 1) % Number.MAX_SAFE_INTEGER;
-    return this.memberPrefix + this.sequence.toString(36);
   }
 
   private now(): string {
@@ -131,7 +163,7 @@ export class RedisGate {
       request.version,
       policy.limitArg,
       policy.windowMsArg,
-      this.member(),
+      policy.bucketMsArg,
       request.consume ? '1' : '0',
       request.tokenId,
       this.now(),
@@ -142,7 +174,7 @@ export class RedisGate {
   }
 
   async ip(rateKey: string, policy: RateLimitPolicy, consume: boolean): Promise<RateLimitDecision> {
-    const reply = await this.commands.wardenIpGate(rateKey, policy.limitArg, policy.windowMsArg, this.member(), consume ? '1' : '0', this.now());
+    const reply = await this.commands.wardenIpGate(rateKey, policy.limitArg, policy.windowMsArg, policy.bucketMsArg, consume ? '1' : '0', this.now());
     return toDecision(reply);
   }
 }

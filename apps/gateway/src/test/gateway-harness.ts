@@ -102,6 +102,7 @@ export async function startGateway(tokenServiceUrl: string, env: Record<string, 
     RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
     RATE_LIMIT_PER_TOKEN: '1000',
     RATE_LIMIT_PER_IP: '1000',
+    RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: '100000',
     ...env,
   });
   const gateway = composeGateway(config, { logger: testLogger('gateway') });

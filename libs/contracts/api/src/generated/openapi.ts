@@ -1399,7 +1399,9 @@ export interface components {
         /**
          * @description The quota left under the policy that applied (IETF RateLimit header fields): remaining
          *     requests `r` and seconds to reset `t`. `"per-token"` for authenticated requests,
-         *     `"per-ip"` for requests without a valid token.
+         *     `"per-ip"` for failed requests of the client address (`401`, and `403` for a token used
+         *     outside its allowlist), `"per-ip-verify"` for the client address's verifications of
+         *     secrets the gateway has not cached (per second).
          * @example "per-token";r=59;t=60
          */
         RateLimit: string;
