@@ -120,6 +120,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
   }
 
   function toVerifiedToken(data: VerifiedTokenData): VerifiedToken {
+    const policy = tokenPolicy(data.rateLimit);
     return {
       tokenId: data.tokenId,
       accountId: data.accountId,
@@ -129,8 +130,10 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
       allowedIps: data.allowedIps ?? [],
       allowlist: new IpAllowlist(data.allowedIps ?? []),
       expiresAt: data.expiresAt ? Date.parse(data.expiresAt) : null,
+      expiresAtText: data.expiresAt ? new Date(data.expiresAt).toISOString() : null,
       secretExpiresAt: data.secretExpiresAt ? Date.parse(data.secretExpiresAt) : null,
-      policy: tokenPolicy(data.rateLimit),
+      policy,
+      rateLimit: { limit: policy.limit, windowSeconds: policy.windowSeconds },
       authVersion: String(data.authVersion),
       versionKey: tokenVersionKey(data.tokenId),
       rateKey: limiter.tokenKey(data.tokenId),
@@ -266,10 +269,10 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
         accountId: token.accountId,
         tokenId: token.tokenId,
         tokenType: token.type,
-        tokenExpiresAt: token.expiresAt === null ? null : new Date(token.expiresAt).toISOString(),
+        tokenExpiresAt: token.expiresAtText,
         // Every limit the token holds, so that a service can keep what it hands out within them without a read.
         tokenAllowedIps: token.allowedIps,
-        tokenRateLimit: { limit: token.policy.limit, windowSeconds: token.policy.windowSeconds },
+        tokenRateLimit: token.rateLimit,
         defaultRateLimit,
         name: token.name,
         scopes: token.scopes,

@@ -15,9 +15,13 @@ export interface VerifiedToken {
   allowlist: IpAllowlist;
   /** Epoch ms or null. */
   expiresAt: number | null;
+  /** `expiresAt` as the signed identity states it (ISO 8601), computed once per verification rather than per request. */
+  expiresAtText: string | null;
   /** Set while an old secret is inside its rotation grace period: epoch ms it stops working. */
   secretExpiresAt: number | null;
   policy: RateLimitPolicy;
+  /** The effective rate limit as the signed identity states it (the token's own, else the default), built once per verification. */
+  rateLimit: { limit: number; windowSeconds: number };
   /** Compared with the token's version key in Redis on every request. */
   authVersion: string;
   versionKey: string;
