@@ -48,7 +48,7 @@ const SERVICE_ENV: ChaosProfile['env'] = {
   // the default quotas would turn the run into a rate-limit test.
   // 11 processes share 2 cores here: the gateway waits up to 5 s (not 2 s) for a verification, so
   // that a starved token service is not mistaken for a failed one.
-  gateway: { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: '100000', TOKEN_VERIFY_TIMEOUT_MS: '5000' },
+  gateway: { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_ACCOUNT: '1000000', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: '100000', TOKEN_VERIFY_TIMEOUT_MS: '5000' },
   'token-service': { LAST_USED_FLUSH_MS: '5000' },
   'audit-service': { AUDIT_CHECKPOINT_INTERVAL_MS: '5000' },
 };

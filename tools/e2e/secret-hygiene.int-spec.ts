@@ -15,7 +15,7 @@ import { createRedis } from '@warden/queue';
 import { testInfra } from '@warden/testing';
 import { startPlatform, type Platform } from './console/platform';
 
-const UNTHROTTLED = { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_IP: '100000' };
+const UNTHROTTLED = { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_ACCOUNT: '1000000', RATE_LIMIT_PER_IP: '100000' };
 
 let platform: Platform;
 let redis: Redis;

@@ -74,6 +74,7 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const platform: Platform = await startPlatform({
     gatewayEnv: {
       RATE_LIMIT_PER_TOKEN: '100000',
+      RATE_LIMIT_PER_ACCOUNT: '1000000',
       RATE_LIMIT_WINDOW_SECONDS: '1',
       RATE_LIMIT_PER_IP: '100000',
       RATE_LIMIT_IP_WINDOW_SECONDS: '1',

@@ -26,6 +26,12 @@ const schema = baseEnvSchema.extend({
   RATE_LIMIT_PER_TOKEN: z.coerce.number().int().min(1).max(100_000).default(60),
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /**
+   * Default account-wide quota, spent by every token of an account together (the operator may set
+   * an account's own with `warden accounts rate-limit`), so that minting tokens does not multiply it.
+   */
+  RATE_LIMIT_PER_ACCOUNT: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  RATE_LIMIT_ACCOUNT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
    * Quota per client IP (per /64 for IPv6) for failed requests only: `401` (no valid token) and uses
    * of a token from outside its allowlist (`403`); past it those answers are `429`. A valid token
    * used from an address its allowlist admits is never held back by it.

@@ -52,6 +52,9 @@ describe('POST /internal/v1/tokens/verify', () => {
         ...settings,
         authVersion: 1,
         secretExpiresAt: null,
+        // An account the operator never wrote: revision 0, the gateway's default account quota.
+        accountRevision: 0,
+        accountRateLimit: null,
       },
     });
     expect(await svc.redis.get(tokenVersionKey(token.id))).toBe('1');

@@ -5,7 +5,7 @@ import type { Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis, flushOutboxOnce } from '@warden/queue';
 import { AccountRepository, ApiTokenRepository, DEV_TOKEN_HASH_KEY, exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
-import { TokenVersionSignal, createAccount, setAccountEnabled } from '@warden/tokens-feature';
+import { TokenVersionSignal, createAccount, setAccountEnabled, setAccountRateLimit } from '@warden/tokens-feature';
 
 const OPERATOR: Actor = { type: 'operator', id: 'cli', name: 'operator' };
 
@@ -160,6 +160,71 @@ export const runAccountsDisable = (accountId: string, env: AccountsEnv, options?
 export const runAccountsEnable = (accountId: string, env: AccountsEnv, options?: { queuePrefix?: string; signalWaitMs?: number }) =>
   runAccountsSetEnabled(accountId, true, env, options);
 
+export interface AccountRateLimitOutcome {
+  account: AccountView & { rateLimit: { limit: number; windowSeconds: number } | null };
+  changed: boolean;
+  published: boolean;
+}
+
+/**
+ * Sets the quota every token of the account shares (null: the gateway's default) with the token
+ * service's own domain function, and resolves once every gateway applies it (Redis holds it). If
+ * Redis does not take it, the account keeps the new quota in the database, gateways keep the one
+ * they last verified, and this throws so that repeating the command completes it.
+ */
+export async function runAccountsRateLimit(
+  accountId: string,
+  rateLimit: { limit: number; windowSeconds: number } | null,
+  env: AccountsEnv,
+  { queuePrefix, signalWaitMs = 3_000 }: { queuePrefix?: string; signalWaitMs?: number } = {},
+): Promise<AccountRateLimitOutcome> {
+  if (!env.REDIS_URL) {
+    throw Object.assign(new Error('accounts rate-limit needs REDIS_URL: gateways learn of the change through Redis. Nothing was changed.'), { exitCode: 2 });
+  }
+  const logger = createLogger({ name: 'warden-cli', level: 'silent' });
+  const connection = await connectMongo(env.MONGODB_URL, env.MONGODB_DB);
+  const redis = createRedis(env.REDIS_URL, 'client', { retryStrategy: () => null });
+  try {
+    const models = await initTokenModels(connection);
+    const result = await setAccountRateLimit(
+      { accounts: new AccountRepository(connection), versions: new TokenVersionSignal(redis, logger, { waitMs: signalWaitMs, delayMs: 50 }) },
+      { accountId, rateLimit, actor: OPERATOR },
+    );
+    if (!result) throw new AccountCommandError(`No account with id ${accountId}.`);
+    const published = await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [models.accounts], exclusive: exclusiveWrite, logger, queuePrefix, documentIds: [accountId] });
+    if (!result.signalled) {
+      throw new AccountCommandError(
+        `Account ${accountId} has its new quota in the database, but Redis did not take it: gateways keep the quota they last verified. ` +
+          `Repeat the command once Redis is reachable.`,
+      );
+    }
+    const { account } = result;
+    return {
+      account: { id: account._id, name: account.name, createdAt: account.createdAt.toISOString(), rateLimit: account.rateLimit },
+      changed: result.changed,
+      published,
+    };
+  } finally {
+    redis.disconnect();
+    await connection.close();
+  }
+}
+
+/** `--limit N --window S`, or `--default`: exactly one of the two. */
+export function parseAccountRateLimit(options: { limit?: string; window?: string; default?: boolean }): { limit: number; windowSeconds: number } | null {
+  const usage = (message: string) => Object.assign(new Error(`${message} Give --limit N (--window S, default 60), or --default.`), { exitCode: 2 });
+  if (options.default) {
+    if (options.limit !== undefined || options.window !== undefined) throw usage('--default takes no --limit or --window.');
+    return null;
+  }
+  if (options.limit === undefined) throw usage('No quota given.');
+  const limit = Number(options.limit);
+  const windowSeconds = Number(options.window ?? '60');
+  if (!/^\d+$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < 1 || limit > 1_000_000) throw usage('--limit must be a whole number from 1 to 1000000.');
+  if (!/^\d+$/.test(options.window ?? '60') || windowSeconds < 1 || windowSeconds > 86_400) throw usage('--window must be a whole number of seconds from 1 to 86400.');
+  return { limit, windowSeconds };
+}
+
 function printOutcome(outcome: AccountEnabledOutcome, json: boolean | undefined): void {
   if (json) {
     process.stdout.write(`${JSON.stringify({ account: outcome.account, changed: outcome.changed })}\n`);
@@ -211,6 +276,31 @@ export function registerAccountCommands(program: Command): void {
     .option('--json', 'print {"account": {...}, "changed": true|false} as JSON')
     .action(async (id: string, options: { json?: boolean }) => {
       printOutcome(await runAccountsDisable(id, loadAccountsEnv()), options.json);
+    });
+  accounts
+    .command('rate-limit')
+    .description('Set the quota that every API token of the account shares, on every gateway once this returns')
+    .argument('<id>', "the account's id")
+    .option('--limit <n>', 'requests per window, across all its tokens')
+    .option('--window <seconds>', 'the sliding window in seconds (default 60)')
+    .option('--default', "use the gateway's default (RATE_LIMIT_PER_ACCOUNT per RATE_LIMIT_ACCOUNT_WINDOW_SECONDS)")
+    .option('--json', 'print {"account": {...}, "changed": true|false} as JSON')
+    .action(async (id: string, options: { limit?: string; window?: string; default?: boolean; json?: boolean }) => {
+      const outcome = await runAccountsRateLimit(id, parseAccountRateLimit(options), loadAccountsEnv());
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify({ account: outcome.account, changed: outcome.changed })}\n`);
+        return;
+      }
+      const quota = outcome.account.rateLimit;
+      const described = quota ? `${quota.limit} requests per ${quota.windowSeconds} s` : "the gateway's default";
+      process.stdout.write(
+        [
+          `${outcome.changed ? 'Account quota set' : 'Account quota already set'}: ${described} across every API token of ${outcome.account.name} (${outcome.account.id}).`,
+          'Every gateway applies it from the next request.',
+          ...(outcome.changed ? [outcome.published ? 'Audit event published.' : 'Audit event queued; the token service will publish it.'] : []),
+          '',
+        ].join('\n'),
+      );
     });
   accounts
     .command('enable')

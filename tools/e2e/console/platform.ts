@@ -100,6 +100,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     AUDIT_SERVICE_URL: auditServiceUrl,
     // Every request of the suite comes from 127.0.0.1, refused ones included.
     RATE_LIMIT_PER_IP: '1000',
+    RATE_LIMIT_PER_ACCOUNT: '100000',
     RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: '100000',
     RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
     ...options.gatewayEnv,

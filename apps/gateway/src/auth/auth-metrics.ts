@@ -1,4 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
+import type { RateLimitPolicy } from '../rate-limit/rate-limit-policy';
 
 /** Authentication and rate-limit metrics on the gateway's registry. Children are resolved once, not per request. */
 export function createAuthMetrics(registry: Registry, isDegraded: () => boolean) {
@@ -28,23 +29,20 @@ export function createAuthMetrics(registry: Registry, isDegraded: () => boolean)
       this.set(isDegraded() ? 1 : 0);
     },
   });
-  const decision = {
-    'per-token': {
-      redis: { allowed: decisions.labels('per-token', 'allowed', 'redis'), refused: decisions.labels('per-token', 'refused', 'redis') },
-      memory: { allowed: decisions.labels('per-token', 'allowed', 'memory'), refused: decisions.labels('per-token', 'refused', 'memory') },
-    },
-    'per-ip': {
-      redis: { allowed: decisions.labels('per-ip', 'allowed', 'redis'), refused: decisions.labels('per-ip', 'refused', 'redis') },
-      memory: { allowed: decisions.labels('per-ip', 'allowed', 'memory'), refused: decisions.labels('per-ip', 'refused', 'memory') },
-    },
-    'per-ip-verify': {
-      redis: { allowed: decisions.labels('per-ip-verify', 'allowed', 'redis'), refused: decisions.labels('per-ip-verify', 'refused', 'redis') },
-      memory: { allowed: decisions.labels('per-ip-verify', 'allowed', 'memory'), refused: decisions.labels('per-ip-verify', 'refused', 'memory') },
-    },
+  type Policy = RateLimitPolicy['name'];
+  const labelled = (policy: Policy) => ({
+    redis: { allowed: decisions.labels(policy, 'allowed', 'redis'), refused: decisions.labels(policy, 'refused', 'redis') },
+    memory: { allowed: decisions.labels(policy, 'allowed', 'memory'), refused: decisions.labels(policy, 'refused', 'memory') },
+  });
+  const decision: Record<Policy, ReturnType<typeof labelled>> = {
+    'per-token': labelled('per-token'),
+    'per-account': labelled('per-account'),
+    'per-ip': labelled('per-ip'),
+    'per-ip-verify': labelled('per-ip-verify'),
   };
   return {
     failure: (reason: string) => failures.labels(reason).inc(),
-    decision: (policy: 'per-token' | 'per-ip' | 'per-ip-verify', limiter: 'redis' | 'memory', allowed: boolean) =>
+    decision: (policy: Policy, limiter: 'redis' | 'memory', allowed: boolean) =>
       decision[policy][limiter][allowed ? 'allowed' : 'refused'].inc(),
     cacheHit: cacheLookups.labels('hit'),
     cacheMiss: cacheLookups.labels('miss'),

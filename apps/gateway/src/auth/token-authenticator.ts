@@ -3,10 +3,19 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@warden/config';
 import { AppError, type Identity, type ReadinessCheck } from '@warden/http';
-import { LAST_USED_HASH_KEY, tokenVersionKey } from '@warden/api-token';
+import { LAST_USED_HASH_KEY, accountLimitKey, tokenVersionKey } from '@warden/api-token';
 import type { GatewayConfig } from '../config';
 import { GatewayRateLimiter } from '../rate-limit/rate-limiter';
-import { rateLimitPolicy, retryAfterSeconds, setRateLimitHeaders, type RateLimitDecision, type RateLimitPolicy } from '../rate-limit/rate-limit-policy';
+import {
+  RateLimitPolicies,
+  rateLimitPolicy,
+  retryAfterSeconds,
+  setRateLimitHeaders,
+  setTokenRateLimitHeaders,
+  type RateLimitDecision,
+  type RateLimitPolicy,
+} from '../rate-limit/rate-limit-policy';
+import type { BindingAccountQuota } from '../rate-limit/redis-gate';
 import type { Authenticator } from './authenticator';
 import { bearerFailureDetail, parseBearer, type BearerFailure } from './bearer';
 import { clientIp, type ClientIp } from './client-ip';
@@ -22,6 +31,8 @@ export type AuthenticatorConfig = Pick<
   | 'TOKEN_VERIFY_TIMEOUT_MS'
   | 'RATE_LIMIT_PER_TOKEN'
   | 'RATE_LIMIT_WINDOW_SECONDS'
+  | 'RATE_LIMIT_PER_ACCOUNT'
+  | 'RATE_LIMIT_ACCOUNT_WINDOW_SECONDS'
   | 'RATE_LIMIT_PER_IP'
   | 'RATE_LIMIT_IP_WINDOW_SECONDS'
   | 'RATE_LIMIT_VERIFY_PER_IP_PER_SECOND'
@@ -84,10 +95,14 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
     timeoutMs: config.TOKEN_VERIFY_TIMEOUT_MS,
   });
   const cache = new VerificationCache(config.AUTH_CACHE_TTL_SECONDS * 1000, config.AUTH_CACHE_MAX_ENTRIES);
+  const policies = new RateLimitPolicies();
+  const defaultTokenPolicy = policies.get('per-token', config.RATE_LIMIT_PER_TOKEN, config.RATE_LIMIT_WINDOW_SECONDS);
+  const defaultAccountPolicy = policies.get('per-account', config.RATE_LIMIT_PER_ACCOUNT, config.RATE_LIMIT_ACCOUNT_WINDOW_SECONDS);
   const limiter = new GatewayRateLimiter({
     redis,
     lastUsedKey: LAST_USED_HASH_KEY,
     keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
+    defaultAccountPolicy,
     logger,
     onDegraded: () => cache.flush(),
     now,
@@ -96,8 +111,6 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
   const ipPolicy = rateLimitPolicy('per-ip', config.RATE_LIMIT_PER_IP, config.RATE_LIMIT_IP_WINDOW_SECONDS);
   const verifyPolicy = rateLimitPolicy('per-ip-verify', config.RATE_LIMIT_VERIFY_PER_IP_PER_SECOND, 1);
   const rejected = new RejectedSecrets(Math.max(config.AUTH_CACHE_TTL_SECONDS, 1) * 1000, config.AUTH_CACHE_MAX_ENTRIES);
-  const defaultTokenPolicy = rateLimitPolicy('per-token', config.RATE_LIMIT_PER_TOKEN, config.RATE_LIMIT_WINDOW_SECONDS);
-  const policies = new Map<string, RateLimitPolicy>([[`${defaultTokenPolicy.limit}/${defaultTokenPolicy.windowSeconds}`, defaultTokenPolicy]]);
   const defaultRateLimit = { limit: defaultTokenPolicy.limit, windowSeconds: defaultTokenPolicy.windowSeconds };
   const flights = new Map<string, VerifyFlight>();
 
@@ -108,19 +121,9 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
   redis.on('reconnecting', flush);
   redis.on('end', flush);
 
-  function tokenPolicy(rateLimit: VerifiedTokenData['rateLimit']): RateLimitPolicy {
-    if (!rateLimit) return defaultTokenPolicy;
-    const key = `${rateLimit.limit}/${rateLimit.windowSeconds}`;
-    let policy = policies.get(key);
-    if (!policy) {
-      policy = rateLimitPolicy('per-token', rateLimit.limit, rateLimit.windowSeconds);
-      if (policies.size < 1_000) policies.set(key, policy);
-    }
-    return policy;
-  }
-
   function toVerifiedToken(data: VerifiedTokenData): VerifiedToken {
-    const policy = tokenPolicy(data.rateLimit);
+    const policy = data.rateLimit ? policies.get('per-token', data.rateLimit.limit, data.rateLimit.windowSeconds) : defaultTokenPolicy;
+    const accountQuota = data.accountRateLimit;
     return {
       tokenId: data.tokenId,
       accountId: data.accountId,
@@ -137,7 +140,18 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
       authVersion: String(data.authVersion),
       versionKey: tokenVersionKey(data.tokenId),
       rateKey: limiter.tokenKey(data.tokenId),
+      account: {
+        rateKey: limiter.accountKey(data.accountId),
+        limitKey: accountLimitKey(data.accountId),
+        revision: String(data.accountRevision ?? 0),
+        policy: accountQuota ? policies.get('per-account', accountQuota.limit, accountQuota.windowSeconds) : defaultAccountPolicy,
+      },
     };
+  }
+
+  /** The account's policy for the headers, when its quota is the tighter one. */
+  function accountPolicy(quota: BindingAccountQuota | null): RateLimitPolicy | null {
+    return quota ? policies.get('per-account', quota.limit, quota.windowSeconds) : null;
   }
 
   /** A failed request (401, or 403 outside the allowlist) spends the client IP's quota; past it the answer is 429. */
@@ -228,6 +242,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
       }
 
       let decision: RateLimitDecision;
+      let binding: BindingAccountQuota | null;
       let which: 'redis' | 'memory' = 'redis';
       let allowedIp: boolean;
       for (let reverified = 0; ; reverified++) {
@@ -235,7 +250,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
         // A use from outside the allowlist checks the version but spends none of the owner's quota.
         const result = await limiter.token(token, allowedIp);
         if (result.kind === 'decision') {
-          decision = result.decision;
+          ({ decision, account: binding } = result);
           break;
         }
         if (result.kind === 'revoked') {
@@ -248,7 +263,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
             token = await verify(res, key, bearer.secret, ip, false);
             allowedIp = token.allowlist.allows(ip.address);
           }
-          decision = limiter.tokenInMemory(token, allowedIp);
+          ({ decision, account: binding } = limiter.tokenInMemory(token, allowedIp));
           which = 'memory';
           break;
         }
@@ -261,8 +276,9 @@ export function createTokenAuthenticator({ config, redis, logger, registry, now 
 
       // A use from outside the allowlist is a failure of this IP (a stolen token being probed).
       if (!allowedIp) return fail(res, ip, 'ip_not_allowed', AppError.forbidden('This API token may not be used from this IP address.'));
-      setRateLimitHeaders(res, token.policy, decision);
-      metrics.decision('per-token', which, decision.allowed);
+      const bindingAccount = accountPolicy(binding);
+      setTokenRateLimitHeaders(res, token.policy, bindingAccount, decision);
+      metrics.decision(bindingAccount ? 'per-account' : 'per-token', which, decision.allowed);
       if (!decision.allowed) throw AppError.tooManyRequests(retryAfterSeconds(decision));
       return {
         kind: 'token',

@@ -15,6 +15,9 @@ export interface VerifiedTokenData {
   rateLimit: { limit: number; windowSeconds: number } | null;
   authVersion: number;
   secretExpiresAt: string | null;
+  /** The account's revision when read for this verification, and its own quota (null: the gateway's default). */
+  accountRevision: number;
+  accountRateLimit: { limit: number; windowSeconds: number } | null;
 }
 
 export type RejectionReason = 'unknown' | 'disabled' | 'expired' | 'revoked' | 'rotated' | 'account_disabled';

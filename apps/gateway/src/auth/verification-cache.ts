@@ -22,6 +22,16 @@ export interface VerifiedToken {
   policy: RateLimitPolicy;
   /** The effective rate limit as the signed identity states it (the token's own, else the default), built once per verification. */
   rateLimit: { limit: number; windowSeconds: number };
+  /**
+   * The account's quota as the verification read it (its own, else the default) with the account's
+   * revision then, and its Redis keys: every request counts in the account's window too.
+   */
+  account: {
+    rateKey: string;
+    limitKey: string;
+    revision: string;
+    policy: RateLimitPolicy;
+  };
   /** Compared with the token's version key in Redis on every request. */
   authVersion: string;
   versionKey: string;

@@ -42,6 +42,7 @@ function gatewayWith(env: Record<string, string> = {}) {
     RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
     RATE_LIMIT_PER_IP: '1000',
     RATE_LIMIT_PER_TOKEN: '1000',
+    RATE_LIMIT_PER_ACCOUNT: '100000',
     ...env,
   });
   const gatewayRedis = createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));

@@ -13,8 +13,11 @@ export const WINDOW_BUCKETS = 20;
  * double burst at a window edge. The header strings are built once per policy, not per request.
  */
 export interface RateLimitPolicy {
-  /** `per-ip`: failed requests per client IP; `per-ip-verify`: the token service's verifications per client IP. */
-  name: 'per-token' | 'per-ip' | 'per-ip-verify';
+  /**
+   * `per-account`: every token of an account together; `per-ip`: failed requests per client IP;
+   * `per-ip-verify`: the token service's verifications per client IP.
+   */
+  name: 'per-token' | 'per-account' | 'per-ip' | 'per-ip-verify';
   limit: number;
   windowSeconds: number;
   /** Width of one bucket: the window over `WINDOW_BUCKETS` (a whole number of ms: windows are whole seconds). */
@@ -43,6 +46,26 @@ export function rateLimitPolicy(name: RateLimitPolicy['name'], limit: number, wi
   };
 }
 
+/**
+ * Policies by name, limit and window, built once each: the hot path looks a token's or account's
+ * quota up instead of building its header strings per request. Bounded, since limits are data.
+ */
+export class RateLimitPolicies {
+  private readonly built = new Map<string, RateLimitPolicy>();
+
+  constructor(private readonly maxEntries = 1_000) {}
+
+  get(name: RateLimitPolicy['name'], limit: number, windowSeconds: number): RateLimitPolicy {
+    const key = `${name}/${limit}/${windowSeconds}`;
+    let policy = this.built.get(key);
+    if (!policy) {
+      policy = rateLimitPolicy(name, limit, windowSeconds);
+      if (this.built.size < this.maxEntries) this.built.set(key, policy);
+    }
+    return policy;
+  }
+}
+
 /** One rate-limit decision, whichever limiter (Redis or the in-memory fallback) made it. */
 export interface RateLimitDecision {
   allowed: boolean;
@@ -57,6 +80,19 @@ export interface RateLimitDecision {
 export function setRateLimitHeaders(res: Response, policy: RateLimitPolicy, decision: RateLimitDecision): void {
   res.setHeader('RateLimit-Policy', policy.header);
   res.setHeader('RateLimit', `${policy.prefix}${decision.remaining};t=${Math.ceil(decision.resetMs / 1000)}`);
+}
+
+/**
+ * The headers of an authenticated request: the token's policy, and the account's beside it when
+ * that is the tighter one (the IETF draft allows a list); `RateLimit` reports the tighter one.
+ */
+export function setTokenRateLimitHeaders(res: Response, token: RateLimitPolicy, account: RateLimitPolicy | null, decision: RateLimitDecision): void {
+  if (!account) {
+    setRateLimitHeaders(res, token, decision);
+    return;
+  }
+  res.setHeader('RateLimit-Policy', `${token.header}, ${account.header}`);
+  res.setHeader('RateLimit', `${account.prefix}${decision.remaining};t=${Math.ceil(decision.resetMs / 1000)}`);
 }
 
 /** `Retry-After` in whole seconds, never 0 for a refused request. */

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { MemoryRateLimiter } from './memory-rate-limiter';
-import { RedisGate, type TokenGateResult } from './redis-gate';
+import { RedisGate, type BindingAccountQuota, type TokenGateRequest, type TokenGateResult } from './redis-gate';
 import type { RateLimitDecision, RateLimitPolicy } from './rate-limit-policy';
 
 /** How long after a failed Redis call the replica stays on its in-memory limiter before trying Redis again. */
@@ -13,6 +13,8 @@ export interface TokenGateInput {
   versionKey: string;
   rateKey: string;
   policy: RateLimitPolicy;
+  accountId: string;
+  account: TokenGateRequest['account'];
 }
 
 export type LimiterTokenResult = TokenGateResult | { kind: 'unavailable' };
@@ -21,6 +23,8 @@ export interface GatewayRateLimiterOptions {
   redis: Redis;
   lastUsedKey: string;
   keyPrefix: string;
+  /** The account quota of accounts the operator gave none of their own. */
+  defaultAccountPolicy: RateLimitPolicy;
   logger: Logger;
   /** Called when Redis becomes unusable: cached verifications can no longer be checked against it. */
   onDegraded: () => void;
@@ -48,7 +52,7 @@ export class GatewayRateLimiter {
     this.onDegraded = options.onDegraded;
     this.now = options.now ?? Date.now;
     this.keyPrefix = options.keyPrefix;
-    this.gate = new RedisGate(options.redis, options.lastUsedKey);
+    this.gate = new RedisGate(options.redis, options.lastUsedKey, options.defaultAccountPolicy);
     this.memory = new MemoryRateLimiter({ now: this.now });
   }
 
@@ -64,6 +68,11 @@ export class GatewayRateLimiter {
     return `${this.keyPrefix}win:tok:${tokenId}`;
   }
 
+  /** The window every token of the account counts in. */
+  accountKey(accountId: string): string {
+    return `${this.keyPrefix}win:acct:${accountId}`;
+  }
+
   /** Version check, quota and last use in one Redis call; `unavailable` when Redis cannot answer. */
   async token(input: TokenGateInput, consume: boolean): Promise<LimiterTokenResult> {
     if (this.degraded) {
@@ -77,6 +86,7 @@ export class GatewayRateLimiter {
         version: input.authVersion,
         tokenId: input.tokenId,
         policy: input.policy,
+        account: input.account,
         consume,
       });
       this.noteHealthy();
@@ -87,9 +97,23 @@ export class GatewayRateLimiter {
     }
   }
 
-  /** The in-memory quota for a token, used only with a verification made during this request. */
-  tokenInMemory(input: TokenGateInput, consume: boolean): RateLimitDecision {
-    return this.memory.take(`tok:${input.tokenId}`, input.policy, consume);
+  /**
+   * The in-memory quotas of a token and its account (as the verification read it), used only with a
+   * verification made during this request: admitted only if both have room, and then counted in both.
+   */
+  tokenInMemory(input: TokenGateInput, consume: boolean): { decision: RateLimitDecision; account: BindingAccountQuota | null } {
+    const tokenKey = `tok:${input.tokenId}`;
+    const accountKey = `acct:${input.accountId}`;
+    const accountPolicy = input.account.policy;
+    let token = this.memory.take(tokenKey, input.policy, false);
+    let account = this.memory.take(accountKey, accountPolicy, false);
+    if (token.allowed && account.allowed && consume) {
+      token = this.memory.take(tokenKey, input.policy, true);
+      account = this.memory.take(accountKey, accountPolicy, true);
+    }
+    const accountBinds = token.allowed ? !account.allowed || account.remaining < token.remaining : !account.allowed && account.retryAfterMs > token.retryAfterMs;
+    const quota = { limit: accountPolicy.limit, windowSeconds: accountPolicy.windowSeconds };
+    return accountBinds ? { decision: account, account: quota } : { decision: token, account: null };
   }
 
   /** A per-client-IP quota: `per-ip` (failed requests) or `per-ip-verify` (verifications), each under its own key. */

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { RateLimitDecision, RateLimitPolicy } from './rate-limit-policy';
+import { WINDOW_BUCKETS, type RateLimitDecision, type RateLimitPolicy } from './rate-limit-policy';
 
 /**
  * Sliding window over sub-window buckets, in a hash: field = bucket index (`floor(now / bucket)`),
@@ -22,7 +22,9 @@ import type { RateLimitDecision, RateLimitPolicy } from './rate-limit-policy';
  * remaining, ms until the oldest counted bucket stops counting, ms until a request would be admitted}.
  */
 const SLIDING_WINDOW = `
-local function slide(key, limit, window, bucket, consume, now)
+-- Reads a key's window at \`now\` (deleting buckets that no longer count): its counted total, the
+-- oldest counted bucket, and whether one more request fits.
+local function measure(key, limit, window, bucket, now)
   local span = math.ceil(window / bucket)
   local current = math.floor(now / bucket)
   local oldest = current - span
@@ -50,26 +52,34 @@ local function slide(key, limit, window, bucket, consume, now)
       break
     end
   end
-  if total < limit then
-    if consume then
-      redis.call('HINCRBY', key, string.format('%d', current), 1)
-      redis.call('PEXPIRE', key, (current + span + 1) * bucket - now)
-      total = total + 1
-      if not first then first = current end
-    end
+  return { key = key, limit = limit, bucket = bucket, span = span, current = current, oldest = oldest,
+    counts = counts, total = total, first = first, open = total < limit }
+end
+
+-- Counts one admission in the current bucket; the key expires once that bucket stops counting.
+local function count(w, now)
+  redis.call('HINCRBY', w.key, string.format('%d', w.current), 1)
+  redis.call('PEXPIRE', w.key, (w.current + w.span + 1) * w.bucket - now)
+  w.total = w.total + 1
+  if not w.first then w.first = w.current end
+end
+
+-- {admitted 1/0, remaining, ms until the oldest counted bucket stops counting, ms until a request would be admitted}
+local function verdict(w, now)
+  if w.open then
     local reset = 0
-    if first then reset = (first + span + 1) * bucket - now end
-    return {1, limit - total, reset, 0}
+    if w.first then reset = (w.first + w.span + 1) * w.bucket - now end
+    return {1, w.limit - w.total, reset, 0}
   end
   -- Refused: admitted again once enough of the oldest buckets have stopped counting.
-  local left = total
-  for index = oldest, current do
-    left = left - (counts[index] or 0)
-    if left < limit then
-      return {0, 0, (first + span + 1) * bucket - now, (index + span + 1) * bucket - now}
+  local left = w.total
+  for index = w.oldest, w.current do
+    left = left - (w.counts[index] or 0)
+    if left < w.limit then
+      return {0, 0, (w.first + w.span + 1) * w.bucket - now, (index + w.span + 1) * w.bucket - now}
     end
   end
-  return {0, 0, (first + span + 1) * bucket - now, (current + span + 1) * bucket - now}
+  return {0, 0, (w.first + w.span + 1) * w.bucket - now, (w.current + w.span + 1) * w.bucket - now}
 end
 
 -- Milliseconds: Lua hands numbers to Redis as %.14g, which keeps 13-digit epoch ms exact.
@@ -81,45 +91,92 @@ end
 `;
 
 /**
- * Authentication, revocation and rate limiting in one round trip. KEYS: token version key, rate
- * key, last-used hash. ARGV: cached authVersion, limit, window ms, bucket ms, consume (1/0),
- * token id, clock ms ('' = Redis TIME). Replies {code, remaining, resetMs, retryMs}:
- * code 1 admitted, 0 refused, 2 stale (version moved or key missing), 3 revoked.
+ * Authentication, revocation and both quotas of a token (its own, and its account's, shared by all
+ * the account's tokens) in one round trip. A request is admitted only if it fits both windows, and
+ * then counts in both; a refused request counts in neither.
+ *
+ * The account's quota is the operator's value for the account, else the default. The verification
+ * carries the value it read (ARGV[8..10]); the operator's command also writes it to the account's
+ * limit key (\`<revision>:<limit>:<window s>\`, or \`<revision>:default\`), which wins when it is at
+ * least as recent, so a change is in force on every replica at once, not when caches expire.
+ *
+ * KEYS: token version, token window, account window, account limit, last-used hash.
+ * ARGV: cached authVersion, consume (1/0), token id, clock ms ('' = Redis TIME), window buckets,
+ * token limit, token window ms, account revision read by the verification, account limit, account
+ * window ms, default account limit, default account window ms.
+ * Replies {code, remaining, resetMs, retryMs, binding, account limit, account window ms}: code 1
+ * admitted, 0 refused, 2 stale (version moved or key missing), 3 revoked; binding 0 when the
+ * token's quota is the tighter one (or the one that refused), 1 when the account's is.
  */
 const TOKEN_GATE = `${SLIDING_WINDOW}
 local current = redis.call('GET', KEYS[1])
-if current == 'revoked' then return {3, 0, 0, 0} end
-if current ~= ARGV[1] then return {2, 0, 0, 0} end
-local now = clock(ARGV[7])
-local consume = ARGV[5] == '1'
-if consume then redis.call('HSET', KEYS[3], ARGV[6], now) end
-return slide(KEYS[2], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), consume, now)
+if current == 'revoked' then return {3, 0, 0, 0, 0, 0, 0} end
+if current ~= ARGV[1] then return {2, 0, 0, 0, 0, 0, 0} end
+local now = clock(ARGV[4])
+local consume = ARGV[2] == '1'
+local buckets = tonumber(ARGV[5])
+local accountLimit, accountWindow = tonumber(ARGV[9]), tonumber(ARGV[10])
+local set = redis.call('GET', KEYS[4])
+if set then
+  local revision, limit, window = string.match(set, '^(%d+):(%d+):(%d+)$')
+  if not revision then
+    revision = string.match(set, '^(%d+):default$')
+    limit, window = ARGV[11], ARGV[12]
+  else
+    window = tonumber(window) * 1000
+  end
+  if revision and tonumber(revision) >= tonumber(ARGV[8]) then
+    accountLimit, accountWindow = tonumber(limit), tonumber(window)
+  end
+end
+local tokenWindow = tonumber(ARGV[7])
+local token = measure(KEYS[2], tonumber(ARGV[6]), tokenWindow, tokenWindow / buckets, now)
+local account = measure(KEYS[3], accountLimit, accountWindow, accountWindow / buckets, now)
+local admitted = token.open and account.open
+if consume then redis.call('HSET', KEYS[5], ARGV[3], now) end
+if admitted and consume then
+  count(token, now)
+  count(account, now)
+end
+local t, a = verdict(token, now), verdict(account, now)
+local binding = 0
+if admitted then
+  if a[2] < t[2] then binding = 1 end
+elseif not account.open and (token.open or a[4] > t[4]) then
+  binding = 1
+end
+local reply = t
+if binding == 1 then reply = a end
+return {reply[1], reply[2], reply[3], reply[4], binding, accountLimit, accountWindow}
 `;
 
 /** A per-IP quota (failed requests, or verifications). KEYS: rate key. ARGV: limit, window ms, bucket ms, consume, clock ms. */
 const IP_GATE = `${SLIDING_WINDOW}
-return slide(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), ARGV[4] == '1', clock(ARGV[5]))
+local now = clock(ARGV[5])
+local w = measure(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), now)
+if w.open and ARGV[4] == '1' then count(w, now) end
+return verdict(w, now)
 `;
 
 type GateReply = [number, number, number, number];
+type TokenGateReply = [number, number, number, number, number, number, number];
 
 interface GateCommands {
-  wardenTokenGate(
-    versionKey: string,
-    rateKey: string,
-    lastUsedKey: string,
-    version: string,
-    limit: string,
-    windowMs: string,
-    bucketMs: string,
-    consume: string,
-    tokenId: string,
-    clockMs: string,
-  ): Promise<GateReply>;
+  /** Five keys, then the arguments (see `TOKEN_GATE`). */
+  wardenTokenGate(...keysAndArgs: string[]): Promise<TokenGateReply>;
   wardenIpGate(rateKey: string, limit: string, windowMs: string, bucketMs: string, consume: string, clockMs: string): Promise<GateReply>;
 }
 
-export type TokenGateResult = { kind: 'decision'; decision: RateLimitDecision } | { kind: 'stale' } | { kind: 'revoked' };
+/** The account's quota as the gate applied it, when it is the tighter one. */
+export interface BindingAccountQuota {
+  limit: number;
+  windowSeconds: number;
+}
+
+export type TokenGateResult =
+  | { kind: 'decision'; decision: RateLimitDecision; /** Set when the account's quota is the tighter one (or refused). */ account: BindingAccountQuota | null }
+  | { kind: 'stale' }
+  | { kind: 'revoked' };
 
 export interface TokenGateRequest {
   versionKey: string;
@@ -127,25 +184,36 @@ export interface TokenGateRequest {
   version: string;
   tokenId: string;
   policy: RateLimitPolicy;
-  /** false: check the version only and report the quota without counting this request. */
+  account: {
+    rateKey: string;
+    /** The operator's value in Redis (\`accountLimitKey\`), which wins over \`policy\` when at least as recent as \`revision\`. */
+    limitKey: string;
+    /** The account's revision read by the verification, and the quota it read (its own, else the default). */
+    revision: string;
+    policy: RateLimitPolicy;
+  };
+  /** false: check the version only and report the quotas without counting this request. */
   consume: boolean;
 }
 
-function toDecision(reply: GateReply): RateLimitDecision {
+function toDecision(reply: GateReply | TokenGateReply): RateLimitDecision {
   return { allowed: reply[0] === 1, remaining: reply[1], resetMs: reply[2], retryAfterMs: reply[3] };
 }
 
-/** The two gate scripts, loaded once per connection with `defineCommand` (EVALSHA, EVAL on NOSCRIPT). */
+/** The two gate scripts, loaded once per connection with \`defineCommand\` (EVALSHA, EVAL on NOSCRIPT). */
 export class RedisGate {
   private readonly commands: GateCommands;
+  private readonly bucketsArg = String(WINDOW_BUCKETS);
 
   constructor(
     redis: Redis,
     private readonly lastUsedKey: string,
+    /** The account quota for accounts the operator gave none of their own (\`RATE_LIMIT_PER_ACCOUNT\`). */
+    private readonly defaultAccountPolicy: RateLimitPolicy,
     /** Milliseconds; only tests pass a clock, production uses the Redis server's. */
     private readonly clock?: () => number,
   ) {
-    redis.defineCommand('wardenTokenGate', { numberOfKeys: 3, lua: TOKEN_GATE });
+    redis.defineCommand('wardenTokenGate', { numberOfKeys: 5, lua: TOKEN_GATE });
     redis.defineCommand('wardenIpGate', { numberOfKeys: 1, lua: IP_GATE });
     this.commands = redis as unknown as GateCommands;
   }
@@ -155,22 +223,29 @@ export class RedisGate {
   }
 
   async token(request: TokenGateRequest): Promise<TokenGateResult> {
-    const { policy } = request;
+    const { policy, account } = request;
     const reply = await this.commands.wardenTokenGate(
       request.versionKey,
       request.rateKey,
+      account.rateKey,
+      account.limitKey,
       this.lastUsedKey,
       request.version,
-      policy.limitArg,
-      policy.windowMsArg,
-      policy.bucketMsArg,
       request.consume ? '1' : '0',
       request.tokenId,
       this.now(),
+      this.bucketsArg,
+      policy.limitArg,
+      policy.windowMsArg,
+      account.revision,
+      account.policy.limitArg,
+      account.policy.windowMsArg,
+      this.defaultAccountPolicy.limitArg,
+      this.defaultAccountPolicy.windowMsArg,
     );
     if (reply[0] === 2) return { kind: 'stale' };
     if (reply[0] === 3) return { kind: 'revoked' };
-    return { kind: 'decision', decision: toDecision(reply) };
+    return { kind: 'decision', decision: toDecision(reply), account: reply[4] === 1 ? { limit: reply[5], windowSeconds: reply[6] / 1000 } : null };
   }
 
   async ip(rateKey: string, policy: RateLimitPolicy, consume: boolean): Promise<RateLimitDecision> {

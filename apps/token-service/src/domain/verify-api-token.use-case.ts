@@ -1,16 +1,16 @@
 import { parseTokenSecret } from '@warden/api-token';
-import { hashTokenSecret, sameSecretHash, type AccountRepository, type ApiTokenDoc, type ApiTokenRepository } from '@warden/tokens-data-access';
+import { hashTokenSecret, sameSecretHash, type AccountAuthState, type AccountRepository, type ApiTokenDoc, type ApiTokenRepository } from '@warden/tokens-data-access';
 import type { TokenVersionSignal } from '@warden/tokens-feature';
 
 export type VerificationFailure = 'malformed' | 'checksum' | 'unknown' | 'revoked' | 'rotated' | 'disabled' | 'expired' | 'account_disabled';
 
 export type Verification =
-  | { ok: true; token: ApiTokenDoc; secretExpiresAt: Date | null }
+  | { ok: true; token: ApiTokenDoc; secretExpiresAt: Date | null; account: AccountAuthState }
   | { ok: false; reason: VerificationFailure };
 
 export interface VerifyApiTokenDeps {
   tokens: ApiTokenRepository;
-  accounts: Pick<AccountRepository, 'isEnabled'>;
+  accounts: Pick<AccountRepository, 'authState'>;
   versions: TokenVersionSignal;
   hashKey: string;
   clock?: () => Date;
@@ -47,9 +47,9 @@ export class VerifyApiToken {
     if (token.expiresAt && token.expiresAt <= now) return { ok: false, reason: 'expired' };
     // Read after the token: an account disabled after this read marks the token in Redis with a
     // later revision, which `ensure` leaves in place, so the gateway verifies again.
-    const account = await this.deps.accounts.isEnabled(token.accountId);
+    const account = await this.deps.accounts.authState(token.accountId);
     if (!account.enabled) return { ok: false, reason: 'account_disabled' };
     await this.deps.versions.ensure(token._id, token.authVersion, account.revision);
-    return { ok: true, token, secretExpiresAt };
+    return { ok: true, token, secretExpiresAt, account };
   }
 }

@@ -1,3 +1,3 @@
 export { generateTokenSecret, parseTokenSecret, tokenHint, TOKEN_PREFIX } from './token-secret';
 export type { ParsedTokenSecret } from './token-secret';
-export { tokenVersionKey, LAST_USED_HASH_KEY } from './redis-keys';
+export { accountLimitKey, tokenVersionKey, LAST_USED_HASH_KEY } from './redis-keys';

@@ -42,7 +42,8 @@ export interface ApiTokenDoc {
   outbox: ChangeEvent[];
 }
 
-const rateLimitSchema = new Schema<ApiTokenRateLimit>(
+/** `{limit, windowSeconds}`: a token's own quota, and an account's. */
+export const rateLimitSchema = new Schema<ApiTokenRateLimit>(
   { limit: { type: Number, required: true }, windowSeconds: { type: Number, required: true } },
   { _id: false },
 );

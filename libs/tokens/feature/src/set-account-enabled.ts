@@ -1,6 +1,7 @@
-import { buildChangeEvent, type Actor } from '@warden/contracts-events';
+import type { Actor } from '@warden/contracts-events';
 import type { Account, AccountRepository, ApiTokenRepository } from '@warden/tokens-data-access';
 import type { TokenVersionSignal } from './token-version-signal';
+import { changeAccount } from './change-account';
 
 export interface SetAccountEnabledDeps {
   accounts: AccountRepository;
@@ -23,8 +24,6 @@ export interface AccountEnabledResult {
   signalled: boolean;
 }
 
-const MAX_WRITE_ATTEMPTS = 5;
-
 /**
  * Stops (`enabled: false`) or restarts an account: the operator's command, and later the platform
  * API's. The account and its "Account Updated" event are one single-document write; then every live
@@ -41,32 +40,18 @@ export async function setAccountEnabled(
   deps: SetAccountEnabledDeps,
   { accountId, enabled, actor, now = () => new Date() }: { accountId: string; enabled: boolean; actor: Actor; now?: () => Date },
 ): Promise<AccountEnabledResult | null> {
-  for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
-    const current = await deps.accounts.findById(accountId);
-    if (!current) return null;
-    let account = current;
-    const changed = current.enabled !== enabled;
-    if (changed) {
-      const at = now();
-      const event = buildChangeEvent({
-        accountId,
-        objectType: 'Account',
-        auditType: 'Updated',
-        objectId: accountId,
-        actor,
-        remoteIp: null,
-        prior: { name: current.name, enabled: current.enabled },
-        after: { name: current.name, enabled },
-        now: at,
-      });
-      const written = await deps.accounts.setEnabled(current, enabled, { event, now: at });
-      if (!written) continue;
-      deps.outbox?.kick(accountId);
-      account = written;
-    }
-    if (enabled) return { account, changed, signalled: true };
-    const tokenIds = await deps.tokens.liveIdsOfAccount(accountId);
-    return { account, changed, signalled: await deps.versions.stopAccount(accountId, tokenIds, account.revision) };
-  }
-  throw new Error('The account changed while it was being updated; try again.');
+  const result = await changeAccount(deps.accounts, {
+    accountId,
+    field: 'enabled',
+    value: enabled,
+    actor,
+    now,
+    write: (current, value, change) => deps.accounts.setEnabled(current, value, change),
+  });
+  if (!result) return null;
+  const { account, changed } = result;
+  if (changed) deps.outbox?.kick(accountId);
+  if (enabled) return { account, changed, signalled: true };
+  const tokenIds = await deps.tokens.liveIdsOfAccount(accountId);
+  return { account, changed, signalled: await deps.versions.stopAccount(accountId, tokenIds, account.revision) };
 }

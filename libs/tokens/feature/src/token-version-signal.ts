@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { tokenVersionKey } from '@warden/api-token';
+import { accountLimitKey, tokenVersionKey } from '@warden/api-token';
 
 /**
  * Raises the stored version, never lowers it, and never overwrites "revoked": writers may race.
@@ -37,6 +37,17 @@ for _, key in ipairs(KEYS) do
     redis.call('SET', key, marker)
   end
 end
+return 1`;
+
+/**
+ * Writes an account's quota (`<revision>:<limit>:<window>` or `<revision>:default`) unless Redis
+ * already holds one of the same or a later revision: concurrent or repeated commands may race.
+ */
+const SET_ACCOUNT_LIMIT = `
+local current = redis.call('GET', KEYS[1])
+local stored = current and string.match(current, '^(%d+):')
+if stored and tonumber(stored) >= tonumber(ARGV[1]) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2])
 return 1`;
 
 /** Keys per script call when a whole account's tokens are marked. */
@@ -82,6 +93,16 @@ export class TokenVersionSignal {
       if (!stored) return false;
     }
     return true;
+  }
+
+  /**
+   * After the operator sets an account's quota (at `accountRevision`; null: the default), before
+   * they hear back: every gateway applies it from the next request. Resolves true once Redis holds
+   * it, or a later one.
+   */
+  async publishAccountLimit(accountId: string, accountRevision: number, rateLimit: { limit: number; windowSeconds: number } | null): Promise<boolean> {
+    const value = rateLimit ? `${rateLimit.limit}:${rateLimit.windowSeconds}` : 'default';
+    return this.withRetry({ accountId }, () => this.redis.eval(SET_ACCOUNT_LIMIT, 1, accountLimitKey(accountId), String(accountRevision), value));
   }
 
   /** After a revoke, before its response: "revoked" is final. */

@@ -30,6 +30,9 @@ export interface InternalVerification {
   authVersion: number;
   /** When the presented secret stops working: the end of a rotation's grace period, else null. */
   secretExpiresAt: string | null;
+  /** The account's revision as read, and the quota all its tokens share (null: the gateway's default). */
+  accountRevision: number;
+  accountRateLimit: { limit: number; windowSeconds: number } | null;
 }
 
 export function internalVerifyRoutes({ verify }: { verify: VerifyApiToken }): Router {
@@ -47,7 +50,7 @@ export function internalVerifyRoutes({ verify }: { verify: VerifyApiToken }): Ro
       sendProblem(res, AppError.unauthorized(DETAIL[result.reason]), { reason: result.reason });
       return;
     }
-    const { token, secretExpiresAt } = result;
+    const { token, secretExpiresAt, account } = result;
     const data: InternalVerification = {
       tokenId: token._id,
       accountId: token.accountId,
@@ -55,6 +58,8 @@ export function internalVerifyRoutes({ verify }: { verify: VerifyApiToken }): Ro
       ...tokenLimitsView(token),
       authVersion: token.authVersion,
       secretExpiresAt: secretExpiresAt ? secretExpiresAt.toISOString() : null,
+      accountRevision: account.revision,
+      accountRateLimit: account.rateLimit,
     };
     res.json(ok(data));
   });

@@ -1398,7 +1398,8 @@ export interface components {
     headers: {
         /**
          * @description The quota left under the policy that applied (IETF RateLimit header fields): remaining
-         *     requests `r` and seconds to reset `t`. `"per-token"` for authenticated requests,
+         *     requests `r` and seconds to reset `t`. `"per-token"` for authenticated requests, or
+         *     `"per-account"` when the quota that all the account's tokens share is the tighter one,
          *     `"per-ip"` for failed requests of the client address (`401`, and `403` for a token used
          *     outside its allowlist), `"per-ip-verify"` for the client address's verifications of
          *     secrets the gateway has not cached (per second).
@@ -1406,7 +1407,9 @@ export interface components {
          */
         RateLimit: string;
         /**
-         * @description The policy that applied, with its quota `q` and window `w` in seconds.
+         * @description The policy that applied, with its quota `q` and window `w` in seconds. When the account's
+         *     quota is the tighter one, it is listed beside the token's:
+         *     `"per-token";q=60;w=60, "per-account";q=1000;w=60`.
          * @example "per-token";q=60;w=60
          */
         "RateLimit-Policy": string;
