@@ -282,6 +282,82 @@ describe('console: API tokens', () => {
       await restricted.context.close();
     }
   });
+
+  it('places each limit a restricted token cannot hand out next to its field, keeps the form open and creates nothing', async () => {
+    const created = await api('POST', '/apitokens', platform.admin.secret, {
+      name: 'restricted-ops',
+      scopes: ['tokens:read', 'tokens:write'],
+      allowedIps: ['127.0.0.0/8', '::1/128'],
+      expiresAt: '2099-12-31T12:00:00.000Z',
+      rateLimit: { limit: 500, windowSeconds: 60 },
+    });
+    expect(created.status).toBe(201);
+    const restricted = await newConsolePage();
+    try {
+      await signIn(restricted.page, created.body.data.token);
+      await restricted.page.getByRole('button', { name: 'Create token' }).click();
+      const form = dialog(restricted.page);
+      await form.getByText('Inherits: 127.0.0.0/8, ::1/128').waitFor();
+      await form.getByLabel('Name', { exact: true }).fill('wider-than-me');
+      // One entry inside the allowlist, one outside; an expiry after the caller's; twice its rate.
+      await form.getByLabel('Allowed IPs').fill('127.0.0.1\n192.168.0.0/16');
+      await form.getByLabel('Expires at (UTC)').fill('2100-01-01T00:00');
+      await form.getByLabel('Requests').fill('1000');
+      await form.getByLabel('per (seconds)').fill('60');
+      const [answer] = await Promise.all([
+        restricted.page.waitForResponse((response) => response.request().method() === 'POST' && new URL(response.url()).pathname === '/api/v1/apitokens'),
+        form.getByRole('button', { name: 'Create token' }).click(),
+      ]);
+
+      // The API refuses every broader field at once, each under its own path.
+      expect(answer.status()).toBe(403);
+      expect(answer.headers()['content-type']).toMatch(/^application\/problem\+json/);
+      const problem = await answer.json();
+      expect(problem.errors.map((error: { path: string }) => error.path)).toEqual(['body.allowedIps', 'body.expiresAt', 'body.rateLimit']);
+
+      // Each message sits in its own field, which is marked invalid and described by it.
+      const allowedIps = form.getByLabel('Allowed IPs');
+      const expiresAt = form.getByLabel('Expires at (UTC)');
+      const rateLimit = form.getByRole('group', { name: 'Rate limit' });
+      // The `.field` block that holds the control (`has` is matched inside each block).
+      const errorIn = (label: string) => form.locator('.field', { has: restricted.page.getByLabel(label, { exact: true }) }).locator('.field-error');
+      await form.locator('.field-error').nth(2).waitFor();
+      expect(await form.locator('.field-error').count()).toBe(3);
+      expect(await errorIn('Allowed IPs').textContent()).toBe("192.168.0.0/16 lies outside the calling API token's allowlist (127.0.0.0/8, ::1/128).");
+      expect(await errorIn('Expires at (UTC)').textContent()).toBe(
+        'Expires at 2100-01-01T00:00:00.000Z, later than the calling API token, which expires at 2099-12-31T12:00:00.000Z.',
+      );
+      expect(await rateLimit.locator('.field-error').textContent()).toBe(
+        "1000 per 60 s exceeds the calling API token's rate limit of 500 per 60 s (in limit or in rate).",
+      );
+      for (const field of [allowedIps, expiresAt, form.getByLabel('Requests'), form.getByLabel('per (seconds)')]) {
+        expect(await field.getAttribute('aria-invalid')).toBe('true');
+      }
+      expect(await form.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+      expect((await allowedIps.getAttribute('aria-describedby'))?.split(' ')).toContain('token-allowedIps-error');
+      expect((await expiresAt.getAttribute('aria-describedby'))?.split(' ')).toContain('token-expiresAt-error');
+      expect((await rateLimit.getAttribute('aria-describedby'))?.split(' ')).toContain('token-rateLimit-error');
+      // The first refused field has the focus; the alert points to the fields instead of repeating them.
+      expect(await inPage(restricted.page, 'document.activeElement?.id')).toBe('token-allowedIps');
+      const alert = form.getByRole('alert');
+      expect(await alert.locator('p').first().textContent()).toMatch(/^Not allowed: This API token can only hand out what it holds itself/);
+      expect(await alert.locator('li').count()).toBe(0);
+      expect(await alert.textContent()).toContain('Each marked field above says what is wrong with it.');
+
+      // The dialog stays open with what was typed, and no token was created.
+      await form.getByRole('heading', { name: 'Create an API token' }).waitFor();
+      expect(await form.getByText('you will not see this again').count()).toBe(0);
+      expect(await allowedIps.inputValue()).toBe('127.0.0.1\n192.168.0.0/16');
+      expect(await form.getByLabel('Requests').inputValue()).toBe('1000');
+      const listed = await api('GET', '/apitokens?name=wider-than-me', platform.admin.secret);
+      expect(listed.status).toBe(200);
+      expect(listed.body.data).toEqual([]);
+      await restricted.page.keyboard.press('Escape');
+      await form.waitFor({ state: 'detached' });
+    } finally {
+      await restricted.context.close();
+    }
+  });
 });
 
 describe('console: credentials', () => {
@@ -373,9 +449,9 @@ describe('console: credentials', () => {
 
 describe('console: audit activity', () => {
   // Bootstrap token; ci-deploy created, disabled, enabled, renamed, rotated, revoked; viewer,
-  // short-lived and restricted-ci created, short-lived revoked; the credential created, updated,
-  // revealed, deleted.
-  const EXPECTED_RECORDS = 15;
+  // short-lived, restricted-ci and restricted-ops created (its refused create records nothing),
+  // short-lived revoked; the credential created, updated, revealed, deleted.
+  const EXPECTED_RECORDS = 16;
   const rowsOf = async (target: Page): Promise<string[][]> => {
     const rows = await target.locator('table tbody tr[data-audit-id]').all();
     return Promise.all(rows.map(async (row) => (await row.locator('td').allTextContents()).map((text) => text.trim())));
