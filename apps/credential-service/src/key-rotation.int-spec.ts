@@ -70,7 +70,7 @@ describe('key rotation and rekey', () => {
     expect(rekeyEvents.map((event) => event.objectId).sort()).toEqual([old[0], old[2]].sort());
     for (const event of rekeyEvents) {
       expect(event).toMatchObject({ auditType: 'Updated', objectType: 'Credential', actor: operator, remoteIp: null });
-      expect(event.detail.update).toEqual({ prior: { encryptionKeyId: 'k1' }, after: { encryptionKeyId: 'k2' } });
+      expect(event.detail.update).toEqual({ prior: { encryptionKeyId: 'k1', secretsVersion: 1 }, after: { encryptionKeyId: 'k2', secretsVersion: 2 } });
       const text = JSON.stringify(event);
       for (const value of Object.values(secrets)) expect(text).not.toContain(value);
       expect(text).not.toMatch(/ciphertext|••••/);

@@ -1,18 +1,28 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis } from '@warden/queue';
 import { testInfra, uniqueName } from '@warden/testing';
-import { CredentialCipher, CredentialRepository, type CredentialDocument } from '@warden/credentials-data-access';
+import { CredentialCipher, CredentialRepository, type CredentialDocument, type EncryptedField } from '@warden/credentials-data-access';
 import { buildProgram } from '../warden';
 import { loadCredentialsEnv, runCredentialsRekey } from './credentials';
 
 const k1 = `k1:${randomBytes(32).toString('base64')}`;
 const k2 = `k2:${randomBytes(32).toString('base64')}`;
 
-async function seed(repository: CredentialRepository, keys: string, count: number): Promise<Map<string, string>> {
-  const cipher = CredentialCipher.fromEnv(keys);
+/** A field sealed the way credentials were before secrets versions existed: AAD v1, no version. */
+function sealV1(key: string, plaintext: string, accountId: string, credentialId: string): EncryptedField {
+  const [keyId, material] = key.split(':');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(material, 'base64'), iv);
+  cipher.setAAD(Buffer.from(JSON.stringify(['warden.credential.v1', accountId, credentialId, 'password']), 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return { ciphertext: ciphertext.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), keyId };
+}
+
+/** Credentials as the service stored them before secrets versions existed: no `secretsVersion`, sealed by `key`. */
+async function seed(repository: CredentialRepository, key: string, count: number): Promise<Map<string, string>> {
   const plaintexts = new Map<string, string>();
   for (let i = 0; i < count; i++) {
     const id = randomUUID();
@@ -27,9 +37,9 @@ async function seed(repository: CredentialRepository, keys: string, count: numbe
       moniker: `c${i}`,
       type: 'http-basic',
       properties: { username: 'u' },
-      secrets: cipher.encryptAll({ password }, { accountId, credentialId: id }),
+      secrets: { password: sealV1(key, password, accountId, id) },
       hints: {},
-      keyId: cipher.currentKeyId,
+      keyId: key.split(':')[0],
       version: 0,
       createdAt: now,
       updatedAt: now,
@@ -56,7 +66,7 @@ describe('warden credentials rekey', () => {
     await connection.close();
   });
 
-  it('re-encrypts under the newest key, publishes one event each, and is idempotent', async () => {
+  it('re-encrypts under the newest key and a secrets version, publishes one event each, and is idempotent', async () => {
     const plaintexts = await seed(repository, k1, 3);
     const prefix = uniqueName('q');
     const env = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, REDIS_URL: redisUrl, CREDENTIAL_ENCRYPTION_KEYS: `${k1},${k2}` });
@@ -67,8 +77,8 @@ describe('warden credentials rekey', () => {
 
     const k2Only = CredentialCipher.fromEnv(k2);
     for (const document of await repository.model.find({}).lean<CredentialDocument[]>()) {
-      expect(document.keyId).toBe('k2');
-      expect(k2Only.decryptAll(document.secrets, { accountId: document.accountId, credentialId: document._id })).toEqual({ password: plaintexts.get(document._id) });
+      expect(document).toMatchObject({ keyId: 'k2', secretsVersion: 1 });
+      expect(k2Only.decryptAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
       expect(document.outbox).toEqual([]);
     }
     const producer = createRedis(redisUrl, 'worker');
@@ -84,6 +94,30 @@ describe('warden credentials rekey', () => {
       await queue.close();
       producer.disconnect();
     }
+  });
+
+  it('migrates credentials written before secrets versions even when they are already under the newest key', async () => {
+    await repository.model.deleteMany({});
+    const plaintexts = await seed(repository, k2, 2);
+    const env = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: `${k1},${k2}` });
+    expect(await runCredentialsRekey(env)).toMatchObject({ keyId: 'k2', rekeyed: 2, failed: [], remaining: 0 });
+    const k2Only = CredentialCipher.fromEnv(k2);
+    for (const document of await repository.model.find({}).lean<CredentialDocument[]>()) {
+      expect(document).toMatchObject({ keyId: 'k2', secretsVersion: 1 });
+      const context = { accountId: document.accountId, credentialId: document._id };
+      expect(k2Only.decryptAll(document.secrets, { ...context, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
+      // The v1 binding no longer opens it: the field is bound to its version now.
+      expect(() => k2Only.decryptAll(document.secrets, { ...context, secretsVersion: undefined })).toThrow(/does not match credential/);
+    }
+    // A key rotation of versioned credentials moves each to the next version.
+    const k3 = `k3:${randomBytes(32).toString('base64')}`;
+    const rotated = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: `${k2},${k3}` });
+    expect(await runCredentialsRekey(rotated)).toMatchObject({ keyId: 'k3', rekeyed: 2, failed: [], remaining: 0 });
+    expect((await repository.model.find({}).lean<CredentialDocument[]>()).map((document) => [document.keyId, document.secretsVersion])).toEqual([
+      ['k3', 2],
+      ['k3', 2],
+    ]);
+    expect(await runCredentialsRekey(rotated)).toMatchObject({ rekeyed: 0, remaining: 0 });
   });
 
   it('runs as a command, prints JSON, and exits non-zero when a key is missing', async () => {

@@ -44,7 +44,8 @@ export interface RekeyRun extends RekeyResult {
 
 /**
  * Re-encrypts every credential that is not under the newest key of CREDENTIAL_ENCRYPTION_KEYS
- * (which must still list the old keys). Each credential is one conditional single-document write
+ * (which must still list the old keys), or that was written before secrets versions existed, under
+ * the newest key and a new secrets version. Each credential is one conditional single-document write
  * with its `Updated` audit event; an interrupted run is finished by running it again.
  */
 export async function runCredentialsRekey(
@@ -72,7 +73,8 @@ export function registerCredentialCommands(program: Command): void {
   credentials
     .command('rekey')
     .description(
-      'Re-encrypt every credential under the newest (last) key of CREDENTIAL_ENCRYPTION_KEYS; the older keys must still be listed. ' +
+      'Re-encrypt every credential under the newest (last) key of CREDENTIAL_ENCRYPTION_KEYS and a new secrets version (credentials ' +
+        'written before secrets versions included); the older keys must still be listed. ' +
         'Idempotent and resumable; exits 1 if a credential could not be re-encrypted.',
     )
     .option('--batch-size <n>', 'credentials read per query', '100')
@@ -101,7 +103,7 @@ export function registerCredentialCommands(program: Command): void {
         process.stdout.write(
           [
             `Newest key: ${run.keyId}`,
-            `Re-encrypted: ${run.rekeyed}; changed meanwhile (run again): ${run.skipped}; failed: ${run.failed.length}; still under an older key: ${run.remaining}`,
+            `Re-encrypted: ${run.rekeyed}; changed meanwhile (run again): ${run.skipped}; failed: ${run.failed.length}; still under an older key or unversioned: ${run.remaining}`,
             ...run.failed.map((failure) => `  ${failure.id}: ${failure.reason}`),
             run.rekeyed === 0 ? '' : run.published ? 'Audit events published.' : 'Audit events queued; the credential service will publish them.',
           ]

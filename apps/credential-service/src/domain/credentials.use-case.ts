@@ -5,6 +5,8 @@ import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
 import { AppError, type Caller } from '@warden/http';
 import {
   DuplicateMonikerError,
+  SecretMismatchError,
+  nextSecretsVersion,
   type CredentialCipher,
   type CredentialDocument,
   type CredentialRepository,
@@ -62,6 +64,7 @@ export class CredentialsUseCase {
     const now = this.clock();
     const id = randomUUID();
     const secrets = input.secrets as Record<string, string>;
+    const secretsVersion = nextSecretsVersion(undefined);
     const document: CredentialDocument = {
       _id: id,
       accountId: caller.accountId,
@@ -69,9 +72,10 @@ export class CredentialsUseCase {
       moniker: input.moniker,
       type: input.type,
       properties: input.properties as Record<string, unknown>,
-      secrets: this.deps.cipher.encryptAll(secrets, { accountId: caller.accountId, credentialId: id }),
+      secrets: this.deps.cipher.encryptAll(secrets, { accountId: caller.accountId, credentialId: id, secretsVersion }),
       hints: hintsOf(secrets),
       keyId: this.deps.cipher.currentKeyId,
+      secretsVersion,
       version: 0,
       createdAt: now,
       updatedAt: now,
@@ -91,14 +95,17 @@ export class CredentialsUseCase {
 
   /**
    * Merges `properties` and `secrets` over the stored ones, checks the result against the type's
-   * schemas and writes it (all secrets re-sealed under the newest key) if nobody wrote in between.
+   * schemas and writes it (all secrets re-sealed under the newest key and a new secrets version, in
+   * the same single-document write) if nobody wrote in between. A credential whose stored secrets
+   * no longer open (tampered with or rolled back) can still be repaired by a PATCH that sets every
+   * one of its secret fields anew.
    */
   async update(caller: Caller, idOrMoniker: string, patch: UpdateCredentialInput): Promise<CredentialDocument> {
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, idOrMoniker);
       const context = { accountId: current.accountId, credentialId: current._id };
       const properties = { ...current.properties, ...(patch.properties ?? {}) };
-      const storedSecrets = this.deps.cipher.decryptAll(current.secrets, context);
+      const storedSecrets = this.openForUpdate(current, patch);
       const secrets = { ...storedSecrets, ...((patch.secrets ?? {}) as Record<string, unknown>) };
       const errors = [
         ...(patch.properties ? this.deps.types.checkProperties(current.type, properties) : []),
@@ -125,12 +132,14 @@ export class CredentialsUseCase {
       if (Object.keys(after).length === 0) return current;
 
       const now = this.clock();
+      const secretsVersion = nextSecretsVersion(current.secretsVersion);
       const changes = {
         name: patch.name ?? current.name,
         properties,
-        secrets: this.deps.cipher.encryptAll(secrets as Record<string, string>, context),
+        secrets: this.deps.cipher.encryptAll(secrets as Record<string, string>, { ...context, secretsVersion }),
         hints: hintsOf(secrets as Record<string, string>),
         keyId: this.deps.cipher.currentKeyId,
+        secretsVersion,
         updatedAt: now,
       };
       const event = this.event(caller, 'Updated', current._id, { prior, after });
@@ -160,11 +169,40 @@ export class CredentialsUseCase {
    */
   async reveal(caller: Caller, idOrMoniker: string): Promise<Schemas['RevealedCredential'] & { properties: Record<string, unknown> }> {
     const current = await this.find(caller, idOrMoniker);
-    const secrets = this.deps.cipher.decryptAll(current.secrets, { accountId: current.accountId, credentialId: current._id });
+    const secrets = this.open(current);
     const event = this.event(caller, 'Revealed', current._id, { extra: { reveal: { fields: Object.keys(secrets) } } });
     if (!(await this.deps.repository.appendEvent(caller.accountId, current._id, event))) throw AppError.notFound();
     this.deps.outbox?.kick(current._id);
     return { id: current._id, moniker: current.moniker, type: current.type, properties: current.properties, secrets };
+  }
+
+  /**
+   * The stored secrets in clear. A field that does not authenticate against its credential (a value
+   * tampered with, copied from another credential, or rolled back to one sealed under an older
+   * secrets version) is a 500 that says so, naming the credential and field and nothing secret; the
+   * error handler logs it.
+   */
+  private open(document: CredentialDocument): Record<string, string> {
+    try {
+      return this.decrypt(document);
+    } catch (error) {
+      throw explainMismatch(error);
+    }
+  }
+
+  /** The stored secrets for a PATCH to merge over; none when they do not open but the PATCH replaces every one of them. */
+  private openForUpdate(document: CredentialDocument, patch: UpdateCredentialInput): Record<string, string> {
+    try {
+      return this.decrypt(document);
+    } catch (error) {
+      const replaced = Object.keys(patch.secrets ?? {});
+      if (error instanceof SecretMismatchError && Object.keys(document.secrets).every((field) => replaced.includes(field))) return {};
+      throw explainMismatch(error);
+    }
+  }
+
+  private decrypt(document: CredentialDocument): Record<string, string> {
+    return this.deps.cipher.decryptAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: document.secretsVersion });
   }
 
   /** By UUID, else by moniker; anything else (or another account's credential) does not exist. */
@@ -195,6 +233,18 @@ export class CredentialsUseCase {
       ...change,
     });
   }
+}
+
+/** A secret that does not match its credential, as the 500 that says so; any other error unchanged. */
+function explainMismatch(error: unknown): unknown {
+  if (!(error instanceof SecretMismatchError)) return error;
+  return new AppError({
+    status: 500,
+    title: 'Internal Server Error',
+    detail:
+      `The stored secret '${error.field}' of credential ${error.credentialId} does not match its credential: it was tampered with ` +
+      'or rolled back to an older value in the database, so it cannot be read. Set every secret of the credential again (PATCH) or delete it.',
+  });
 }
 
 function hintsOf(secrets: Record<string, string>): Record<string, string> {

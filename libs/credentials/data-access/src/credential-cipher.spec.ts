@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { CredentialCipher, DEV_CREDENTIAL_ENCRYPTION_KEYS, parseEncryptionKeys } from './credential-cipher';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { CredentialCipher, DEV_CREDENTIAL_ENCRYPTION_KEYS, SecretMismatchError, nextSecretsVersion, parseEncryptionKeys, type EncryptedField } from './credential-cipher';
 
 const keyOf = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
-const context = { accountId: 'acc-1', credentialId: 'cred-1', field: 'password' };
+const context = { accountId: 'acc-1', credentialId: 'cred-1', field: 'password', secretsVersion: 1 };
 
 /** The message parseEncryptionKeys refuses `value` with. */
 function refusal(value: string): string {
@@ -53,13 +53,14 @@ describe('CredentialCipher', () => {
     expect(cipher.decrypt(a, context)).toBe('s3cr3t');
   });
 
-  it('binds the ciphertext to account, credential and field', () => {
+  it('binds the ciphertext to account, credential, field and secrets version', () => {
     const cipher = CredentialCipher.fromEnv(keyOf('k1'));
     const sealed = cipher.encrypt('s3cr3t', context);
-    expect(() => cipher.decrypt(sealed, { ...context, accountId: 'acc-2' })).toThrow(/failed authentication/);
-    expect(() => cipher.decrypt(sealed, { ...context, credentialId: 'cred-2' })).toThrow(/failed authentication/);
-    expect(() => cipher.decrypt(sealed, { ...context, field: 'key' })).toThrow(/failed authentication/);
-    expect(() => cipher.decrypt({ ...sealed, tag: Buffer.alloc(16).toString('base64') }, context)).toThrow(/failed authentication/);
+    expect(() => cipher.decrypt(sealed, { ...context, accountId: 'acc-2' })).toThrow(SecretMismatchError);
+    expect(() => cipher.decrypt(sealed, { ...context, credentialId: 'cred-2' })).toThrow(SecretMismatchError);
+    expect(() => cipher.decrypt(sealed, { ...context, field: 'key' })).toThrow(SecretMismatchError);
+    expect(() => cipher.decrypt(sealed, { ...context, secretsVersion: 2 })).toThrow(SecretMismatchError);
+    expect(() => cipher.decrypt({ ...sealed, tag: Buffer.alloc(16).toString('base64') }, context)).toThrow(SecretMismatchError);
   });
 
   it('opens old ciphertexts with an older key and seals with the newest', () => {
@@ -69,5 +70,59 @@ describe('CredentialCipher', () => {
     expect(rotated.decrypt(old, context)).toBe('s3cr3t');
     expect(rotated.encrypt('s3cr3t', context).keyId).toBe('k2');
     expect(() => CredentialCipher.fromEnv(keyOf('k3')).decrypt(old, context)).toThrow(/'k1' is not configured/);
+  });
+});
+
+/** A field as credentials were sealed before secrets versions existed: AAD v1, no version. */
+function sealV1(key: string, plaintext: string, { accountId, credentialId, field }: { accountId: string; credentialId: string; field: string }): EncryptedField {
+  const [keyId, material] = key.split(':');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(material, 'base64'), iv);
+  cipher.setAAD(Buffer.from(JSON.stringify(['warden.credential.v1', accountId, credentialId, field]), 'utf8'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return { ciphertext: ciphertext.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), keyId };
+}
+
+describe('secrets versions', () => {
+  const key = keyOf('k1');
+  const cipher = CredentialCipher.fromEnv(key);
+
+  it('numbers the writes of a credential from 1', () => {
+    expect(nextSecretsVersion(undefined)).toBe(1);
+    expect(nextSecretsVersion(1)).toBe(2);
+    expect(nextSecretsVersion(41)).toBe(42);
+  });
+
+  it('refuses a field put back from an older write of the same credential, saying so without material', () => {
+    const older = cipher.encrypt('old-s3cr3t', { ...context, secretsVersion: 3 });
+    const current = cipher.encrypt('new-s3cr3t', { ...context, secretsVersion: 4 });
+    expect(cipher.decrypt(current, { ...context, secretsVersion: 4 })).toBe('new-s3cr3t');
+    let refused: unknown;
+    try {
+      cipher.decrypt(older, { ...context, secretsVersion: 4 });
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(SecretMismatchError);
+    expect(refused).toMatchObject({ credentialId: 'cred-1', field: 'password' });
+    const message = (refused as Error).message;
+    expect(message).toBe("the stored secret 'password' does not match credential cred-1: it was tampered with or rolled back to an older value");
+    for (const part of [older.ciphertext, older.tag, older.iv, 'old-s3cr3t']) expect(message).not.toContain(part);
+  });
+
+  it('opens a field sealed before versions only while its credential has no version', () => {
+    const legacy = sealV1(key, 'v1-s3cr3t', context);
+    expect(cipher.decrypt(legacy, { ...context, secretsVersion: undefined })).toBe('v1-s3cr3t');
+    // Once the credential carries a version, no v1 field opens under any version.
+    for (const secretsVersion of [1, 2, 99]) expect(() => cipher.decrypt(legacy, { ...context, secretsVersion })).toThrow(SecretMismatchError);
+    // And a versioned field never opens as a v1 one (a version removed from the document).
+    expect(() => cipher.decrypt(cipher.encrypt('v2-s3cr3t', context), { ...context, secretsVersion: undefined })).toThrow(SecretMismatchError);
+    expect(cipher.decryptAll({ password: legacy }, { accountId: 'acc-1', credentialId: 'cred-1', secretsVersion: undefined })).toEqual({ password: 'v1-s3cr3t' });
+  });
+
+  it('seals only under a positive integer version, and treats any other stored version as a mismatch', () => {
+    for (const secretsVersion of [0, -1, 1.5, Number.NaN]) expect(() => cipher.encrypt('s3cr3t', { ...context, secretsVersion })).toThrow(/positive integer/);
+    const sealed = cipher.encrypt('s3cr3t', context);
+    for (const secretsVersion of [0, '1', null] as unknown as number[]) expect(() => cipher.decrypt(sealed, { ...context, secretsVersion })).toThrow(SecretMismatchError);
   });
 });

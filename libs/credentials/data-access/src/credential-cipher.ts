@@ -13,11 +13,43 @@ export interface EncryptionKey {
   key: Buffer;
 }
 
-/** What a ciphertext is bound to: moving it to another account, credential or field breaks decryption. */
+/**
+ * What a ciphertext is bound to: moving it to another account, credential or field, or putting back
+ * a value sealed under another `secretsVersion` of the same credential, breaks decryption.
+ */
 export interface SecretContext {
   accountId: string;
   credentialId: string;
   field: string;
+  /** The credential's `secretsVersion`: a new one on every write of its secrets. */
+  secretsVersion: number;
+}
+
+/**
+ * What a stored field is opened with: the `secretsVersion` of the document it was read from, which
+ * is undefined only for a credential written before versions existed (its fields carry the v1
+ * binding, without a version, until a write or `credentials rekey` re-seals them).
+ */
+export type StoredSecretContext = Omit<SecretContext, 'secretsVersion'> & { secretsVersion: number | undefined };
+
+/**
+ * A stored ciphertext that fails authentication with the key it names: it was not sealed for this
+ * account, credential, field and secrets version (a value tampered with, copied from elsewhere or
+ * rolled back to an older write). The message names the credential and field, never any material.
+ */
+export class SecretMismatchError extends Error {
+  constructor(
+    readonly credentialId: string,
+    readonly field: string,
+  ) {
+    super(`the stored secret '${field}' does not match credential ${credentialId}: it was tampered with or rolled back to an older value`);
+    this.name = 'SecretMismatchError';
+  }
+}
+
+/** The `secretsVersion` the next write of a credential's secrets seals under (1 for a credential that has none yet). */
+export function nextSecretsVersion(current: number | undefined): number {
+  return (current ?? 0) + 1;
 }
 
 const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -55,8 +87,15 @@ export function parseEncryptionKeys(value: string): EncryptionKey[] {
   return keys;
 }
 
-function associatedData({ accountId, credentialId, field }: SecretContext): Buffer {
-  return Buffer.from(JSON.stringify(['warden.credential.v1', accountId, credentialId, field]), 'utf8');
+const isVersion = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
+
+/**
+ * v2 binds the secrets version; v1 (credentials written before versions existed) does not, and is
+ * only ever used to open the fields of a document that has no `secretsVersion` at all.
+ */
+function associatedData({ accountId, credentialId, field, secretsVersion }: StoredSecretContext): Buffer {
+  const bound = secretsVersion === undefined ? ['warden.credential.v1', accountId, credentialId, field] : ['warden.credential.v2', accountId, credentialId, field, secretsVersion];
+  return Buffer.from(JSON.stringify(bound), 'utf8');
 }
 
 /**
@@ -82,6 +121,7 @@ export class CredentialCipher {
   }
 
   encrypt(plaintext: string, context: SecretContext): EncryptedField {
+    if (!isVersion(context.secretsVersion)) throw new Error('a secrets version is a positive integer');
     const iv = randomBytes(12);
     const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId) as Buffer, iv);
     cipher.setAAD(associatedData(context));
@@ -94,16 +134,22 @@ export class CredentialCipher {
     };
   }
 
-  decrypt(field: EncryptedField, context: SecretContext): string {
+  /**
+   * Opens one stored field. A key that is not configured is an ordinary error; anything else that
+   * does not authenticate (including a stored version that is not a positive integer) is a
+   * `SecretMismatchError`.
+   */
+  decrypt(field: EncryptedField, context: StoredSecretContext): string {
     const key = this.keys.get(field.keyId);
     if (!key) throw new Error(`encryption key '${field.keyId}' is not configured`);
-    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(field.iv, 'base64'));
-    decipher.setAAD(associatedData(context));
-    decipher.setAuthTag(Buffer.from(field.tag, 'base64'));
+    if (context.secretsVersion !== undefined && !isVersion(context.secretsVersion)) throw new SecretMismatchError(context.credentialId, context.field);
     try {
+      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(field.iv, 'base64'));
+      decipher.setAAD(associatedData(context));
+      decipher.setAuthTag(Buffer.from(field.tag, 'base64'));
       return Buffer.concat([decipher.update(Buffer.from(field.ciphertext, 'base64')), decipher.final()]).toString('utf8');
     } catch {
-      throw new Error(`a secret of credential ${context.credentialId} failed authentication`);
+      throw new SecretMismatchError(context.credentialId, context.field);
     }
   }
 
@@ -111,7 +157,7 @@ export class CredentialCipher {
     return Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, this.encrypt(value, { ...context, field })]));
   }
 
-  decryptAll(secrets: Record<string, EncryptedField>, context: Omit<SecretContext, 'field'>): Record<string, string> {
+  decryptAll(secrets: Record<string, EncryptedField>, context: Omit<StoredSecretContext, 'field'>): Record<string, string> {
     return Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, this.decrypt(value, { ...context, field })]));
   }
 }

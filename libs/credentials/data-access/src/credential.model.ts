@@ -23,6 +23,13 @@ export interface CredentialDocument {
   secrets: Record<string, EncryptedField>;
   hints: Record<string, string>;
   keyId: string;
+  /**
+   * Bound into every secret field's associated data: each write of the secrets seals them under a
+   * new value, set in the same single-document update as the ciphertexts (conditional on `version`),
+   * so a field put back from an older write no longer opens. Absent only on credentials written
+   * before versions existed, whose fields carry the v1 binding until rewritten or rekeyed.
+   */
+  secretsVersion?: number;
   /** Optimistic concurrency: every write matches on it and increments it. */
   version: number;
   createdAt: Date;
@@ -43,6 +50,7 @@ const credentialSchema = new Schema<CredentialDocument>(
     secrets: { type: Schema.Types.Mixed, default: {} },
     hints: { type: Schema.Types.Mixed, default: {} },
     keyId: { type: String },
+    secretsVersion: { type: Number },
     version: { type: Number, required: true, default: 0 },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

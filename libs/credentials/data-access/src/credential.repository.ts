@@ -16,9 +16,11 @@ export interface ListPosition {
 }
 
 /** The fields an update may set; the event that describes it is pushed in the same write. */
-export type CredentialChanges = Partial<Pick<CredentialDocument, 'name' | 'properties' | 'secrets' | 'hints' | 'keyId' | 'updatedAt'>>;
+export type CredentialChanges = Partial<Pick<CredentialDocument, 'name' | 'properties' | 'secrets' | 'hints' | 'keyId' | 'secretsVersion' | 'updatedAt'>>;
 
 const ACTIVE = { deletedAt: null };
+
+const toReseal = (keyId: string) => ({ $or: [{ keyId: { $ne: keyId } }, { secretsVersion: { $exists: false } }] });
 
 /**
  * Every read is scoped to one account and skips tombstones; every write is a single-document
@@ -98,27 +100,34 @@ export class CredentialRepository {
     return this.updateOne({ _id: id, accountId, ...ACTIVE }, { $push: { outbox: event } });
   }
 
-  /** Live credentials whose secrets are not sealed by `keyId`, in id order from `afterId`. */
-  findNotUnderKey(keyId: string, afterId: string | undefined, limit: number): Promise<CredentialDocument[]> {
-    const filter: Record<string, unknown> = { keyId: { $ne: keyId }, ...ACTIVE };
+  /**
+   * Live credentials to re-seal, in id order from `afterId`: those whose secrets are not sealed by
+   * `keyId`, and those written before secrets versions existed (no `secretsVersion`).
+   */
+  findToReseal(keyId: string, afterId: string | undefined, limit: number): Promise<CredentialDocument[]> {
+    const filter: Record<string, unknown> = { ...toReseal(keyId), ...ACTIVE };
     if (afterId !== undefined) filter._id = { $gt: afterId };
     return this.model.find(filter, { outbox: 0 }).sort({ _id: 1 }).limit(limit).lean<CredentialDocument[]>().exec();
   }
 
-  countNotUnderKey(keyId: string): Promise<number> {
-    return this.model.countDocuments({ keyId: { $ne: keyId }, ...ACTIVE }).exec();
+  countToReseal(keyId: string): Promise<number> {
+    return this.model.countDocuments({ ...toReseal(keyId), ...ACTIVE }).exec();
   }
 
-  /** Re-sealed secrets for one credential, only if it is still under the key (and version) it was read with. */
+  /**
+   * Re-sealed secrets for one credential, with the secrets version they were sealed under, in one
+   * write; only if it is still under the key (and version) it was read with.
+   */
   replaceKey(
     document: Pick<CredentialDocument, '_id' | 'accountId' | 'version' | 'keyId'>,
     secrets: CredentialDocument['secrets'],
     keyId: string,
+    secretsVersion: number,
     event: ChangeEvent,
   ): Promise<boolean> {
     return this.updateOne(
       { _id: document._id, accountId: document.accountId, version: document.version, keyId: document.keyId, ...ACTIVE },
-      { $set: { secrets, keyId }, $inc: { version: 1 }, $push: { outbox: event } },
+      { $set: { secrets, keyId, secretsVersion }, $inc: { version: 1 }, $push: { outbox: event } },
     );
   }
 }

@@ -1,5 +1,6 @@
 export { CredentialCipher, parseEncryptionKeys, DEV_CREDENTIAL_ENCRYPTION_KEYS } from './credential-cipher';
-export type { EncryptedField, EncryptionKey, SecretContext } from './credential-cipher';
+export { SecretMismatchError, nextSecretsVersion } from './credential-cipher';
+export type { EncryptedField, EncryptionKey, SecretContext, StoredSecretContext } from './credential-cipher';
 export { credentialModel } from './credential.model';
 export type { CredentialDocument, CredentialType } from './credential.model';
 export { CredentialRepository, DuplicateMonikerError } from './credential.repository';
