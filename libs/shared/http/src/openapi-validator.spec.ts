@@ -4,11 +4,21 @@ import request from 'supertest';
 import { parse } from 'yaml';
 import { OPENAPI_PATH, loadOpenApiDocument } from '@warden/contracts-api';
 import { createLogger } from '@warden/config';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import { OpenApiValidator, validatedQuery } from './openapi-validator';
 import { errorHandler } from './problem';
 import { jsonBody } from './json-body';
 
 const validator = new OpenApiValidator(loadOpenApiDocument());
+
+/** The contract's `Problem` schema, compiled on its own: every refusal must fit the bounds it states. */
+const problemSchema = (() => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  ajv.addSchema({ ...loadOpenApiDocument(), $id: 'contract.json' });
+  return ajv.compile({ $ref: 'contract.json#/components/schemas/Problem' });
+})();
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'];
 
 function app() {
@@ -18,6 +28,8 @@ function app() {
   server.post('/tokens', validator.validate('createApiToken'), (req, res) => res.json({ body: req.body }));
   server.get('/tokens', validator.validate('listApiTokens'), (_req, res) => res.json({ query: validatedQuery(res) }));
   server.post('/credentials', validator.validate('createCredential'), (req, res) => res.json({ body: req.body }));
+  server.patch('/tokens/:id', validator.validate('updateApiToken'), (req, res) => res.json({ body: req.body }));
+  server.get('/audit', validator.validate('listAuditRecords'), (_req, res) => res.json({ query: validatedQuery(res) }));
   server.use(errorHandler(createLogger({ name: 'test', level: 'silent' })));
   return server;
 }
@@ -91,5 +103,60 @@ describe('OpenApiValidator against the Warden contract', () => {
     expect((await request(app()).post('/credentials').send(valid)).status).toBe(200);
     const wrong = { ...valid, properties: { ...valid.properties, port: 'twenty' } };
     expect((await request(app()).post('/credentials').send(wrong)).status).toBe(400);
+  });
+
+  describe('bounds the contract states on input (Spectral OWASP: every string, array and integer bounded)', () => {
+    // A valid RFC 3339 instant padded with fractional digits to exactly `length` characters.
+    const instant = (length: number) => `2999-11-01T00:00:00.${'1'.repeat(length - 21)}Z`;
+
+    it('refuses an expiresAt longer than 64 characters, on create and on update', async () => {
+      expect(instant(64)).toHaveLength(64);
+      expect((await request(app()).post('/tokens').send({ name: 'ci', expiresAt: instant(64) })).status).toBe(200);
+      const created = await request(app()).post('/tokens').send({ name: 'ci', expiresAt: instant(65) });
+      expect(created.status).toBe(400);
+      expect(created.body.errors).toEqual([{ path: 'body.expiresAt', message: 'must NOT have more than 64 characters' }]);
+      const updated = await request(app()).patch('/tokens/x').send({ expiresAt: instant(65) });
+      expect(updated.status).toBe(400);
+      expect(updated.body.errors).toEqual([{ path: 'body.expiresAt', message: 'must NOT have more than 64 characters' }]);
+    });
+
+    it('refuses more scopes than there are', async () => {
+      const all = ['tokens:read', 'tokens:write', 'credentials:read', 'credentials:write', 'credentials:reveal', 'audit:read'];
+      expect((await request(app()).post('/tokens').send({ name: 'ci', scopes: all })).status).toBe(200);
+      const res = await request(app()).post('/tokens').send({ name: 'ci', scopes: [...all, 'audit:read'] });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual(expect.arrayContaining([{ path: 'body.scopes', message: 'must NOT have more than 6 items' }]));
+    });
+
+    it('refuses audit filter instants longer than 64 characters', async () => {
+      expect((await request(app()).get(`/audit?from=${instant(64)}&to=${instant(64)}`)).status).toBe(200);
+      for (const name of ['from', 'to']) {
+        const res = await request(app()).get(`/audit?${name}=${instant(65)}`);
+        expect(res.status).toBe(400);
+        expect(res.body.errors).toEqual([{ path: `query.${name}`, message: 'must NOT have more than 64 characters' }]);
+      }
+      const objectType = await request(app()).get(`/audit?objectType=A${'b'.repeat(64)}`);
+      expect(objectType.status).toBe(400);
+    });
+
+    it('answers a body of thousands of unknown fields with a problem inside the bounds of the contract', async () => {
+      const body: Record<string, number> = { name: 1 };
+      for (let i = 0; i < 2000; i++) body[`field${i}`] = i;
+      body[`k${'x'.repeat(5000)}`] = 0;
+      const res = await request(app()).post('/tokens').send(body);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toHaveLength(100);
+      expect(res.body.messages).toHaveLength(101);
+      expect(problemSchema(res.body)).toBe(true);
+      expect(problemSchema.errors ?? []).toEqual([]);
+    });
+
+    it('cuts an overlong query parameter name in the problem to the bound of the contract', async () => {
+      const res = await request(app()).get(`/tokens?${'q'.repeat(4000)}=1`);
+      expect(res.status).toBe(400);
+      expect(res.body.errors[0].path).toHaveLength(1024);
+      expect(res.body.errors[0].path).toMatch(/^query\.q+…$/);
+      expect(problemSchema(res.body)).toBe(true);
+    });
   });
 });

@@ -6,16 +6,34 @@ import { AppError } from './app-error';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
+/**
+ * The bounds the contract states for a problem (`Problem`, `ValidationError`): a path can carry a
+ * client's own field or query parameter name, and a body with thousands of unknown fields would
+ * otherwise answer with thousands of errors.
+ */
+export const PROBLEM_LIMITS = { detail: 8192, errors: 100, path: 1024, message: 8192 } as const;
+
+/** At most `max` characters (code points, as JSON Schema counts them), never half of a surrogate pair. */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const characters = Array.from(text);
+  return characters.length <= max ? text : `${characters.slice(0, max - 1).join('')}…`;
+}
+
 export function sendProblem(res: Response, error: AppError, extra: Record<string, unknown> = {}): void {
   for (const [name, value] of Object.entries(error.headers ?? {})) res.setHeader(name, value);
+  const detail = clip(error.message, PROBLEM_LIMITS.detail);
+  const errors = error.errors
+    ?.slice(0, PROBLEM_LIMITS.errors)
+    .map((e) => ({ path: clip(e.path, PROBLEM_LIMITS.path), message: clip(e.message, PROBLEM_LIMITS.message) }));
   const body: Record<string, unknown> = {
     type: error.type,
     title: error.title,
     status: error.status,
-    detail: error.message,
+    detail,
     success: false,
-    messages: [error.message, ...(error.errors ?? []).map((e) => `${e.path}: ${e.message}`)],
-    ...(error.errors ? { errors: error.errors } : {}),
+    messages: [detail, ...(errors ?? []).map((e) => `${e.path}: ${e.message}`)],
+    ...(errors ? { errors } : {}),
     ...(res.locals.requestId ? { requestId: res.locals.requestId } : {}),
     ...extra,
   };

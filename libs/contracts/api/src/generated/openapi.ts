@@ -40,8 +40,8 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -89,8 +89,8 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -168,8 +168,8 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -457,6 +457,7 @@ export interface components {
             data: components["schemas"]["ApiToken"];
         };
         ApiTokenListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            /** @description One page, at most `limit` (at most 200) items. */
             data: components["schemas"]["ApiToken"][];
             meta: components["schemas"]["ListMeta"];
         };
@@ -498,6 +499,7 @@ export interface components {
         };
         AuditChainHead: {
             hash: components["schemas"]["Sha256Hex"];
+            /** Format: int64 */
             seq: number;
         };
         /**
@@ -510,6 +512,7 @@ export interface components {
             hash: components["schemas"]["Sha256Hex"];
             /** @description Identifies the signing key, so keys can rotate. */
             keyId: string;
+            /** Format: int64 */
             seq: number;
             /** @description The Ed25519 signature, base64. */
             signature: string;
@@ -568,7 +571,10 @@ export interface components {
             prevHash: components["schemas"]["Sha256Hex"];
             /** @description The client's IP address, when the change came through the gateway. */
             remoteIp: string | null;
-            /** @description Position in the account's chain, from 1, without gaps. */
+            /**
+             * Format: int64
+             * @description Position in the account's chain, from 1, without gaps.
+             */
             seq: number;
             /**
              * Format: date-time
@@ -582,6 +588,7 @@ export interface components {
             data: components["schemas"]["AuditRecordWithCanonical"];
         };
         AuditRecordListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            /** @description One page, at most `limit` (at most 200) items. */
             data: components["schemas"]["AuditRecord"][];
             meta: components["schemas"]["ListMeta"];
         };
@@ -596,16 +603,23 @@ export interface components {
          */
         AuditType: "Created" | "Updated" | "Deleted" | "Revealed" | "Rotated";
         AuditVerifyResult: {
-            /** @description How many records were checked. */
+            /**
+             * Format: int64
+             * @description How many records were checked.
+             */
             checked: number;
             /** @description The newest signed checkpoint the chain was checked against; `null` if none. */
             checkpoint?: {
                 hash: components["schemas"]["Sha256Hex"];
+                /** Format: int64 */
                 seq: number;
                 /** Format: date-time */
                 time: string;
             } | null;
-            /** @description The first record that failed verification (only when `valid` is false). */
+            /**
+             * Format: int64
+             * @description The first record that failed verification (only when `valid` is false).
+             */
             firstInvalidSeq?: number;
             /** @description The newest record of the chain; `null` when the account has no records. */
             head: components["schemas"]["AuditChainHead"] | null;
@@ -725,6 +739,7 @@ export interface components {
             data: components["schemas"]["Credential"];
         };
         CredentialListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            /** @description One page, at most `limit` (at most 200) items. */
             data: components["schemas"]["CredentialSummary"][];
             meta: components["schemas"]["ListMeta"];
         };
@@ -808,17 +823,21 @@ export interface components {
         Problem: {
             /** @description What went wrong for this request, in plain words. */
             detail: string;
-            /** @description Identifies an unexpected (500) error in the server's logs. */
+            /**
+             * Format: uuid
+             * @description Identifies an unexpected (500) error in the server's logs.
+             */
             errorId?: string;
             /**
              * @description The individual errors, each naming a field: validation errors (400), and the fields that
-             *     would reach beyond the calling token (403).
+             *     would reach beyond the calling token (403). At most the first 100.
              */
             errors?: components["schemas"]["ValidationError"][];
             /** @description `detail` first, then one line per validation error (`<path>: <message>`). */
             messages: string[];
             /** @description The request's id, as in the `X-Request-Id` response header. */
             requestId?: string;
+            /** Format: int32 */
             status: number;
             /** @constant */
             success: false;
@@ -832,9 +851,15 @@ export interface components {
         };
         /** @description A token's own rate limit, replacing the default of 60 requests per 60 seconds. */
         RateLimit: {
-            /** @description Requests allowed per window. */
+            /**
+             * Format: int32
+             * @description Requests allowed per window.
+             */
             limit: number;
-            /** @description Window length in seconds. */
+            /**
+             * Format: int32
+             * @description Window length in seconds.
+             */
             windowSeconds: number;
         };
         /** @description A credential's secrets in clear. */
@@ -853,6 +878,7 @@ export interface components {
         };
         RotateApiTokenRequest: {
             /**
+             * Format: int32
              * @description How long the previous secret keeps working; 0 (the default) stops it at once.
              * @default 0
              */
@@ -878,6 +904,7 @@ export interface components {
         Sha256Hex: string;
         SmppProperties: {
             host: string;
+            /** Format: int32 */
             port: number;
             systemId: string;
             systemType?: string;
@@ -927,7 +954,8 @@ export interface components {
             message: string;
             /**
              * @description Where the offending value is: the request part (`body`, `query`, `path`, `headers`)
-             *     followed by a JSON Pointer, e.g. `/body/rateLimit/limit` or `/query/limit`.
+             *     followed by a JSON Pointer, e.g. `/body/rateLimit/limit` or `/query/limit`. A longer
+             *     one (a client's own field name) is cut to 1024 characters.
              */
             path: string;
         };
@@ -936,6 +964,7 @@ export interface components {
         /** @description The account already holds as many live API tokens as it may (`MAX_TOKENS_PER_ACCOUNT`); revoke one first. */
         ApiTokenCapReached: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -969,6 +998,7 @@ export interface components {
          */
         ApiTokenEscalation: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1001,6 +1031,7 @@ export interface components {
         /** @description The upstream service is down or answered with an invalid response. */
         BadGateway: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1029,6 +1060,7 @@ export interface components {
          */
         BadRequest: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1071,6 +1103,7 @@ export interface components {
          */
         ChangeNotInForce: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 /**
@@ -1103,6 +1136,7 @@ export interface components {
         /** @description The moniker is already used by another credential of the account. */
         Conflict: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1131,6 +1165,7 @@ export interface components {
          */
         Forbidden: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1156,6 +1191,7 @@ export interface components {
         /** @description The upstream service did not answer in time. */
         GatewayTimeout: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1184,6 +1220,7 @@ export interface components {
          */
         InternalServerError: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1213,6 +1250,7 @@ export interface components {
          */
         NotFound: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1238,6 +1276,7 @@ export interface components {
         /** @description The request body is larger than the gateway accepts. */
         PayloadTooLarge: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1263,6 +1302,7 @@ export interface components {
         /** @description A dependency (MongoDB or Redis) is unavailable; retry later. */
         ServiceUnavailable: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1292,6 +1332,7 @@ export interface components {
          */
         TooManyRequests: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "Retry-After": components["headers"]["Retry-After"];
@@ -1321,6 +1362,7 @@ export interface components {
          */
         Unauthorized: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
@@ -1347,6 +1389,7 @@ export interface components {
         /** @description The request body is not UTF-8 encoded `application/json`. */
         UnsupportedMediaType: {
             headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                 RateLimit: components["headers"]["RateLimit"];
                 "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                 "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1377,8 +1420,8 @@ export interface components {
          */
         cursor: string;
         /**
-         * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-         *     not `400`.
+         * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+         *     does not exist: `404`, not `400`.
          * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
          */
         id: string;
@@ -1396,6 +1439,14 @@ export interface components {
     };
     requestBodies: never;
     headers: {
+        /**
+         * @description Sent only to a browser calling from an origin the operator allows (the gateway's
+         *     `CORS_ORIGINS`, none by default): that origin, echoed. Absent for any other origin, and
+         *     when no `Origin` was sent. Exposed to such a page: `RateLimit`, `RateLimit-Policy`,
+         *     `Retry-After` and `X-Request-Id`.
+         * @example https://console.example.com
+         */
+        "Access-Control-Allow-Origin": string;
         /**
          * @description The quota left under the policy that applied (IETF RateLimit header fields): remaining
          *     requests `r` and seconds to reset `t`. `"per-token"` for authenticated requests, or
@@ -1422,7 +1473,7 @@ export interface components {
          * @description The authentication scheme to use.
          * @example Bearer realm="warden"
          */
-        "WWW-Authenticate": string;
+        "WWW-Authenticate": "Bearer realm=\"warden\"";
         /**
          * @description The request's id, also in every log line and in a problem's `requestId`. A well-formed
          *     incoming `X-Request-Id` (8 to 128 of `A-Z a-z 0-9 . _ : -`) is kept; otherwise one is minted.
@@ -1462,6 +1513,7 @@ export interface operations {
             /** @description One page of tokens. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1531,6 +1583,7 @@ export interface operations {
             /** @description The token was created; `data.token` is its secret, shown this once. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1591,8 +1644,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -1604,6 +1657,7 @@ export interface operations {
             /** @description The token's metadata. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1659,8 +1713,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -1672,6 +1726,7 @@ export interface operations {
             /** @description The token is revoked. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1710,8 +1765,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -1727,6 +1782,7 @@ export interface operations {
             /** @description The updated token's metadata. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1786,8 +1842,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -1803,6 +1859,7 @@ export interface operations {
             /** @description The token's new secret, shown this once. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1870,6 +1927,7 @@ export interface operations {
             /** @description The token is valid. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -1961,6 +2019,7 @@ export interface operations {
             /** @description One page of audit records, newest first. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2031,8 +2090,8 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The object's id (a UUID). Any other value is simply an object that does not exist: `404`,
-                 *     not `400`.
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
                  * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
                  */
                 id: components["parameters"]["id"];
@@ -2044,6 +2103,7 @@ export interface operations {
             /** @description The record. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2128,6 +2188,7 @@ export interface operations {
             /** @description The public key and one page of checkpoints, newest first. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2184,6 +2245,7 @@ export interface operations {
              */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2215,6 +2277,7 @@ export interface operations {
             /** @description The verification result (also when the chain is invalid). */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2257,6 +2320,7 @@ export interface operations {
             /** @description One page of credentials. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2319,6 +2383,7 @@ export interface operations {
             /** @description The credential was created; its secrets are masked. */
             201: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2385,6 +2450,7 @@ export interface operations {
             /** @description The credential, with its secrets masked. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2447,6 +2513,7 @@ export interface operations {
             /** @description The credential is deleted. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2502,6 +2569,7 @@ export interface operations {
             /** @description The updated credential, with its secrets masked. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2568,6 +2636,7 @@ export interface operations {
             /** @description The credential's secrets, in clear. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2616,6 +2685,7 @@ export interface operations {
             /** @description Every credential type. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
@@ -2774,6 +2844,7 @@ export interface operations {
             /** @description The OpenAPI 3.1 document. */
             200: {
                 headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
                     RateLimit: components["headers"]["RateLimit"];
                     "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
                     "X-Request-Id": components["headers"]["X-Request-Id"];
