@@ -18,7 +18,10 @@ COPY tools ./tools
 # The gateway serves the web console's static build at /console.
 RUN node apps/console/build.mjs
 ARG APP=gateway
-ENV APP=${APP}
+# A container's loopback is its own: listen on its network interface, or no other container reaches
+# the app. The operations server (ADMIN_PORT) stays on loopback unless ADMIN_HOST opens it.
+ENV APP=${APP} \
+    HOST=0.0.0.0
 USER node
 # `exec` so the app is PID 1's only child and receives SIGTERM from `docker compose stop`.
 CMD ["sh", "-c", "exec node --import tsx apps/${APP}/src/main.ts"]

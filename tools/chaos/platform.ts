@@ -204,7 +204,8 @@ export class ServiceProcess extends ManagedProcess {
   protected spawnChild(): ChildProcess {
     return spawn(process.execPath, ['--import', 'tsx', join(this.root, 'apps', this.kind, 'src', 'main.ts')], {
       cwd: this.root,
-      env: { ...this.env, PORT: String(this.port) },
+      // The operations server on an ephemeral port: PORT + 1000 may be another process's free port.
+      env: { ...this.env, PORT: String(this.port), ADMIN_PORT: '0' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
   }

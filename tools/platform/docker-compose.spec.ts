@@ -53,6 +53,24 @@ describe('docker-compose.yml', () => {
     });
   });
 
+  it('opens each service on the container network but keeps every operations port on loopback, unpublished', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^\s*HOST=0\.0\.0\.0$/m);
+    expect(dockerfile).not.toMatch(/ADMIN_HOST=/);
+    const ports = { gateway: 8080, 'token-service': 3001, 'credential-service': 3002, 'audit-service': 3003 };
+    for (const app of apps) {
+      const environment = services[app].environment;
+      expect([app, environment.PORT]).toEqual([app, String(ports[app as keyof typeof ports])]);
+      // The documented default, PORT + 1000, written out so ops can read it here.
+      expect([app, environment.ADMIN_PORT]).toEqual([app, String(ports[app as keyof typeof ports] + 1000)]);
+      expect([app, environment.ADMIN_HOST]).toEqual([app, undefined]);
+      for (const listed of [...(services[app].ports ?? []), ...(services[app].expose ?? [])]) {
+        expect([app, String(listed)]).not.toEqual([app, expect.stringContaining(environment.ADMIN_PORT)]);
+      }
+    }
+    for (const app of apps.filter((app) => app !== 'gateway')) expect([app, services[app].environment.HOST]).toEqual([app, '0.0.0.0']);
+  });
+
   it('requires production secrets instead of defaulting them', () => {
     for (const app of apps) {
       expect(services[app].environment.INTERNAL_SIGNING_KEY).toMatch(/^\$\{INTERNAL_SIGNING_KEY:\?/);

@@ -34,6 +34,8 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
   let platform: Watched | undefined;
   let hadDataDir = true;
   const ports = { gateway: 0, token: 0, credential: 0, audit: 0 };
+  // Each process's operations server (/metrics, detailed /readyz), on loopback.
+  const adminPorts = { gateway: 0, token: 0, credential: 0, audit: 0 };
   const given = { redisUrl: '', mongoUrl: '' };
   const gateway = () => `http://127.0.0.1:${ports.gateway}`;
   const platformFile = () => join(clone, '.data', 'platform.json');
@@ -41,7 +43,8 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
   beforeAll(async () => {
     clone = freshClone();
     hadDataDir = existsSync(join(clone, '.data'));
-    [ports.gateway, ports.token, ports.credential, ports.audit] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+    const free = await Promise.all(Array.from({ length: 8 }, () => freePort()));
+    [ports.gateway, ports.token, ports.credential, ports.audit, adminPorts.gateway, adminPorts.token, adminPorts.credential, adminPorts.audit] = free;
     const { redisUrl, mongoUrl } = testInfra();
     // Its own Redis database: the platform's queues, rate limits and the shared last-used hash stay
     // apart from the other suites' (none selects a database). Its own MongoDB database, shared by
@@ -62,11 +65,15 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
         TOKEN_SERVICE_PORT: String(ports.token),
         CREDENTIAL_SERVICE_PORT: String(ports.credential),
         AUDIT_SERVICE_PORT: String(ports.audit),
+        ADMIN_PORT: String(adminPorts.gateway),
+        TOKEN_SERVICE_ADMIN_PORT: String(adminPorts.token),
+        CREDENTIAL_SERVICE_ADMIN_PORT: String(adminPorts.credential),
+        AUDIT_SERVICE_ADMIN_PORT: String(adminPorts.audit),
         LOG_LEVEL: 'warn',
         LOG_FILE: '',
       },
     });
-    // Every process ready: the gateway only once it reaches the token service at the port it was given.
+    // Every process ready (the public /readyz): the gateway only once it reaches the token service at the port it was given.
     const readiness = Object.values(ports).map((port) => `http://127.0.0.1:${port}/readyz`);
     const allReady = async () => (await Promise.all(readiness.map(answersOk))).every(Boolean);
     await waitFor('the gateway and the three services ready', allReady, { timeoutMs: 150_000, watched: platform });
@@ -85,8 +92,17 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
   it('serves /healthz, and each service on the port its variable names', async () => {
     expect((await fetch(`${gateway()}/healthz`)).status).toBe(200);
     for (const port of [ports.token, ports.credential, ports.audit]) {
-      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toMatchObject({ status: 'ready', checks: { mongodb: 'ok', redis: 'ok' } });
+      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready' });
     }
+  });
+
+  it('serves metrics and the detailed readiness on each operations port its variable names, not on the public ports', async () => {
+    expect(await (await fetch(`http://127.0.0.1:${adminPorts.gateway}/readyz`)).json()).toEqual({ status: 'ready', checks: { tokenService: 'ok', rateLimiter: 'ok' } });
+    for (const port of [adminPorts.token, adminPorts.credential, adminPorts.audit]) {
+      expect(await (await fetch(`http://127.0.0.1:${port}/readyz`)).json()).toEqual({ status: 'ready', checks: { mongodb: 'ok', redis: 'ok' } });
+    }
+    for (const port of Object.values(adminPorts)) expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('process_cpu_user_seconds_total');
+    for (const port of Object.values(ports)) expect((await fetch(`http://127.0.0.1:${port}/metrics`)).status).toBe(404);
   });
 
   it('refuses to verify a missing token with 401 problem+json', async () => {
@@ -101,6 +117,6 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
     const { child } = platform as Watched;
     expect(await stopGracefully(child, 30_000)).toBe(0);
     expect(existsSync(platformFile())).toBe(false);
-    for (const port of Object.values(ports)) expect(await accepts(port)).toBe(false);
+    for (const port of [...Object.values(ports), ...Object.values(adminPorts)]) expect(await accepts(port)).toBe(false);
   });
 });

@@ -26,13 +26,18 @@ function portFrom(variable, fallback) {
 
 // Each service listens on <NAME>_PORT (TOKEN_SERVICE_PORT, ...) and the gateway reaches it through
 // <NAME>_URL on that same port, so overriding a port cannot leave the gateway pointing elsewhere.
+// Its operations server (/metrics, detailed /readyz, on loopback) is on <NAME>_ADMIN_PORT, by
+// default its port + 1000 (4001, 4002, 4003); the gateway's on ADMIN_PORT, by default PORT + 1000.
+const ADMIN_PORT_OFFSET = 1000;
 const services = Object.entries({ 'token-service': 3001, 'credential-service': 3002, 'audit-service': 3003 }).map(
   ([name, defaultPort]) => {
     const prefix = name.toUpperCase().replaceAll('-', '_');
-    return { name, prefix, port: portFrom(`${prefix}_PORT`, defaultPort) };
+    const port = portFrom(`${prefix}_PORT`, defaultPort);
+    return { name, prefix, port, adminPort: portFrom(`${prefix}_ADMIN_PORT`, port + ADMIN_PORT_OFFSET) };
   },
 );
 const port = portFrom('PORT', 8080);
+const adminPort = portFrom('ADMIN_PORT', port + ADMIN_PORT_OFFSET);
 
 let infra = null; // set once Redis and MongoDB are there
 let stopping = false;
@@ -85,13 +90,16 @@ function startApp(name, env) {
 function startPlatform({ redisUrl, mongoUrl }) {
   writeFileSync(platformFile, `${JSON.stringify({ redisUrl, mongoUrl }, null, 2)}\n`);
   const shared = { REDIS_URL: redisUrl, MONGODB_URL: mongoUrl };
-  for (const service of services) startApp(service.name, { ...shared, PORT: String(service.port) });
+  // Each child gets its own ADMIN_PORT: one inherited from this environment would be shared by all.
+  for (const service of services) startApp(service.name, { ...shared, PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
   startApp('gateway', {
     ...shared,
     PORT: String(port),
+    ADMIN_PORT: String(adminPort),
     ...Object.fromEntries(services.map((service) => [`${service.prefix}_URL`, `http://127.0.0.1:${service.port}`])),
   });
-  log(`gateway on http://localhost:${port} (try: curl localhost:${port}/healthz); Ctrl-C stops everything`);
+  log(`gateway on http://localhost:${port} (try: curl localhost:${port}/readyz); Ctrl-C stops everything`);
+  log(`operations (/metrics, detailed /readyz) on 127.0.0.1 ports ${[adminPort, ...services.map((service) => service.adminPort)].join(', ')}`);
 }
 
 // startInfra creates the data directory whether or not it starts servers (with REDIS_URL and

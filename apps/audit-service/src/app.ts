@@ -1,8 +1,8 @@
-import { Router, type Express } from 'express';
+import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { createServiceApp } from '@warden/http';
+import { createServiceApp, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import type { CheckpointSigner } from '@warden/audit-client';
@@ -28,10 +28,10 @@ export interface AuditServiceDeps {
 }
 
 /**
- * The audit-service HTTP app with every dependency passed in: no I/O at import time. A worker-only
+ * The audit-service HTTP app and its operations app, every dependency passed in: no I/O at import time. A worker-only
  * replica (AUDIT_ROLE=worker) serves health and metrics but no API.
  */
-export function createApp(deps: AuditServiceDeps): Express {
+export function createApp(deps: AuditServiceDeps): ServiceApps {
   const { config, logger, mongo, redis } = deps;
   const routes = Router();
   if ((config.AUDIT_ROLE ?? 'all') !== 'worker') {

@@ -109,9 +109,10 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     await Promise.all([...workers].map((running) => running.close()));
   };
 
-  const app = createApp({ config, logger, mongo, redis, records, checkpoints, checkpointer, signer, sealer, metrics });
+  const { app, admin } = createApp({ config, logger, mongo, redis, records, checkpoints, checkpointer, signer, sealer, metrics });
   return {
     app,
+    admin,
     mongo,
     redis,
     records,

@@ -1,8 +1,8 @@
-import { Router, type Express } from 'express';
+import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { createMetrics, createServiceApp, OpenApiValidator } from '@warden/http';
+import { createMetrics, createServiceApp, OpenApiValidator, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import { loadOpenApiDocument } from '@warden/contracts-api';
@@ -25,8 +25,8 @@ export interface CredentialServiceDeps {
   clock?: () => Date;
 }
 
-/** The credential-service HTTP app with every dependency passed in: no I/O at import time. */
-export function createApp({ config, logger, mongo, redis, repository, cipher, outbox, clock }: CredentialServiceDeps): Express {
+/** The credential-service HTTP app and its operations app, every dependency passed in: no I/O at import time. */
+export function createApp({ config, logger, mongo, redis, repository, cipher, outbox, clock }: CredentialServiceDeps): ServiceApps {
   const document = loadOpenApiDocument();
   const credentials = new CredentialsUseCase({ repository, cipher, types: new CredentialTypes(document), outbox, clock });
   const routes = Router();

@@ -38,9 +38,10 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
   const producer = createRedis(config.REDIS_URL, 'producer');
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
   const relay = createOutboxRelay(config, { models: [repository.model], queue, logger, exclusive: exclusiveWrite });
-  const app = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
+  const { app, admin } = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
   return {
     app,
+    admin,
     mongo,
     redis,
     repository,

@@ -1,6 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@warden/config';
-import { AppError, accessLog, createMetrics, errorHandler, notFoundHandler, opsRoutes, requestId, type Metrics, type ReadinessCheck } from '@warden/http';
+import { AppError, accessLog, createMetrics, errorHandler, notFoundHandler, publicOpsRoutes, requestId, type Metrics, type ReadinessCheck } from '@warden/http';
 import { RouteTable, type UpstreamName } from './routing/route-table';
 import type { UpstreamProxy } from './proxy/upstream-proxy';
 import type { Authenticator } from './auth/authenticator';
@@ -44,8 +44,9 @@ export function createGatewayApp({
   app.use(requestId);
   app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
   app.use(metrics.observe);
-  // Health and metrics stay reachable over plain HTTP for load balancers and Prometheus.
-  app.use(opsRoutes({ checks: readiness, metrics }));
+  // Health stays reachable over plain HTTP for load balancers; metrics and the detailed readiness
+  // are on the operations server (composeGateway's `admin`).
+  app.use(publicOpsRoutes({ checks: readiness }));
   app.use(apiSecurityHeaders());
   app.use(requireHttps(config.REQUIRE_HTTPS));
   app.use(corsPolicy(config.CORS_ORIGINS));

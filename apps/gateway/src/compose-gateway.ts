@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { createMetrics, type ComposedService, type Metrics } from '@warden/http';
+import { createAdminApp, createMetrics, type ComposedService, type Metrics } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, createRedis, quitRedis, redisReady } from '@warden/queue';
 import { createGatewayApp } from './app';
 import { gatewayRedisOptions, type GatewayConfig } from './config';
@@ -24,9 +24,10 @@ export interface GatewayIo {
 }
 
 /**
- * The gateway's composition root: its Redis connection, upstream pools, authenticator, metrics and
- * the edge app. main.ts, the test harnesses and the platforms the tools run all take a replica from
- * here; `close` closes the pools, the authenticator and the Redis connection it opened.
+ * The gateway's composition root: its Redis connection, upstream pools, authenticator, metrics, the
+ * edge app and the operations app (`admin`: metrics and detailed readiness, for ADMIN_PORT). main.ts,
+ * the test harnesses and the platforms the tools run all take a replica from here; `close` closes
+ * the pools, the authenticator and the Redis connection it opened.
  */
 export function composeGateway(config: GatewayConfig, { logger, redis: givenRedis, consoleDistDir }: GatewayIo): ComposedGateway {
   const redis = givenRedis ?? createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));
@@ -50,8 +51,10 @@ export function composeGateway(config: GatewayConfig, { logger, redis: givenRedi
     readiness: authenticator.readiness,
     consoleDistDir,
   });
+  const admin = createAdminApp({ logger, metrics, readiness: authenticator.readiness });
   return {
     app,
+    admin,
     authenticator,
     metrics,
     redis,

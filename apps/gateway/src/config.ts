@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { baseEnvSchema, booleanFlag, loadEnv, portVariable, withDevDefaults } from '@warden/config';
 
@@ -9,8 +10,19 @@ const schema = baseEnvSchema.extend({
   CREDENTIAL_SERVICE_URL: url.default('http://127.0.0.1:3002'),
   AUDIT_SERVICE_URL: url.default('http://127.0.0.1:3003'),
   UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  /** Believe X-Forwarded-For/-Proto only behind a proxy the operator names (Express `trust proxy` syntax). */
-  TRUST_PROXY: z.string().default('false'),
+  /**
+   * Believe X-Forwarded-For/-Proto only from the proxies the operator names: a hop count (0-10), or
+   * addresses, CIDR ranges and Express' named ranges (`loopback`, `linklocal`, `uniquelocal`),
+   * comma-separated. `false` (the default) trusts none; `true` and any range that covers every
+   * address are refused, since any client could then choose its own address.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('false')
+    .superRefine((value, ctx) => {
+      const problem = trustProxyProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)$/i, 'must look like 64kb or 1mb').default('64kb'),
   /** Refuse plain HTTP (403). Defaults to on in production. */
   REQUIRE_HTTPS: booleanFlag(false),
@@ -74,10 +86,54 @@ export function gatewayRedisOptions(config: Pick<GatewayConfig, 'REDIS_COMMAND_T
   return { commandTimeout: config.REDIS_COMMAND_TIMEOUT_MS, enableAutoPipelining: true };
 }
 
-/** Express' `trust proxy` accepts booleans, hop counts and address lists; env only gives strings. */
-export function trustProxySetting(value: string): boolean | number | string {
-  if (value === 'true' || value === 'false') return value === 'true';
+/** Most proxies a request may have crossed before the gateway: more is as good as trusting every hop. */
+export const MAX_TRUSTED_HOPS = 10;
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const IPV4_MAPPED = ipaddr.parse('::ffff:0:0');
+
+/** Why one `TRUST_PROXY` entry (an address, a CIDR or netmask range, or a named range) is refused; undefined when it is fine. */
+function trustedRangeProblem(entry: string): string | undefined {
+  if (NAMED_RANGES.has(entry)) return undefined;
+  const [text, mask, extra] = entry.split('/');
+  if (extra !== undefined || !ipaddr.isValid(text)) return `'${entry}' is not an address, a range or one of ${[...NAMED_RANGES].join(', ')}`;
+  let address = ipaddr.parse(text);
+  if (mask === undefined) return undefined;
+  let bits: number;
+  if (/^\d{1,3}$/.test(mask)) bits = Number(mask);
+  else if (address.kind() === 'ipv4' && ipaddr.IPv4.isValid(mask)) bits = ipaddr.IPv4.parse(mask).prefixLengthFromSubnetMask() ?? -1;
+  else return `'${entry}' has an invalid mask`;
+  if (bits < 0 || bits > (address.kind() === 'ipv4' ? 32 : 128)) return `'${entry}' has an invalid mask`;
+  // Express reads an IPv4-mapped range (::ffff:10.0.0.0/104) as the IPv4 range it maps.
+  if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96) {
+    address = (address as ipaddr.IPv6).toIPv4Address();
+    bits -= 96;
+  }
+  // An IPv4 client is matched against an IPv6 range as ::ffff:a.b.c.d: a range holding ::ffff:0:0/96 trusts every one.
+  const everyAddress = bits === 0 || (address.kind() === 'ipv6' && bits <= 96 && IPV4_MAPPED.match(address as ipaddr.IPv6, bits));
+  return everyAddress ? `'${entry}' covers every address, which trusts any client's X-Forwarded-For` : undefined;
+}
+
+/** Why a `TRUST_PROXY` value is refused; undefined when it is a hop count, `false` or a list of trusted ranges. */
+export function trustProxyProblem(value: string): string | undefined {
+  if (value === 'false') return undefined;
+  if (/^\d+$/.test(value)) return Number(value) <= MAX_TRUSTED_HOPS ? undefined : `a hop count above ${MAX_TRUSTED_HOPS} trusts every hop; name the proxies' addresses`;
+  if (['true', 'yes', 'on', '*', 'all'].includes(value.trim().toLowerCase())) {
+    return 'trusting every proxy (`true`) lets any client choose its own address; give a hop count or the proxies\' addresses or ranges';
+  }
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const problem = entry === '' ? 'an empty entry' : trustedRangeProblem(entry);
+    if (problem) return `${problem}; give a hop count (0-${MAX_TRUSTED_HOPS}) or addresses, CIDR ranges, loopback, linklocal or uniquelocal`;
+  }
+  return undefined;
+}
+
+/** Express' `trust proxy` from a validated `TRUST_PROXY`: no proxy, a hop count, or a list of trusted ranges; never `true`. */
+export function trustProxySetting(value: string): false | number | string[] {
+  const problem = trustProxyProblem(value);
+  if (problem) throw new Error(`TRUST_PROXY: ${problem}`);
+  if (value === 'false') return false;
   if (/^\d+$/.test(value)) return Number(value);
-  return value;
+  return value.split(',').map((entry) => entry.trim());
 }
 

@@ -29,11 +29,18 @@ describe('gateway metrics over HTTP', () => {
   const suite = gatewayForSuite();
 
   const scrape = async () => {
-    const response = await fetch(`${suite.gateway.url}/metrics`);
+    const response = await fetch(`${suite.gateway.adminUrl}/metrics`);
     return { status: response.status, type: response.headers.get('content-type'), values: samples(await response.text()) };
   };
 
-  it('serves Prometheus text at /metrics that counts a proxied request, its rate-limit decision and its verification', async () => {
+  it('keeps /metrics off the public port: 404 there', async () => {
+    const response = await fetch(`${suite.gateway.url}/metrics`);
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(await response.text()).not.toMatch(/process_cpu|gateway_/);
+  });
+
+  it('serves Prometheus text at the operations server\'s /metrics that counts a proxied request, its rate-limit decision and its verification', async () => {
     const before = await scrape();
     expect(before.status).toBe(200);
     expect(before.type).toMatch(/^text\/plain; version=0\.0\.4/);

@@ -1,9 +1,9 @@
-import { Router, type Express } from 'express';
+import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { OpenApiValidator, createMetrics, createServiceApp } from '@warden/http';
+import { OpenApiValidator, createMetrics, createServiceApp, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import { AccountRepository, ApiTokenRepository } from '@warden/tokens-data-access';
@@ -24,8 +24,8 @@ export interface TokenServiceDeps {
   clock?: () => Date;
 }
 
-/** The token-service HTTP app with every dependency passed in: no I/O at import time. */
-export function createApp({ config, logger, mongo, redis, outbox, clock }: TokenServiceDeps): Express {
+/** The token-service HTTP app and its operations app, every dependency passed in: no I/O at import time. */
+export function createApp({ config, logger, mongo, redis, outbox, clock }: TokenServiceDeps): ServiceApps {
   const tokens = new ApiTokenRepository(mongo);
   const versions = new TokenVersionSignal(redis, logger);
   const manage = new ManageApiTokens({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, outbox, clock, maxTokensPerAccount: config.MAX_TOKENS_PER_ACCOUNT });

@@ -41,9 +41,10 @@ export async function composeTokenService(config: TokenServiceConfig, { logger, 
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
   const relay = createOutboxRelay(config, { models: [models.accounts, models.apiTokens], queue, logger, exclusive: exclusiveWrite });
   const lastUsed = new LastUsedFlusher(redis, new TokenLastUsedRepository(mongo), logger);
-  const app = createApp({ config, logger, mongo, redis, outbox: relay, clock });
+  const { app, admin } = createApp({ config, logger, mongo, redis, outbox: relay, clock });
   return {
     app,
+    admin,
     mongo,
     redis,
     models,

@@ -33,7 +33,7 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
   await service.start();
   const { app, mongo, redis, repository, queue, relay } = service;
   const withKeys = (keyList: string) =>
-    createApp({ config, logger, mongo, redis, repository, cipher: CredentialCipher.fromEnv(keyList), outbox: relay });
+    createApp({ config, logger, mongo, redis, repository, cipher: CredentialCipher.fromEnv(keyList), outbox: relay }).app;
   return {
     app,
     mongo,

@@ -170,10 +170,28 @@ describe('upstream failures', () => {
     expect(res.body).toMatchObject({ status: 504, title: 'Gateway Timeout', success: false });
   });
 
-  it('answers 503 from readiness when the token service is down', async () => {
+  it('answers 503 from readiness when the token service is down: a bare status publicly, the failing check on the operations app', async () => {
     const { gateway } = gatewayWith({ TOKEN_SERVICE_URL: 'http://127.0.0.1:9' });
     const res = await request(gateway.app).get('/readyz');
     expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: 'not ready' });
+    expect(res.text).not.toMatch(/tokenService|unavailable|127\.0\.0\.1/);
+    const detailed = await request(gateway.admin).get('/readyz');
+    expect(detailed.status).toBe(503);
+    expect(detailed.body).toMatchObject({ status: 'not ready', checks: { tokenService: expect.stringMatching(/^unavailable: /) } });
+  });
+
+  it('answers 404 to /metrics on the public app, HTTPS required or not, and serves it on the operations app', async () => {
+    const envs: Record<string, string>[] = [{}, { REQUIRE_HTTPS: 'true' }];
+    for (const env of envs) {
+      const { gateway } = gatewayWith(env);
+      const res = await request(gateway.app).get('/metrics');
+      expect(res.status).toBe(404);
+      expect(res.text).not.toMatch(/process_cpu/);
+      const scraped = await request(gateway.admin).get('/metrics');
+      expect(scraped.status).toBe(200);
+      expect(scraped.text).toMatch(/process_cpu_user_seconds_total\{service="gateway"\}/);
+    }
   });
 });
 

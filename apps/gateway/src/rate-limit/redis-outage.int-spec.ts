@@ -59,7 +59,8 @@ describe('Redis outage: per-replica limits, every request verified, nothing trus
     for (const gateway of [active, idle]) {
       for (const token of [user, victim, admin]) expect((await list(gateway, token.secret)).status).toBe(200);
     }
-    const ready = await request(active.url).get('/readyz');
+    // The operations server names each check; the public port answers only ready or not.
+    const ready = await request(active.adminUrl).get('/readyz');
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ tokenService: 'ok', rateLimiter: 'ok' });
 
@@ -78,9 +79,11 @@ describe('Redis outage: per-replica limits, every request verified, nothing trus
     expect(statuses).toEqual([200, 200, 200, 200, 200, 429]);
     expect(tokens.verifyCalls() - calls).toBe(6);
 
-    const degraded = await request(active.url).get('/readyz');
+    const degraded = await request(active.adminUrl).get('/readyz');
     expect(degraded.status).toBe(200);
     expect(degraded.body.checks).toEqual({ tokenService: 'ok', rateLimiter: 'degraded' });
+    const publicReadiness = await request(active.url).get('/readyz');
+    expect([publicReadiness.status, publicReadiness.body]).toEqual([200, { status: 'ready' }]);
     const metrics = await active.metrics.registry.metrics();
     expect(metrics).toMatch(/gateway_rate_limiter_degraded\{service="gateway"\} 1/);
     expect(metrics).toMatch(/gateway_rate_limit_decisions_total\{policy="per-token",decision="refused",limiter="memory",service="gateway"\} 1/);
@@ -99,7 +102,7 @@ describe('Redis outage: per-replica limits, every request verified, nothing trus
     expect((await list(idle, user.secret)).status).toBe(200);
 
     // The replica retries Redis at most once a second after a failure: wait until it reports Redis back.
-    const readiness = async () => (await request(active.url).get('/readyz')).body.checks;
+    const readiness = async () => (await request(active.adminUrl).get('/readyz')).body.checks;
     expect(await eventually(readiness, (checks) => checks.rateLimiter === 'ok')).toEqual({ tokenService: 'ok', rateLimiter: 'ok' });
     expect((await list(active, user.secret)).status).toBe(200);
     expect(await active.metrics.registry.metrics()).toMatch(/gateway_rate_limiter_degraded\{service="gateway"\} 0/);

@@ -82,6 +82,8 @@ export async function startTokenService({
 
 export interface GatewayHarness {
   url: string;
+  /** The replica's operations server (`/metrics`, detailed `/readyz`), as main.ts serves it on ADMIN_PORT. */
+  adminUrl: string;
   config: GatewayConfig;
   authenticator: TokenAuthenticator;
   redis: Redis;
@@ -109,14 +111,16 @@ export async function startGateway(tokenServiceUrl: string, env: Record<string, 
   const gateway = composeGateway(config, { logger: testLogger('gateway') });
   await gateway.start();
   const { server, url } = await serve(gateway.app);
+  const { server: adminServer, url: adminUrl } = await serve(gateway.admin);
   return {
     url,
+    adminUrl,
     config,
     authenticator: gateway.authenticator,
     redis: gateway.redis,
     metrics: gateway.metrics,
     close: async () => {
-      await stopServer(server);
+      await Promise.all([stopServer(server), stopServer(adminServer)]);
       await gateway.close();
     },
   };

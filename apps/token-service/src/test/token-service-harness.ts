@@ -44,6 +44,6 @@ export async function startTokenService({ relay: withRelay = true, monitorComman
   };
 
   const { mongo, models, redis, queue, relay, lastUsed } = service;
-  return { app, config, mongo, models, redis, queue, relay, lastUsed, logger, prefix: config.AUDIT_QUEUE_PREFIX as string, commands, as, close };
+  return { app, admin: service.admin, config, mongo, models, redis, queue, relay, lastUsed, logger, prefix: config.AUDIT_QUEUE_PREFIX as string, commands, as, close };
 }
 export type TokenServiceHarness = Awaited<ReturnType<typeof startTokenService>>;

@@ -35,8 +35,15 @@ export const baseEnvSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FILE: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535),
-  /** Interface to listen on; every interface when unset. */
+  /** Interface to listen on; every interface when unset (the gateway, the public door). Services default to loopback. */
   HOST: z.string().min(1).optional(),
+  /**
+   * Port of the operations server (`/metrics`, detailed `/readyz`); `PORT + 1000` when unset, and
+   * an ephemeral port when `PORT` is 0. Filled in by `loadEnv`.
+   */
+  ADMIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface of the operations server: loopback unless the operator opens it. */
+  ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   INTERNAL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters'),
 });
@@ -47,6 +54,8 @@ export const auditQueuePrefixVariable = z.string().regex(/^[A-Za-z0-9_:-]{1,64}$
 
 /** Variables shared by the services behind the gateway: each has its own database and reports to the audit queues. */
 export const serviceEnvSchema = baseEnvSchema.extend({
+  /** Only the gateway calls a service: loopback unless the operator says otherwise (containers set 0.0.0.0). */
+  HOST: z.string().min(1).default('127.0.0.1'),
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
   AUDIT_QUEUE_PREFIX: auditQueuePrefixVariable,
 });
@@ -66,7 +75,7 @@ export const outboxEnvShape = {
  */
 export function loadEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const result = schema.safeParse(env);
-  if (result.success) return result.data;
+  if (result.success) return withAdminPort(result.data);
   const issues = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
     const message = issue.code === 'invalid_type' && env[variable] === undefined ? 'is required but not set' : issue.message;
@@ -75,8 +84,27 @@ export function loadEnv<S extends z.ZodType>(schema: S, env: Record<string, stri
   throw new ConfigError(issues);
 }
 
+/** Distance between a process's public port and its operations port when `ADMIN_PORT` is unset. */
+export const ADMIN_PORT_OFFSET = 1000;
+
+/** The operations port of a process listening on `port`: `port + 1000`, or ephemeral (0) for an ephemeral `port`. */
+export function defaultAdminPort(port: number): number {
+  return port === 0 ? 0 : port + ADMIN_PORT_OFFSET;
+}
+
 /** Published on purpose: it only ever signs requests on a developer's machine. */
 export const DEV_INTERNAL_SIGNING_KEY = 'warden-dev-internal-signing-key-not-for-production';
+
+/** Fills `ADMIN_PORT` in for a process that serves HTTP (a `PORT`), refusing a port that cannot work. */
+function withAdminPort<T>(config: T): T {
+  const http = config as { PORT?: unknown; ADMIN_PORT?: number };
+  if (typeof http.PORT !== 'number') return config;
+  const port = http.PORT;
+  const adminPort = http.ADMIN_PORT ?? defaultAdminPort(port);
+  if (adminPort > 65535) throw new ConfigError([`ADMIN_PORT: is required when PORT is above ${65535 - ADMIN_PORT_OFFSET} (PORT + ${ADMIN_PORT_OFFSET} is not a port)`]);
+  if (adminPort !== 0 && adminPort === port) throw new ConfigError([`ADMIN_PORT: must differ from PORT (${port})`]);
+  return { ...config, ADMIN_PORT: adminPort };
+}
 
 /** The environment with development-only defaults for the shared secrets filled in. */
 export function withDevDefaults(env: NodeJS.ProcessEnv, defaults: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -5,7 +5,9 @@ export {
   serviceEnvSchema,
   outboxEnvShape,
   portVariable,
-  auditQueuePrefixVariable, devDefault, booleanFlag, withDevDefaults, DEV_INTERNAL_SIGNING_KEY } from './env';
+  auditQueuePrefixVariable,
+  defaultAdminPort,
+  ADMIN_PORT_OFFSET, devDefault, booleanFlag, withDevDefaults, DEV_INTERNAL_SIGNING_KEY } from './env';
 export type { BaseEnv, ServiceEnv } from './env';
 export { createLogger, REDACT_PATHS } from './logger';
 export type { Logger } from './logger';

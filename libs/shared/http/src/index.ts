@@ -18,14 +18,16 @@ export {
   ALL_SCOPES,
 } from './internal-identity';
 export type { Identity, RateLimitValue, Scope } from './internal-identity';
-export { opsRoutes, createMetrics } from './ops-routes';
+export { publicOpsRoutes, adminOpsRoutes, createMetrics } from './ops-routes';
+export { createAdminApp } from './admin-app';
+export type { AdminAppOptions } from './admin-app';
 export type { Metrics, ReadinessCheck } from './ops-routes';
 export { runService } from './run-service';
 export type { ComposedService, ServiceEntryPoint } from './run-service';
 export { createHttpServer, createServicePool, listen, closeServer, SERVER_KEEP_ALIVE_MS, CLIENT_KEEP_ALIVE_MS } from './http-server';
 export type { TlsFiles } from './http-server';
 export { createServiceApp } from './service-app';
-export type { ServiceAppOptions } from './service-app';
+export type { ServiceAppOptions, ServiceApps } from './service-app';
 export { encodeCursor, decodeCursor, cursorTime } from './cursor';
 export { callerOf } from './caller';
 export type { Caller, CallerLimits } from './caller';

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { RequestHandler } from 'express';
+import { notFoundHandler } from './problem';
 
 /**
  * Resolves when the dependency answers; resolving with 'degraded' reports a dependency the service
@@ -33,27 +34,52 @@ export function createMetrics(service: string) {
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
+async function runChecks(checks: Record<string, ReadinessCheck>) {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        return [name, (await check()) ?? 'ok'] as const;
+      } catch (error) {
+        return [name, `unavailable: ${(error as Error).message}`] as const;
+      }
+    }),
+  );
+  const ready = results.every(([, status]) => status === 'ok' || status === 'degraded');
+  return { ready, checks: Object.fromEntries(results) };
+}
+
 /**
- * `/healthz` says the process is alive; `/readyz` that every dependency answers (a load balancer
- * takes the replica out while one does not); `/metrics` is Prometheus text.
+ * What the public port answers about the process: `/healthz` says it is alive; `/readyz` that every
+ * dependency answers (a load balancer takes the replica out while one does not), as a bare
+ * `{"status":"ready"}` 200 or `{"status":"not ready"}` 503: which dependency failed, and why, is
+ * for the operations server only. `/metrics` is 404 here.
  */
-export function opsRoutes({ checks, metrics }: { checks: Record<string, ReadinessCheck>; metrics: Metrics }): Router {
+export function publicOpsRoutes({ checks }: { checks: Record<string, ReadinessCheck> }): Router {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   router.get('/readyz', async (_req, res) => {
-    const results = await Promise.all(
-      Object.entries(checks).map(async ([name, check]) => {
-        try {
-          return [name, (await check()) ?? 'ok'] as const;
-        } catch (error) {
-          return [name, `unavailable: ${(error as Error).message}`] as const;
-        }
-      }),
-    );
-    const ready = results.every(([, status]) => status === 'ok' || status === 'degraded');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(results) });
+    const { ready } = await runChecks(checks);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready' });
+  });
+  // Metrics are the operations server's: here they are an unknown route, whoever asks.
+  router.all('/metrics', notFoundHandler);
+  return router;
+}
+
+/**
+ * What the operations server answers (`ADMIN_PORT`, loopback by default): `/healthz`; `/readyz`
+ * with each check and its error text; `/metrics` in Prometheus text.
+ */
+export function adminOpsRoutes({ checks, metrics }: { checks: Record<string, ReadinessCheck>; metrics: Metrics }): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const { ready, checks: results } = await runChecks(checks);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
   });
   router.get('/metrics', async (_req, res) => {
     res.type(metrics.registry.contentType).send(await metrics.registry.metrics());

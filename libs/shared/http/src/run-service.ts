@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
-import { ConfigError, createLogger, type Logger, type BaseEnv } from '@warden/config';
+import { ConfigError, createLogger, defaultAdminPort, type Logger, type BaseEnv } from '@warden/config';
 import { closeServer, createHttpServer, listen } from './http-server';
 
 /**
@@ -10,6 +10,8 @@ import { closeServer, createHttpServer, listen } from './http-server';
  */
 export interface ComposedService {
   app: Express;
+  /** The operations app (`/metrics`, detailed `/readyz`): served on `ADMIN_PORT`, bound to `ADMIN_HOST`. */
+  admin: Express;
   /** Starts the background work (relays, workers, timers). */
   start: () => Promise<void>;
   /** Stops the background work and closes every connection; servers have stopped accepting by then. */
@@ -27,7 +29,8 @@ export interface ServiceEntryPoint<C extends BaseEnv> {
 
 /**
  * A service's process: validates its configuration, builds the logger from it, composes the
- * service, starts it and listens; stops cleanly on SIGTERM/SIGINT: the server stops accepting,
+ * service, starts it and listens: the app on `PORT` (`HOST`), the operations app on `ADMIN_PORT`
+ * (`ADMIN_HOST`, loopback by default). Stops cleanly on SIGTERM/SIGINT: both servers stop accepting,
  * in-flight requests finish, workers finish their job, connections close, and the process exits 0.
  * A second signal, or a shutdown longer than 10 s, forces the exit.
  */
@@ -45,10 +48,14 @@ export async function runService<C extends BaseEnv>(name: string, { loadConfig, 
   const exit = (code: number) => logger.flush(() => process.exit(code));
   let service: ComposedService;
   let server: Server;
+  let adminServer: Server;
+  let adminUrl: string;
   try {
     service = await compose(config, logger);
     await service.start();
     server = service.createServer?.() ?? createHttpServer(service.app);
+    adminServer = createHttpServer(service.admin);
+    adminUrl = await listen(adminServer, config.ADMIN_PORT ?? defaultAdminPort(config.PORT), config.ADMIN_HOST);
     await listen(server, config.PORT, config.HOST);
   } catch (error) {
     logger.fatal({ err: error }, `${name} failed to start`);
@@ -56,7 +63,7 @@ export async function runService<C extends BaseEnv>(name: string, { loadConfig, 
     exit(1);
     return;
   }
-  logger.info({ port: config.PORT, ...describe?.(config) }, `${name} listening`);
+  logger.info({ port: config.PORT, admin: adminUrl, ...describe?.(config) }, `${name} listening`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -73,7 +80,7 @@ export async function runService<C extends BaseEnv>(name: string, { loadConfig, 
     }, 10_000);
     forceExit.unref();
     try {
-      await closeServer(server);
+      await Promise.all([closeServer(server), closeServer(adminServer)]);
       await service.close();
       logger.info(`${name} stopped`);
       exit(0);

@@ -5,7 +5,8 @@ import { requestId } from './request-id';
 import { accessLog } from './access-log';
 import { jsonBody } from './json-body';
 import { requireInternalIdentity } from './internal-identity';
-import { opsRoutes, type Metrics, type ReadinessCheck } from './ops-routes';
+import { publicOpsRoutes, type Metrics, type ReadinessCheck } from './ops-routes';
+import { createAdminApp } from './admin-app';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -18,22 +19,29 @@ export interface ServiceAppOptions {
   bodyLimit?: string;
 }
 
+/** A service's public app and its operations app (`/metrics`, detailed `/readyz`), served on separate ports. */
+export interface ServiceApps {
+  app: Express;
+  admin: Express;
+}
+
 /**
  * The frame every upstream service shares: request ids, access logs, metrics, health, the signed
  * identity gate, JSON bodies and the one error path. Only the routes differ between services.
+ * Metrics and the detailed readiness are served by `admin`, not by the public app.
  */
-export function createServiceApp({ logger, metrics, readiness, signingKey, routes, bodyLimit }: ServiceAppOptions): Express {
+export function createServiceApp({ logger, metrics, readiness, signingKey, routes, bodyLimit }: ServiceAppOptions): ServiceApps {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(requestId);
   app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
   app.use(metrics.observe);
-  app.use(opsRoutes({ checks: readiness, metrics }));
+  app.use(publicOpsRoutes({ checks: readiness }));
   app.use(requireInternalIdentity(signingKey));
   app.use(jsonBody({ limit: bodyLimit }));
   app.use(routes);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
-  return app;
+  return { app, admin: createAdminApp({ logger, metrics, readiness }) };
 }
