@@ -7,13 +7,23 @@
 //
 // BENCH_ROUNDS (default 3) rounds of BENCH_DURATION s per path (default 5) after BENCH_WARMUP s
 // (default 1); BENCH_CONNECTIONS (default 32). About a minute in all.
-import { spawn, type ChildProcess } from 'node:child_process';
+//
+// BENCH_BEFORE=<git ref> (e.g. a commit before a gateway change) also measures that ref's gateway,
+// as one more interleaved path in the same rounds: the ref's tree is extracted (`git archive`) into
+// a temporary directory that uses this checkout's node_modules, and its `apps/gateway/src/main.ts`
+// runs against the same token service, Redis and env as the current gateway. The section then
+// compares the two: throughput, latency, gateway and Redis CPU per request, and Redis calls per
+// request (from `INFO commandstats`, measured on every path). About two minutes in all.
+//
+//   BENCH_BEFORE=e91b91d npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
 import { ALL_SCOPES, signIdentity, type Identity } from '@warden/http';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
@@ -45,14 +55,17 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** Starts one server process (`node --import tsx <file>`) on a free port and waits until it answers. */
-async function startProcess(file: string, args: string[], env: Record<string, string>, probe = '/healthz'): Promise<Child> {
+/**
+ * Starts one server process (`node --import tsx <file>`) of the source tree at `dir` (this checkout,
+ * or an earlier ref's tree) on a free port and waits until it answers.
+ */
+async function startProcess(dir: string, file: string, args: string[], env: Record<string, string>, probe = '/healthz'): Promise<Child> {
   const port = await freePort();
   // BENCH_PROFILE_DIR: write a V8 CPU profile of every server process there, to see where time goes.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, file), ...args], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), PORT: String(port), ...env },
+  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(dir, file), ...args], {
+    cwd: dir,
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(dir, 'tsconfig.base.json'), PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -86,19 +99,40 @@ interface Result {
   errors: number;
   /** CPU µs per request of each server process that did work on this path. */
   cpu: Record<string, number>;
+  /** CPU µs per request of every watched process, idle ones included (for comparing one process across paths). */
+  cpuAll: Record<string, number>;
+  /** Redis calls per request: script runs (EVALSHA and EVAL, each one round trip) and every command, those inside scripts included. */
+  redis: { scripts: number; commands: number };
+  /** req/s of each round (only in medians). */
+  rounds?: number[];
 }
 
-async function load(name: string, url: string, headers: Record<string, string>, watch: { name: string; pid: number }[]): Promise<Result> {
+/** Calls per command so far, from `INFO commandstats` (commands a script runs count too). */
+async function commandCalls(redis: Redis): Promise<Record<string, number>> {
+  const info = await redis.info('commandstats');
+  return Object.fromEntries([...info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)].map((m) => [m[1], Number(m[2])]));
+}
+
+async function load(name: string, url: string, headers: Record<string, string>, watch: { name: string; pid: number }[], redis: Redis): Promise<Result> {
   const run = (duration: number) =>
     autocannon({ url: `${url}${VERIFY}`, headers, connections: CONNECTIONS, pipelining: 1, duration, workers: 1 } as autocannon.Options);
   await run(WARMUP);
+  const callsBefore = await commandCalls(redis);
   const before = watch.map((p) => cpuSeconds(p.pid));
   const result = await run(DURATION);
-  const cpu = Object.fromEntries(
-    watch
-      .map((p, i) => [p.name, Math.round(((cpuSeconds(p.pid) - before[i]) * 1e6) / Math.max(1, result.requests.total))] as const)
-      .filter(([, perRequest]) => perRequest > 20), // idle processes only tick
+  const requests = Math.max(1, result.requests.total);
+  // Idle processes only tick: under 20 µs per request, or (when a loaded machine answers few requests) under 2% of a core.
+  const used = watch.map((p, i) => [p.name, cpuSeconds(p.pid) - before[i]] as const);
+  const cpuAll = Object.fromEntries(used.map(([name, seconds]) => [name, Math.round((seconds * 1e6) / requests)]));
+  const cpu = Object.fromEntries(used.filter(([name, seconds]) => seconds > 0.02 * DURATION && cpuAll[name] > 20).map(([name]) => [name, cpuAll[name]]));
+  const callsAfter = await commandCalls(redis);
+  // Per command, per request; the two INFO calls of this measurement are left out.
+  const calls = Object.fromEntries(
+    Object.entries(callsAfter)
+      .map(([command, n]) => [command, (n - (callsBefore[command] ?? 0) - (command === 'info' ? 1 : 0)) / requests] as const)
+      .filter(([, perRequest]) => perRequest > 0),
   );
+  const perRequest = (value: number) => Math.round(value * 100) / 100;
   const out = {
     name,
     rps: result.requests.average,
@@ -107,23 +141,44 @@ async function load(name: string, url: string, headers: Record<string, string>, 
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
     cpu,
+    cpuAll,
+    redis: {
+      scripts: perRequest((calls.evalsha ?? 0) + (calls.eval ?? 0)),
+      commands: perRequest(Object.values(calls).reduce((sum, n) => sum + n, 0)),
+    },
   };
-  console.log(`${name}: ${Math.round(out.rps)} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms, non-2xx ${out.non2xx}, errors ${out.errors}; CPU µs per request: ${JSON.stringify(cpu)}`);
+  const byCommand = Object.entries(calls).map(([command, n]) => `${command} ${perRequest(n)}`);
+  console.log(
+    `${name}: ${Math.round(out.rps)} req/s, p50 ${out.p50} ms, p99 ${out.p99} ms, non-2xx ${out.non2xx}, errors ${out.errors}; CPU µs per request: ${JSON.stringify(cpu)}; ` +
+      `Redis calls per request: ${byCommand.join(', ') || 'none'}`,
+  );
   return out;
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** Per process, the median over the rounds that counted it as working; a process counted in half the rounds or fewer is left out. */
+function medianCpu(results: Result[]): Record<string, number> {
+  const names = [...new Set(results.flatMap((r) => Object.keys(r.cpu)))];
+  return Object.fromEntries(
+    names
+      .map((name) => results.filter((r) => name in r.cpu).map((r) => r.cpu[name]))
+      .map((values, i) => [names[i], values] as const)
+      .filter(([, values]) => values.length > results.length / 2)
+      .map(([name, values]) => [name, median(values)]),
+  );
+}
+
 /**
  * Rounds interleave the paths so that load from elsewhere on the machine hits all of them alike;
  * each figure is the median over the rounds.
  */
-async function measure(paths: [string, string][], auth: Record<string, string>, watch: { name: string; pid: number }[]): Promise<Result[]> {
+async function measure(paths: [string, string][], auth: Record<string, string>, watch: { name: string; pid: number }[], redis: Redis): Promise<Result[]> {
   const rounds: Result[][] = paths.map(() => []);
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < paths.length; i++) {
       const index = (i + round) % paths.length;
-      const result = await load(paths[index][0], paths[index][1], auth, watch);
+      const result = await load(paths[index][0], paths[index][1], auth, watch, redis);
       if (result.non2xx || result.errors) throw new Error(`${result.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       rounds[index].push(result);
     }
@@ -135,27 +190,62 @@ async function measure(paths: [string, string][], auth: Record<string, string>, 
     p99: median(results.map((r) => r.p99)),
     non2xx: 0,
     errors: 0,
-    cpu: Object.fromEntries(Object.keys(results[0].cpu).map((name) => [name, median(results.map((r) => r.cpu[name] ?? 0))])),
+    cpu: medianCpu(results),
+    cpuAll: Object.fromEntries(Object.keys(results[0].cpuAll).map((name) => [name, median(results.map((r) => r.cpuAll[name]))])),
+    redis: { scripts: median(results.map((r) => r.redis.scripts)), commands: median(results.map((r) => r.redis.commands)) },
+    rounds: results.map((r) => r.rps),
   }));
 }
 
+/** The tree of `ref` extracted into a new temporary directory that uses this checkout's node_modules. */
+function extractTree(ref: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'warden-bench-before-'));
+  try {
+    const tarball = execFileSync('git', ['archive', '--format=tar', ref], { cwd: root, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tarball });
+    symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    return dir;
+  } catch (error) {
+    removeTree(dir);
+    throw error;
+  }
+}
+
+function removeTree(dir: string): void {
+  // The node_modules link first, so that nothing can reach through it into this checkout's.
+  try {
+    unlinkSync(path.join(dir, 'node_modules'));
+  } catch {
+    // not linked yet
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8' }).trim();
+
 async function main(): Promise<void> {
   const startLoad = os.loadavg()[0].toFixed(1);
+  const beforeRef = process.env.BENCH_BEFORE;
+  // Fails early on a ref that does not name a commit.
+  const beforeCommit = beforeRef ? git('rev-parse', '--short', `${beforeRef}^{commit}`) : undefined;
   const infra = await startInfra({ ephemeral: true, log: (line: string) => console.error(`[infra] ${line}`) });
+  const redis = new Redis(infra.redisUrl);
   const children: Child[] = [];
+  let beforeDir: string | undefined;
   try {
     // Each server is its own process, started as in production: `apps/<app>/src/main.ts` with env.
     const common = { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', INTERNAL_SIGNING_KEY: SIGNING_KEY, REDIS_URL: infra.redisUrl };
-    const tokenService = await startProcess('apps/token-service/src/main.ts', [], {
+    const tokenService = await startProcess(root, 'apps/token-service/src/main.ts', [], {
       ...common,
       MONGODB_URL: infra.mongoUrl,
       MONGODB_DB: `bench_tokens_${Date.now()}`,
       TOKEN_HASH_KEY,
     });
     children.push(tokenService);
-    // The account quota out of the way of the load too (it is still counted on every request).
+    // The account quota out of the way of the load too (it is still counted on every request). Every
+    // gateway gets this env, an earlier ref's too: a gateway ignores variables it does not know.
     const gatewayEnv = { ...common, REQUIRE_HTTPS: 'false', RATE_LIMIT_PER_ACCOUNT: '1000000', RATE_LIMIT_ACCOUNT_WINDOW_SECONDS: '1' };
-    const gateway = await startProcess('apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
+    const gateway = await startProcess(root, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
     children.push(gateway);
 
     // A token whose own limit stays out of the way of the load (the limiter still runs on every request),
@@ -178,33 +268,48 @@ async function main(): Promise<void> {
     const filler = JSON.stringify({ success: true, messages: ['ok'], data: { pad: '' } });
     const body = JSON.stringify({ success: true, messages: ['ok'], data: { pad: 'x'.repeat(size - Buffer.byteLength(filler)) } });
 
-    const bareApp = await startProcess('tools/bench/bare-servers.ts', ['app'], { BODY: body, VERIFY_UPSTREAM: tokenService.url });
+    const bareApp = await startProcess(root, 'tools/bench/bare-servers.ts', ['app'], { BODY: body, VERIFY_UPSTREAM: tokenService.url });
     children.push(bareApp);
-    const bareProxy = await startProcess('tools/bench/bare-servers.ts', ['proxy'], { UPSTREAM: bareApp.url });
+    const bareProxy = await startProcess(root, 'tools/bench/bare-servers.ts', ['proxy'], { UPSTREAM: bareApp.url });
     children.push(bareProxy);
     // The gateway alone: the same gateway build in front of the bare app (which relays its one
     // verification to the token service), to separate the gateway's cost from the token service's.
-    const gatewayOnly = await startProcess('apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: bareApp.url });
-    children.push(gatewayOnly);
+    const gatewayOnly = await startProcess(root, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: bareApp.url });
+    // Its own name, so that its CPU is never taken for the other gateway's.
+    children.push({ ...gatewayOnly, name: 'gateway:alone' });
 
     const paths: [string, string][] = [
       ['baseline: bare proxy -> bare app', bareProxy.url],
       ['gateway -> token service', gateway.url],
       ['gateway -> bare app', gatewayOnly.url],
     ];
+    // BENCH_BEFORE: the earlier ref's gateway, from its own tree, in front of the same token service
+    // with the same Redis, env and token.
+    const beforeName = `gateway@${beforeRef}`;
+    let beforeSize = size;
+    if (beforeRef) {
+      beforeDir = extractTree(beforeRef);
+      const before = await startProcess(beforeDir, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
+      children.push({ ...before, name: beforeName });
+      const beforeSample = await fetch(`${before.url}${VERIFY}`, { headers: auth });
+      const beforeBody = await beforeSample.text();
+      if (beforeSample.status !== 200) throw new Error(`verify through the gateway @${beforeRef} answered ${beforeSample.status}: ${beforeBody}`);
+      beforeSize = Buffer.byteLength(beforeBody);
+      paths.push([`gateway @${beforeRef} -> token service`, before.url]);
+    }
     if (process.env.BENCH_ONLY) {
       // Profiling aid (with BENCH_PROFILE_DIR): load the one path whose name contains BENCH_ONLY, write nothing.
       const only = paths.find(([name]) => name.includes(process.env.BENCH_ONLY as string)) ?? paths[0];
-      await load(only[0], only[1], auth, [...children]);
+      await load(only[0], only[1], auth, [...children], redis);
       return;
     }
     const watch = [...children, ...Object.entries(infra.pids as Record<string, number>).map(([name, pid]) => ({ name, pid }))];
-    const [base, real, alone] = await measure(paths, auth, watch);
+    const [base, real, alone, old] = await measure(paths, auth, watch, redis);
 
     // Two replicas behind one port (node:cluster), for the gateway and for the baseline's proxy alike.
-    const clusteredProxy = await startProcess('tools/bench/cluster.ts', ['tools/bench/bare-servers.ts', '2', 'proxy'], { UPSTREAM: bareApp.url });
+    const clusteredProxy = await startProcess(root, 'tools/bench/cluster.ts', ['tools/bench/bare-servers.ts', '2', 'proxy'], { UPSTREAM: bareApp.url });
     children.push(clusteredProxy);
-    const clusteredGateway = await startProcess('tools/bench/cluster.ts', ['apps/gateway/src/main.ts', '2'], { ...common, TOKEN_SERVICE_URL: tokenService.url, REQUIRE_HTTPS: 'false' });
+    const clusteredGateway = await startProcess(root, 'tools/bench/cluster.ts', ['apps/gateway/src/main.ts', '2'], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
     children.push(clusteredGateway);
     const [base2, real2] = await measure(
       [
@@ -213,8 +318,18 @@ async function main(): Promise<void> {
       ],
       auth,
       watch,
+      redis,
     );
-    const names: Record<string, string> = { 'token-service': 'token service', gateway: 'gateway', 'tools:app': 'bare app', 'tools:proxy': 'bare proxy', redis: 'Redis', ferretdb: 'FerretDB' };
+    const names: Record<string, string> = {
+      'token-service': 'token service',
+      gateway: 'gateway',
+      'gateway:alone': 'gateway',
+      [beforeName]: `gateway @${beforeRef}`,
+      'tools:app': 'bare app',
+      'tools:proxy': 'bare proxy',
+      redis: 'Redis',
+      ferretdb: 'FerretDB',
+    };
     const cpuText = (r: Result) =>
       Object.entries(r.cpu)
         .map(([name, us]) => `${names[name] ?? name} ${us}`)
@@ -224,6 +339,8 @@ async function main(): Promise<void> {
     const row = (r: Result, against = base) =>
       `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r === against ? '—' : `${Math.round((r.rps / against.rps) * 100)}%`} | ${r === against ? '—' : `${(r.p99 / against.p99).toFixed(2)}x`} | ${cpuText(r) || '—'} |`;
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
+    const endLoad = os.loadavg()[0].toFixed(1);
+    const reproduce = `${beforeRef ? `BENCH_BEFORE=${beforeRef} ` : ''}npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts`;
     const section = [
       '## Token verification',
       '',
@@ -231,19 +348,22 @@ async function main(): Promise<void> {
       `${DURATION} s per path, each after a ${WARMUP} s warm-up;`,
       `autocannon in a worker thread of the bench process; every server its own Node ${process.version} process; ${os.cpus().length} × ${cpu}; loopback;`,
       'real Redis and FerretDB (SQLite backend) started by the infra launcher.',
-      'The gateway authenticates from its verification cache, runs the one Redis script (version check, sliding-log rate limit,',
-      'last use) and proxies with a signed identity; both Warden processes log every request at `info`.',
+      "The gateway authenticates from its verification cache, runs one Redis script (version check, the token's quota and its",
+      "account's quota, each a bucketed sliding window, and last use) and proxies with a signed identity; both Warden processes",
+      'log every request at `info`.',
       '',
       '| path | req/s | p50 ms | p99 ms | throughput vs baseline | p99 vs baseline | CPU µs per request, by process |',
       '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
       row(base),
       row(real),
       row(alone),
+      ...(old ? [row(old)] : []),
       '',
       'Target: at least 80% of the baseline throughput and a p99 at most 1.3x. "gateway -> bare app" is the same gateway',
       "in front of the baseline's bare app: the gateway's own cost (auth, the Redis script, signing, logging, proxying)",
       "without the token service's handler.",
       `Through the token service: target ${verdict(real)}. Gateway alone: target ${verdict(alone)}.`,
+      ...(old && beforeRef && beforeCommit ? beforeAfter(real, old, { ref: beforeRef, commit: beforeCommit, name: beforeName, size: beforeSize, currentSize: size }) : []),
       '',
       '### Two replicas behind one port',
       '',
@@ -257,17 +377,74 @@ async function main(): Promise<void> {
       row(real2, base2),
       '',
       `Two replicas: target ${verdict(real2, base2)}; against one bare proxy: ${Math.round((real2.rps / base.rps) * 100)}% of its throughput.`,
-      `Load average when the run started: ${startLoad} (${os.cpus().length} cores); CPU per request is the steadier figure on a shared machine.`,
+      `Load average when the run started: ${startLoad}, when it ended: ${endLoad} (${os.cpus().length} cores); CPU per request is the steadier`,
+      'figure on a shared machine.',
+      ...(Math.max(Number(startLoad), Number(endLoad)) > os.cpus().length
+        ? [
+            'The load average was above the number of cores: other work on the machine held much of the CPU during the run, so',
+            'req/s and latency measure that contention as much as Warden; compare CPU per request and Redis calls first.',
+          ]
+        : []),
       '',
-      'Reproduce: `npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts`',
+      `Reproduce: \`${reproduce}\``,
+      '',
       '',
     ].join('\n');
     writeBenchmarkSection('## Token verification', section);
     console.log(`\n${section}`);
   } finally {
-    for (const child of children.reverse()) await child.stop();
-    await infra.stop();
+    try {
+      for (const child of children.reverse()) await child.stop();
+      redis.disconnect();
+      await infra.stop();
+    } finally {
+      if (beforeDir) removeTree(beforeDir);
+    }
   }
+}
+
+/** "Before and after, same run": this checkout's gateway against the earlier ref's, both in front of the same token service. */
+function beforeAfter(now: Result, then: Result, before: { ref: string; commit: string; name: string; size: number; currentSize: number }): string[] {
+  const head = git('rev-parse', '--short', 'HEAD');
+  const dirty = git('status', '--porcelain', '--', 'apps', 'libs') !== '';
+  const current = `this checkout (\`${head}\`${dirty ? ', with uncommitted changes under apps/ or libs/' : ''})`;
+  const label = `\`${before.ref}\``;
+  const named = before.commit.startsWith(before.ref) || before.ref.startsWith(before.commit) ? label : `${label} (\`${before.commit}\`)`;
+  const percent = (value: number) => `${Math.round(value * 100)}%`;
+  const times = (a: number, b: number) => (a > 0 && b > 0 ? `${(a / b).toFixed(2)}x` : '—');
+  const compare = (a: number, b: number) => `${a} µs against ${b} (${a - b >= 0 ? '+' : '−'}${Math.abs(a - b)})`;
+  // Every watched process's figure, however little it used: the gateway and Redis are compared whatever the load.
+  const gatewayCpu = (r: Result, name: string) => r.cpuAll[name] ?? 0;
+  const redisCpu = (r: Result) => r.cpuAll.redis ?? 0;
+  const rounds = (r: Result) => (r.rounds ?? []).map((rps) => Math.round(rps)).join(', ');
+  const line = (name: string, r: Result, gatewayName: string) =>
+    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${gatewayCpu(r, gatewayName)} | ${redisCpu(r)} | ${r.redis.scripts.toFixed(2)} | ${r.redis.commands.toFixed(2)} |`;
+  const throughput = now.rps / then.rps;
+  const speed =
+    `${percent(throughput)} of the requests per second of the gateway of ${label}` + (throughput >= 1 ? '' : ` (${percent(1 - throughput)} fewer)`);
+  return [
+    '',
+    '### Before and after, same run',
+    '',
+    `The gateway of ${named}, run from its own tree (\`git archive\`) with this checkout's node_modules, is one more path in the`,
+    'same interleaved rounds, in front of the same token service, with the same Redis, env and token. Redis calls are counted',
+    'from `INFO commandstats` over each measured run, divided by the requests answered: a script call (EVALSHA, or EVAL when',
+    'Redis does not hold the script yet) is one round trip; the commands count also holds those the script runs inside Redis',
+    "(and the token service's few background commands), so it measures the script's work, not round trips. Requests still in",
+    'flight when a run ends are not counted as answered, so both figures read a little above their exact value.',
+    '',
+    '| gateway -> token service | req/s | p50 ms | p99 ms | gateway CPU µs per request | Redis CPU µs per request | Redis script calls per request | Redis commands per request |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    line(current, now, 'gateway'),
+    line(label, then, before.name),
+    `| ratio, now / before | ${percent(throughput)} | ${times(now.p50, then.p50)} | ${times(now.p99, then.p99)} | ${times(gatewayCpu(now, 'gateway'), gatewayCpu(then, before.name))} | ${times(redisCpu(now), redisCpu(then))} | ${times(now.redis.scripts, then.redis.scripts)} | ${times(now.redis.commands, then.redis.commands)} |`,
+    '',
+    `This checkout's gateway serves ${speed}, with a p99 of ${now.p99} ms against ${then.p99} ms.`,
+    `Per request: gateway CPU ${compare(gatewayCpu(now, 'gateway'), gatewayCpu(then, before.name))}; Redis CPU ${compare(redisCpu(now), redisCpu(then))};`,
+    `Redis script calls ${now.redis.scripts.toFixed(2)} against ${then.redis.scripts.toFixed(2)}; Redis commands ${now.redis.commands.toFixed(2)} against ${then.redis.commands.toFixed(2)}.`,
+    `Requests per second of each round: ${rounds(now)} now; ${rounds(then)} at ${label}.`,
+    ...(before.size !== before.currentSize ? [`The body through the gateway of ${label} is ${before.size} bytes (${before.currentSize} now).`] : []),
+  ];
 }
 
 main().then(
