@@ -7,12 +7,13 @@
 //
 //   npx tsx --tsconfig tsconfig.base.json tools/bench/audit-throughput.bench.ts
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
+import { generateInternalKey } from '@warden/config';
 import { AUDIT_RECORDED_QUEUE, buildChangeEvent, type ChangeEvent, type RecordedEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
@@ -133,7 +134,8 @@ async function main(): Promise<void> {
       REDIS_URL: infra.redisUrl,
       MONGODB_URL: infra.mongoUrl,
       MONGODB_DB: dbName,
-      INTERNAL_SIGNING_KEY: 'bench-signing-key-0123456789abcdef012345',
+      // The audit worker accepts the gateway's key; made for this run, like every key.
+      INTERNAL_KEYS: generateInternalKey('gateway', 'audit-service', 'bench-1', randomBytes),
       AUDIT_SIGNING_KEY: signingKey,
       AUDIT_QUEUE_PREFIX: PREFIX,
       ...(process.env.BENCH_CONCURRENCY ? { AUDIT_WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY } : {}),

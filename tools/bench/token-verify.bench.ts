@@ -8,12 +8,13 @@
 // BENCH_ROUNDS (default 3) rounds of BENCH_DURATION s per path (default 5) after BENCH_WARMUP s
 // (default 1); BENCH_CONNECTIONS (default 32). About a minute in all.
 //
-// BENCH_BEFORE=<git ref> (e.g. a commit before a gateway change) also measures that ref's gateway,
-// as one more interleaved path in the same rounds: the ref's tree is extracted (`git archive`) into
-// a temporary directory that uses this checkout's node_modules, and its `apps/gateway/src/main.ts`
-// runs against the same token service, Redis and env as the current gateway. The section then
-// compares the two: throughput, latency, gateway and Redis CPU per request, and Redis calls per
-// request (from `INFO commandstats`, measured on every path). About two minutes in all.
+// BENCH_BEFORE=<git ref> (e.g. a commit before a gateway change) also measures that ref's gateway
+// and token service, as one more interleaved path in the same rounds: the ref's tree is extracted
+// (`git archive`) into a temporary directory that uses this checkout's node_modules, and its
+// gateway and token service run with the same Redis, database, env and token as the current ones
+// (each pair speaks its own internal identity). The section then compares the two: throughput,
+// latency, gateway, token service and Redis CPU per request, and Redis calls per request (from
+// `INFO commandstats`, measured on every path). About two minutes in all.
 //
 //   BENCH_BEFORE=e91b91d npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -21,10 +22,11 @@ import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { ALL_SCOPES, signIdentity, type Identity } from '@warden/http';
+import { generateInternalKey, parseInternalKeys } from '@warden/config';
+import { ALL_SCOPES, bodyDigest, IdentitySigner, type Identity } from '@warden/http';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
 import { writeBenchmarkSection } from './benchmarks-doc';
@@ -33,8 +35,11 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
-const SIGNING_KEY = 'bench-signing-key-0123456789abcdef012345';
-const TOKEN_HASH_KEY = 'bench-token-hash-key-0123456789abcdef0123';
+// Keys made for this run, like every key Warden uses: the gateway's for each service, and (for an
+// earlier ref that still signs with one shared HMAC key) that key.
+const INTERNAL_KEYS = ['token-service', 'credential-service', 'audit-service'].map((audience) => generateInternalKey('gateway', audience, 'bench-1', randomBytes)).join(',');
+const LEGACY_SIGNING_KEY = randomBytes(32).toString('hex');
+const TOKEN_HASH_KEY = randomBytes(32).toString('base64url');
 const VERIFY = '/api/v1/apitokens/verify';
 const root = path.join(__dirname, '..', '..');
 
@@ -234,13 +239,17 @@ async function main(): Promise<void> {
   let beforeDir: string | undefined;
   try {
     // Each server is its own process, started as in production: `apps/<app>/src/main.ts` with env.
-    const common = { NODE_ENV: 'production', LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info', INTERNAL_SIGNING_KEY: SIGNING_KEY, REDIS_URL: infra.redisUrl };
-    const tokenService = await startProcess(root, 'apps/token-service/src/main.ts', [], {
-      ...common,
-      MONGODB_URL: infra.mongoUrl,
-      MONGODB_DB: `bench_tokens_${Date.now()}`,
-      TOKEN_HASH_KEY,
-    });
+    // Operations servers on ports of their own choosing (PORT + 1000 could meet another process's port).
+    const common = {
+      NODE_ENV: 'production',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+      INTERNAL_KEYS,
+      INTERNAL_SIGNING_KEY: LEGACY_SIGNING_KEY,
+      REDIS_URL: infra.redisUrl,
+      ADMIN_PORT: '0',
+    };
+    const tokenServiceEnv = { ...common, MONGODB_URL: infra.mongoUrl, MONGODB_DB: `bench_tokens_${Date.now()}`, TOKEN_HASH_KEY };
+    const tokenService = await startProcess(root, 'apps/token-service/src/main.ts', [], tokenServiceEnv);
     children.push(tokenService);
     // The account quota out of the way of the load too (it is still counted on every request). Every
     // gateway gets this env, an earlier ref's too: a gateway ignores variables it does not know.
@@ -251,10 +260,11 @@ async function main(): Promise<void> {
     // A token whose own limit stays out of the way of the load (the limiter still runs on every request),
     // made as operator tooling makes an account's first token: no token's limits bind it.
     const identity: Identity = { kind: 'service', accountId: randomUUID(), name: 'operator', scopes: [...ALL_SCOPES], clientIp: '127.0.0.1', requestId: randomUUID() };
+    const tokenBody = JSON.stringify({ name: 'bench', scopes: ['tokens:read'], rateLimit: { limit: 100_000, windowSeconds: 1 } });
     const created = await fetch(`${tokenService.url}/api/v1/apitokens`, {
       method: 'POST',
-      headers: { ...signIdentity(identity, SIGNING_KEY, { method: 'POST', url: '/api/v1/apitokens' }), 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'bench', scopes: ['tokens:read'], rateLimit: { limit: 100_000, windowSeconds: 1 } }),
+      headers: { ...new IdentitySigner('gateway', parseInternalKeys(INTERNAL_KEYS)).sign('token-service', identity, { method: 'POST', url: '/api/v1/apitokens', digest: bodyDigest(tokenBody) }), 'content-type': 'application/json' },
+      body: tokenBody,
     });
     const createdBody = (await created.json()) as any;
     if (created.status !== 201) throw new Error(`creating the token: ${created.status} ${JSON.stringify(createdBody)}`);
@@ -283,13 +293,15 @@ async function main(): Promise<void> {
       ['gateway -> token service', gateway.url],
       ['gateway -> bare app', gatewayOnly.url],
     ];
-    // BENCH_BEFORE: the earlier ref's gateway, from its own tree, in front of the same token service
-    // with the same Redis, env and token.
+    // BENCH_BEFORE: the earlier ref's gateway and token service, from its own tree, with the same
+    // Redis, database, env and token: each gateway speaks its own tree's internal identity.
     const beforeName = `gateway@${beforeRef}`;
     let beforeSize = size;
     if (beforeRef) {
       beforeDir = extractTree(beforeRef);
-      const before = await startProcess(beforeDir, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
+      const beforeTokens = await startProcess(beforeDir, 'apps/token-service/src/main.ts', [], tokenServiceEnv);
+      children.push({ ...beforeTokens, name: `token-service@${beforeRef}` });
+      const before = await startProcess(beforeDir, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: beforeTokens.url });
       children.push({ ...before, name: beforeName });
       const beforeSample = await fetch(`${before.url}${VERIFY}`, { headers: auth });
       const beforeBody = await beforeSample.text();
@@ -403,7 +415,7 @@ async function main(): Promise<void> {
   }
 }
 
-/** "Before and after, same run": this checkout's gateway against the earlier ref's, both in front of the same token service. */
+/** "Before and after, same run": this checkout's gateway and token service against the earlier ref's, with the same Redis and database. */
 function beforeAfter(now: Result, then: Result, before: { ref: string; commit: string; name: string; size: number; currentSize: number }): string[] {
   const head = git('rev-parse', '--short', 'HEAD');
   const dirty = git('status', '--porcelain', '--', 'apps', 'libs') !== '';
@@ -416,9 +428,13 @@ function beforeAfter(now: Result, then: Result, before: { ref: string; commit: s
   // Every watched process's figure, however little it used: the gateway and Redis are compared whatever the load.
   const gatewayCpu = (r: Result, name: string) => r.cpuAll[name] ?? 0;
   const redisCpu = (r: Result) => r.cpuAll.redis ?? 0;
+  const tokenCpu = (r: Result, name: string) => r.cpuAll[name] ?? 0;
+  const beforeTokens = `token-service@${before.ref}`;
+  // What a proxied request costs the two Warden processes on its path: where the internal identity is minted and checked.
+  const wardenCpu = (r: Result, gatewayName: string, tokenName: string) => gatewayCpu(r, gatewayName) + tokenCpu(r, tokenName);
   const rounds = (r: Result) => (r.rounds ?? []).map((rps) => Math.round(rps)).join(', ');
-  const line = (name: string, r: Result, gatewayName: string) =>
-    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${gatewayCpu(r, gatewayName)} | ${redisCpu(r)} | ${r.redis.scripts.toFixed(2)} | ${r.redis.commands.toFixed(2)} |`;
+  const line = (name: string, r: Result, gatewayName: string, tokenName: string) =>
+    `| ${name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${gatewayCpu(r, gatewayName)} | ${tokenCpu(r, tokenName)} | ${redisCpu(r)} | ${r.redis.scripts.toFixed(2)} | ${r.redis.commands.toFixed(2)} |`;
   const throughput = now.rps / then.rps;
   const speed =
     `${percent(throughput)} of the requests per second of the gateway of ${label}` + (throughput >= 1 ? '' : ` (${percent(1 - throughput)} fewer)`);
@@ -426,21 +442,22 @@ function beforeAfter(now: Result, then: Result, before: { ref: string; commit: s
     '',
     '### Before and after, same run',
     '',
-    `The gateway of ${named}, run from its own tree (\`git archive\`) with this checkout's node_modules, is one more path in the`,
-    'same interleaved rounds, in front of the same token service, with the same Redis, env and token. Redis calls are counted',
+    `The gateway and token service of ${named}, run from their own tree (\`git archive\`) with this checkout's node_modules, are one`,
+    'more path in the same interleaved rounds, with the same Redis, database, env and token. Redis calls are counted',
     'from `INFO commandstats` over each measured run, divided by the requests answered: a script call (EVALSHA, or EVAL when',
     'Redis does not hold the script yet) is one round trip; the commands count also holds those the script runs inside Redis',
     "(and the token service's few background commands), so it measures the script's work, not round trips. Requests still in",
     'flight when a run ends are not counted as answered, so both figures read a little above their exact value.',
     '',
-    '| gateway -> token service | req/s | p50 ms | p99 ms | gateway CPU µs per request | Redis CPU µs per request | Redis script calls per request | Redis commands per request |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    line(current, now, 'gateway'),
-    line(label, then, before.name),
-    `| ratio, now / before | ${percent(throughput)} | ${times(now.p50, then.p50)} | ${times(now.p99, then.p99)} | ${times(gatewayCpu(now, 'gateway'), gatewayCpu(then, before.name))} | ${times(redisCpu(now), redisCpu(then))} | ${times(now.redis.scripts, then.redis.scripts)} | ${times(now.redis.commands, then.redis.commands)} |`,
+    '| gateway -> token service | req/s | p50 ms | p99 ms | gateway CPU µs per request | token service CPU µs per request | Redis CPU µs per request | Redis script calls per request | Redis commands per request |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    line(current, now, 'gateway', 'token-service'),
+    line(label, then, before.name, beforeTokens),
+    `| ratio, now / before | ${percent(throughput)} | ${times(now.p50, then.p50)} | ${times(now.p99, then.p99)} | ${times(gatewayCpu(now, 'gateway'), gatewayCpu(then, before.name))} | ${times(tokenCpu(now, 'token-service'), tokenCpu(then, beforeTokens))} | ${times(redisCpu(now), redisCpu(then))} | ${times(now.redis.scripts, then.redis.scripts)} | ${times(now.redis.commands, then.redis.commands)} |`,
     '',
     `This checkout's gateway serves ${speed}, with a p99 of ${now.p99} ms against ${then.p99} ms.`,
-    `Per request: gateway CPU ${compare(gatewayCpu(now, 'gateway'), gatewayCpu(then, before.name))}; Redis CPU ${compare(redisCpu(now), redisCpu(then))};`,
+    `Per request: gateway CPU ${compare(gatewayCpu(now, 'gateway'), gatewayCpu(then, before.name))}; token service CPU ${compare(tokenCpu(now, 'token-service'), tokenCpu(then, beforeTokens))};`,
+    `both Warden processes together ${compare(wardenCpu(now, 'gateway', 'token-service'), wardenCpu(then, before.name, beforeTokens))}; Redis CPU ${compare(redisCpu(now), redisCpu(then))};`,
     `Redis script calls ${now.redis.scripts.toFixed(2)} against ${then.redis.scripts.toFixed(2)}; Redis commands ${now.redis.commands.toFixed(2)} against ${then.redis.commands.toFixed(2)}.`,
     `Requests per second of each round: ${rounds(now)} now; ${rounds(then)} at ${label}.`,
     ...(before.size !== before.currentSize ? [`The body through the gateway of ${label} is ${before.size} bytes (${before.currentSize} now).`] : []),

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
+import { generateInternalKey } from '@warden/config';
 import type { ProcessKind } from './history';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -268,7 +269,8 @@ export interface PlatformOptions {
 
 /** Secrets made for this run only, so the services run with NODE_ENV=production as they would deployed. */
 export interface RunSecrets {
-  internalSigningKey: string;
+  /** `INTERNAL_KEYS` of every pair; each process takes the ones it signs or accepts with. */
+  internalKeys: string;
   tokenHashKey: string;
   credentialKeys: string;
   auditSigningKey: string;
@@ -277,7 +279,13 @@ export interface RunSecrets {
 export function makeRunSecrets(): RunSecrets {
   const auditKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' });
   return {
-    internalSigningKey: randomBytes(32).toString('hex'),
+    internalKeys: [
+      ['gateway', 'token-service'],
+      ['gateway', 'credential-service'],
+      ['gateway', 'audit-service'],
+    ]
+      .map(([caller, audience]) => generateInternalKey(caller, audience, 'chaos-1', randomBytes))
+      .join(','),
     tokenHashKey: randomBytes(32).toString('hex'),
     credentialKeys: `chaos1:${randomBytes(32).toString('base64')}`,
     auditSigningKey: auditKey.toString('base64'),
@@ -363,7 +371,7 @@ export class ChaosPlatform {
       TSX_TSCONFIG_PATH: join(this.options.root, 'tsconfig.base.json'),
       REDIS_URL: this.redis.url,
       MONGODB_URL: this.mongo,
-      INTERNAL_SIGNING_KEY: this.secrets.internalSigningKey,
+      INTERNAL_KEYS: this.secrets.internalKeys,
     };
     const env: Record<ServiceKind, Record<string, string>> = {
       'token-service': { ...common, MONGODB_DB: this.databases.tokens, TOKEN_HASH_KEY: this.secrets.tokenHashKey, ...this.options.env?.['token-service'] },

@@ -7,15 +7,23 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands';
 
 /**
- * `npm start` records where it started Redis and MongoDB in .data/platform.json; without explicit
- * REDIS_URL / MONGODB_URL the CLI talks to that running platform.
+ * `npm start` records where it started Redis and MongoDB in .data/platform.json, and keeps the
+ * installation's keys in .data/keys.json; without explicit REDIS_URL / MONGODB_URL and keys the CLI
+ * talks to that platform with the keys it uses (and no other).
  */
-function useRunningPlatformDefaults(): void {
-  const file = join(__dirname, '..', '..', '.data', 'platform.json');
-  if (!existsSync(file)) return;
-  const { redisUrl, mongoUrl } = JSON.parse(readFileSync(file, 'utf8')) as { redisUrl?: string; mongoUrl?: string };
-  process.env.REDIS_URL ??= redisUrl;
-  process.env.MONGODB_URL ??= mongoUrl;
+async function useRunningPlatformDefaults(): Promise<void> {
+  const dataDir = join(__dirname, '..', '..', '.data');
+  const platform = join(dataDir, 'platform.json');
+  if (existsSync(platform)) {
+    const { redisUrl, mongoUrl } = JSON.parse(readFileSync(platform, 'utf8')) as { redisUrl?: string; mongoUrl?: string };
+    process.env.REDIS_URL ??= redisUrl;
+    process.env.MONGODB_URL ??= mongoUrl;
+  }
+  if (existsSync(join(dataDir, 'keys.json'))) {
+    // @ts-expect-error: the launcher's key module is plain ESM JavaScript without type declarations
+    const { keysFor, loadOrCreateKeys } = (await import('../platform/keys.mjs')) as { keysFor: (name: string, keys: unknown) => Record<string, string>; loadOrCreateKeys: (dir: string) => unknown };
+    for (const [name, value] of Object.entries(keysFor('cli', loadOrCreateKeys(dataDir)))) process.env[name] ??= value;
+  }
 }
 
 export function buildProgram(): Command {
@@ -29,9 +37,8 @@ export function buildProgram(): Command {
 }
 
 if (require.main === module) {
-  useRunningPlatformDefaults();
-  buildProgram()
-    .parseAsync(process.argv)
+  useRunningPlatformDefaults()
+    .then(() => buildProgram().parseAsync(process.argv))
     .catch((error: unknown) => {
       if (error instanceof CommanderError) process.exit(error.exitCode);
       process.stderr.write(`warden: ${(error as Error).message}\n`);

@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import mongoose from 'mongoose';
 import { generateTokenSecret, parseTokenSecret, TOKEN_PREFIX } from '@warden/api-token';
-import { TEST_SIGNING_KEY, testInfra } from '@warden/testing';
+import { TEST_KEYS, testInfra } from '@warden/testing';
 import { loadConfig } from '../../apps/gateway/src/config';
 import { WINDOW_BUCKETS } from '../../apps/gateway/src/rate-limit/rate-limit-policy';
 import request from 'supertest';
@@ -32,7 +32,7 @@ const {
   RATE_LIMIT_PER_IP: IP_LIMIT,
   RATE_LIMIT_IP_WINDOW_SECONDS: IP_WINDOW,
   RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: VERIFY_BUDGET,
-} = loadConfig({ REDIS_URL: testInfra().redisUrl, INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY });
+} = loadConfig({ REDIS_URL: testInfra().redisUrl, INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS });
 
 let tokens: TokenServiceHarness;
 let gateway: GatewayHarness;

@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
 import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { testInfra, TEST_KEYS, uniqueName } from '@warden/testing';
 
 // For tests that run Warden's real processes: free ports, waits bounded by a deadline, and stops
 // that end in a known state.
@@ -94,4 +96,42 @@ export function killAll(child: ChildProcess | undefined): void {
     // no such group
   }
   if (!hasExited(child)) child.kill('SIGKILL');
+}
+
+const root = join(__dirname, '..', '..');
+
+/** One of Warden's apps as a real process, as `npm start` and the containers run it. */
+export interface RunningApp extends Watched {
+  url: string;
+  port: number;
+  /** The operations server: /metrics and the detailed /readyz. */
+  adminUrl: string;
+  adminPort: number;
+  /** Its database (each app started here gets one of its own). */
+  database: string;
+}
+
+/** `apps/<app>/src/main.ts` in a process of its own, with the test process's generated keys under `env`. */
+export function launchApp(app: string, env: Record<string, string>): Watched {
+  return spawnWatched(process.execPath, ['--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')], {
+    cwd: root,
+    // Nothing in the source is a key a service would take: the keys are this test process's own.
+    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json'), LOG_LEVEL: 'warn', LOG_FILE: '', ...TEST_KEYS, ...env },
+  });
+}
+
+/** Launches `app` on free ports with the run's Redis and MongoDB and waits until it is ready. */
+export async function startApp(app: string, env: Record<string, string> = {}): Promise<RunningApp> {
+  const [port, adminPort] = await Promise.all([freePort(), freePort()]);
+  const { redisUrl, mongoUrl } = testInfra();
+  const database = env.MONGODB_DB ?? uniqueName(app);
+  const launched = launchApp(app, { PORT: String(port), ADMIN_PORT: String(adminPort), REDIS_URL: redisUrl, MONGODB_URL: mongoUrl, MONGODB_DB: database, ...env });
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitFor(`${app} ready`, () => answersOk(`${url}/readyz`), { timeoutMs: 30_000, watched: launched });
+  } catch (error) {
+    launched.child.kill('SIGKILL');
+    throw error;
+  }
+  return { ...launched, url, port, adminUrl: `http://127.0.0.1:${adminPort}`, adminPort, database };
 }

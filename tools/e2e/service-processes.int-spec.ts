@@ -1,20 +1,10 @@
 import { once } from 'node:events';
 import { networkInterfaces } from 'node:os';
-import { join } from 'node:path';
-import { testInfra, uniqueName } from '@warden/testing';
-import { accepts, answersOk, freePort, spawnWatched, stopGracefully, waitFor, type Watched } from './processes';
+import { testInfra } from '@warden/testing';
+import { accepts, launchApp as launch, startApp as start, stopGracefully, type RunningApp as Running } from './processes';
 
 // Each app as the real process `npm start` and the containers run: config from env, the signed
 // identity gate, health endpoints, and a clean exit on SIGTERM.
-const root = join(__dirname, '..', '..');
-
-interface Running extends Watched {
-  url: string;
-  port: number;
-  /** The operations server: /metrics and the detailed /readyz. */
-  adminUrl: string;
-  adminPort: number;
-}
 
 /** An address of this machine other than loopback, to see which servers listen beyond it. */
 const outsideAddress = Object.values(networkInterfaces())
@@ -22,27 +12,6 @@ const outsideAddress = Object.values(networkInterfaces())
   .find((address) => address && !address.internal && address.family === 'IPv4')?.address;
 /** Whether `port` accepts connections on that address (false on a machine that has none). */
 const acceptsFromOutside = (port: number) => (outsideAddress ? accepts(port, outsideAddress) : Promise.resolve(false));
-
-function launch(app: string, env: Record<string, string>): Watched {
-  return spawnWatched(process.execPath, ['--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json'), LOG_LEVEL: 'warn', LOG_FILE: '', ...env },
-  });
-}
-
-async function start(app: string, env: Record<string, string> = {}): Promise<Running> {
-  const [port, adminPort] = await Promise.all([freePort(), freePort()]);
-  const { redisUrl, mongoUrl } = testInfra();
-  const launched = launch(app, { PORT: String(port), ADMIN_PORT: String(adminPort), REDIS_URL: redisUrl, MONGODB_URL: mongoUrl, MONGODB_DB: uniqueName(app), ...env });
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(`${app} ready`, () => answersOk(`${url}/readyz`), { timeoutMs: 30_000, watched: launched });
-  } catch (error) {
-    launched.child.kill('SIGKILL');
-    throw error;
-  }
-  return { ...launched, url, port, adminUrl: `http://127.0.0.1:${adminPort}`, adminPort };
-}
 
 const services: [string, string][] = [
   ['token-service', '/api/v1/apitokens'],
@@ -80,9 +49,10 @@ describe.each(services)('%s process', (app, publicPath) => {
     expect(await res.json()).toMatchObject({ status: 401, success: false, detail: expect.stringMatching(/signed by the Warden gateway/) });
   });
 
-  it('refuses a forged signature', async () => {
+  it('refuses an unsigned identity', async () => {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const res = await fetch(`${running.url}${publicPath}`, {
-      headers: { 'x-warden-identity': Buffer.from('{"accountId":"a"}').toString('base64url'), 'x-warden-signature': 'AAAA' },
+      headers: { 'x-warden-identity': `${part({ alg: 'none', typ: 'JWT' })}.${part({ iss: 'gateway', idn: { accountId: 'a' } })}.` },
     });
     expect(res.status).toBe(401);
   });
@@ -123,7 +93,12 @@ describe('configuration errors', () => {
   it.each([
     ['token-service', { PORT: 'eighty' }, /PORT:/],
     ['gateway', { REDIS_URL: 'http://nope' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
-    ['audit-service', { NODE_ENV: 'production', INTERNAL_SIGNING_KEY: '' }, /INTERNAL_SIGNING_KEY/],
+    ['audit-service', { NODE_ENV: 'production', INTERNAL_KEYS: '' }, /INTERNAL_KEYS: needs a key for gateway>audit-service/],
+    // Whatever NODE_ENV says, no secret has a default: a service without its keys does not start.
+    ['token-service', { NODE_ENV: 'development', TOKEN_HASH_KEY: '' }, /TOKEN_HASH_KEY: must be at least 32 characters/],
+    ['credential-service', { NODE_ENV: 'development', CREDENTIAL_ENCRYPTION_KEYS: '' }, /CREDENTIAL_ENCRYPTION_KEYS: must list at least one keyId:base64key/],
+    ['audit-service', { NODE_ENV: 'test', AUDIT_SIGNING_KEY: '' }, /AUDIT_SIGNING_KEY: must be an Ed25519 private key/],
+    ['gateway', { NODE_ENV: 'development', INTERNAL_KEYS: '' }, /INTERNAL_KEYS: needs a key for gateway>token-service, gateway>credential-service, gateway>audit-service/],
     ['gateway', { TRUST_PROXY: 'true' }, /TRUST_PROXY: trusting every proxy/],
     ['gateway', { TRUST_PROXY: '0.0.0.0/0' }, /TRUST_PROXY: '0\.0\.0\.0\/0' covers every address/],
     ['credential-service', { PORT: '65000' }, /ADMIN_PORT: is required when PORT is above 64535/],

@@ -8,8 +8,8 @@ import { parse as parseQuery } from 'node:querystring';
 import fc from 'fast-check';
 import { generateTokenSecret, parseTokenSecret } from '@warden/api-token';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { ALL_SCOPES, signIdentity, type Scope } from '@warden/http';
-import { TEST_SIGNING_KEY } from '@warden/testing';
+import { ALL_SCOPES, type Scope } from '@warden/http';
+import { signedHeaders } from '@warden/testing';
 import { ContractOracle } from './contract-oracle';
 import { POLLUTION_MARK } from './hostile';
 import { loadFuzzOperations, type FuzzOperation } from './openapi-model';
@@ -123,12 +123,13 @@ function defineOwn(target: any, key: string, value: unknown): void {
   Object.defineProperty(target, key, { value: copyJson(value), enumerable: true, writable: true, configurable: true });
 }
 
-/** The identity headers of account B, signed with the services' key: the gateway must drop them. */
+/** An identity of account B, minted with the gateway's own key for the token service: the gateway must drop it. */
 function forgedIdentity(accountId: string, method: string, url: string): Record<string, string> {
-  return signIdentity(
+  return signedHeaders(
+    'token-service',
     { kind: 'token', accountId, tokenId: accountId, tokenType: 'api', name: 'forged', scopes: [...ALL_SCOPES] as Scope[], clientIp: '127.0.0.1', requestId: 'forged-request' },
-    TEST_SIGNING_KEY,
-    { method, url },
+    method,
+    url,
   );
 }
 

@@ -71,11 +71,23 @@ describe('docker-compose.yml', () => {
     for (const app of apps.filter((app) => app !== 'gateway')) expect([app, services[app].environment.HOST]).toEqual([app, '0.0.0.0']);
   });
 
-  it('requires production secrets instead of defaulting them', () => {
-    for (const app of apps) {
-      expect(services[app].environment.INTERNAL_SIGNING_KEY).toMatch(/^\$\{INTERNAL_SIGNING_KEY:\?/);
-      expect(services[app].environment.REDIS_URL).toBe('redis://redis:6379');
-    }
+  it('requires production secrets instead of defaulting them, and gives each container only its own internal keys', () => {
+    for (const app of apps) expect(services[app].environment.REDIS_URL).toBe('redis://redis:6379');
+    const pairs = (app: string) =>
+      String(services[app].environment.INTERNAL_KEYS)
+        .split(',')
+        .map((entry) => /^([a-z-]+>[a-z-]+):k1:\$\{(KEY_[A-Z_]+):\?/.exec(entry)?.slice(1));
+    expect(pairs('gateway')).toEqual([
+      ['gateway>token-service', 'KEY_GATEWAY_TOKEN_SERVICE'],
+      ['gateway>credential-service', 'KEY_GATEWAY_CREDENTIAL_SERVICE'],
+      ['gateway>audit-service', 'KEY_GATEWAY_AUDIT_SERVICE'],
+    ]);
+    expect(pairs('token-service')).toEqual([['gateway>token-service', 'KEY_GATEWAY_TOKEN_SERVICE']]);
+    expect(pairs('credential-service')).toEqual([['gateway>credential-service', 'KEY_GATEWAY_CREDENTIAL_SERVICE']]);
+    expect(pairs('audit-service')).toEqual([
+      ['gateway>audit-service', 'KEY_GATEWAY_AUDIT_SERVICE'],
+      ['cli>audit-service', 'KEY_CLI_AUDIT_SERVICE'],
+    ]);
     expect(services['token-service'].environment.TOKEN_HASH_KEY).toMatch(/^\$\{TOKEN_HASH_KEY:\?/);
     expect(services['credential-service'].environment.CREDENTIAL_ENCRYPTION_KEYS).toMatch(/^\$\{CREDENTIAL_ENCRYPTION_KEYS:\?/);
     expect(services['audit-service'].environment.AUDIT_SIGNING_KEY).toMatch(/^\$\{AUDIT_SIGNING_KEY:\?/);

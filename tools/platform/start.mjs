@@ -7,6 +7,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './ensure-deps.mjs';
+import { keysFor, loadOrCreateKeys } from './keys.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const log = (line) => process.stderr.write(`[warden] ${line}\n`);
@@ -89,11 +90,18 @@ function startApp(name, env) {
 
 function startPlatform({ redisUrl, mongoUrl }) {
   writeFileSync(platformFile, `${JSON.stringify({ redisUrl, mongoUrl }, null, 2)}\n`);
+  // This installation's own keys (made on the first start), each process given only its own; a
+  // key set in this environment wins.
+  const keys = loadOrCreateKeys(dataDir);
+  const own = (name) => Object.fromEntries(Object.entries(keysFor(name, keys)).filter(([variable]) => !process.env[variable]));
   const shared = { REDIS_URL: redisUrl, MONGODB_URL: mongoUrl };
   // Each child gets its own ADMIN_PORT: one inherited from this environment would be shared by all.
-  for (const service of services) startApp(service.name, { ...shared, PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
+  for (const service of services) {
+    startApp(service.name, { ...shared, ...own(service.name), PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
+  }
   startApp('gateway', {
     ...shared,
+    ...own('gateway'),
     PORT: String(port),
     ADMIN_PORT: String(adminPort),
     ...Object.fromEntries(services.map((service) => [`${service.prefix}_URL`, `http://127.0.0.1:${service.port}`])),

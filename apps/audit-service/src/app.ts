@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { createServiceApp, type ServiceApps } from '@warden/http';
+import { IdentityVerifier, createServiceApp, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import type { CheckpointSigner } from '@warden/audit-client';
@@ -15,7 +15,7 @@ import { auditRoutes } from './entry-points/http/audit.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';
 
 export interface AuditServiceDeps {
-  config: Pick<AuditServiceConfig, 'INTERNAL_SIGNING_KEY'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE'>>;
+  config: Pick<AuditServiceConfig, 'INTERNAL_KEYS'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE'>>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
@@ -42,7 +42,7 @@ export function createApp(deps: AuditServiceDeps): ServiceApps {
     logger,
     metrics: (deps.metrics ?? createAuditMetrics()).http,
     readiness: { mongodb: () => pingMongo(mongo), redis: () => pingRedis(redis) },
-    signingKey: config.INTERNAL_SIGNING_KEY,
+    identity: new IdentityVerifier('audit-service', config.INTERNAL_KEYS),
     routes,
   });
 }

@@ -182,7 +182,7 @@ describe('immutability', () => {
     const identity = testIdentity({ scopes: ['audit:read'] });
     for (const method of ['put', 'patch', 'delete', 'post'] as const) {
       const url = `/api/v1/audit/${randomUUID()}`;
-      const res = await request(h.app)[method](url).set(signedHeaders(identity, method.toUpperCase(), url));
+      const res = await request(h.app)[method](url).set(signedHeaders('audit-service', identity, method.toUpperCase(), url));
       expect(res.status).toBe(404);
     }
   });

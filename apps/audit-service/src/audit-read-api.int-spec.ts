@@ -137,17 +137,19 @@ describe('verify, checkpoints and export', () => {
     expect(res.body).toEqual({ success: true, messages: ['The audit chain is empty.'], data: { valid: true, checked: 0, head: null, checkpoint: null } });
   });
 
-  it('signs checkpoints on demand for internal services only, and lists them with the public key', async () => {
+  it('signs checkpoints on demand for the operator CLI only, and lists them with the public key', async () => {
     const before = await h.call(reader, 'GET', '/api/v1/audit/verify');
     expect(before.body.data).toMatchObject({ valid: true, checked: 12, checkpoint: null });
     const service = testIdentity({ kind: 'service', name: 'ops-cli', accountId: 'system', tokenId: undefined, tokenType: undefined, scopes: [] });
-    expect((await h.call(reader, 'POST', '/internal/v1/audit/checkpoints', { accountId })).status).toBe(403);
-    expect((await h.call(service, 'POST', '/internal/v1/audit/checkpoints', { accountId: 5 })).status).toBe(400);
-    const signed = await h.call(service, 'POST', '/internal/v1/audit/checkpoints', { accountId });
+    // The gateway's identity, whatever it says, does not open the CLI's route.
+    expect((await h.call(reader, 'POST', '/internal/v1/audit/checkpoints', { accountId })).status).toBe(401);
+    expect((await h.call(service, 'POST', '/internal/v1/audit/checkpoints', { accountId })).status).toBe(401);
+    expect((await h.callAsCli(service, 'POST', '/internal/v1/audit/checkpoints', { accountId: 5 })).status).toBe(400);
+    const signed = await h.callAsCli(service, 'POST', '/internal/v1/audit/checkpoints', { accountId });
     expect(signed.status).toBe(200);
     expect(signed.body.data.checkpoints).toEqual([expect.objectContaining({ accountId, seq: 12 })]);
     // Nothing moved: nothing new to sign.
-    expect((await h.call(service, 'POST', '/internal/v1/audit/checkpoints', { accountId })).body.data.checkpoints).toEqual([]);
+    expect((await h.callAsCli(service, 'POST', '/internal/v1/audit/checkpoints', { accountId })).body.data.checkpoints).toEqual([]);
 
     const res = await h.call(reader, 'GET', '/api/v1/audit/checkpoints');
     expect(res.status).toBe(200);

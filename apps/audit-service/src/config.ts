@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { loadEnv, portVariable, serviceEnvSchema, withDevDefaults } from '@warden/config';
-import { DEV_AUDIT_SIGNING_KEY, loadSigningKey } from '@warden/audit-client';
-
-export { DEV_AUDIT_SIGNING_KEY };
+import { internalKeysVariable, loadEnv, portVariable, serviceEnvSchema } from '@warden/config';
+import { loadSigningKey } from '@warden/audit-client';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3003),
+  /** The gateway's key(s) for this service, and the operator CLI's (`cli>audit-service`, for on-demand checkpoints) when it has one. */
+  INTERNAL_KEYS: internalKeysVariable([{ caller: 'gateway', audience: 'audit-service' }]),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_audit'),
   /** `worker` consumes audit-events, `api` serves reads, `all` does both: scale them apart. */
   AUDIT_ROLE: z.enum(['worker', 'api', 'all']).default('all'),
@@ -35,5 +35,5 @@ const schema = serviceEnvSchema.extend({
 export type AuditServiceConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AuditServiceConfig {
-  return loadEnv(schema, withDevDefaults(env, { AUDIT_SIGNING_KEY: DEV_AUDIT_SIGNING_KEY }));
+  return loadEnv(schema, env);
 }

@@ -2,7 +2,7 @@ import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { createMetrics, createServiceApp, OpenApiValidator, type ServiceApps } from '@warden/http';
+import { IdentityVerifier, createMetrics, createServiceApp, OpenApiValidator, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import { loadOpenApiDocument } from '@warden/contracts-api';
@@ -14,7 +14,7 @@ import { credentialRoutes } from './entry-points/http/credentials.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';
 
 export interface CredentialServiceDeps {
-  config: Pick<CredentialServiceConfig, 'INTERNAL_SIGNING_KEY'>;
+  config: Pick<CredentialServiceConfig, 'INTERNAL_KEYS' | 'SECRET_READERS'>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
@@ -31,12 +31,12 @@ export function createApp({ config, logger, mongo, redis, repository, cipher, ou
   const credentials = new CredentialsUseCase({ repository, cipher, types: new CredentialTypes(document), outbox, clock });
   const routes = Router();
   routes.use(credentialRoutes({ credentials, validator: new OpenApiValidator(document) }));
-  routes.use(internalRoutes({ credentials }));
+  routes.use(internalRoutes({ credentials, readers: config.SECRET_READERS }));
   return createServiceApp({
     logger,
     metrics: createMetrics('credential-service'),
     readiness: { mongodb: () => pingMongo(mongo), redis: () => pingRedis(redis) },
-    signingKey: config.INTERNAL_SIGNING_KEY,
+    identity: new IdentityVerifier('credential-service', config.INTERNAL_KEYS),
     routes,
   });
 }

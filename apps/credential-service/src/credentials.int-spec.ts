@@ -252,7 +252,7 @@ describe('credential service (direct, signed identity)', () => {
       await h.call(other, 'POST', `/api/v1/credentials/${key}/reveal`).expect(404);
       await h.call(other, 'DELETE', `/api/v1/credentials/${key}`).expect(404);
       const service = testIdentity({ kind: 'service', accountId: other.accountId, name: 'sms-sender', tokenId: undefined, tokenType: undefined });
-      await h.call(service, 'GET', `/internal/v1/credentials/${key}/secrets`).expect(404);
+      await h.readSecrets(service, 'GET', `/internal/v1/credentials/${key}/secrets`).expect(404);
     }
     expect((await h.call(other, 'GET', '/api/v1/credentials').expect(200)).body.data).toEqual([]);
     const mine = await h.call(owner, 'GET', '/api/v1/credentials/sms-primary').expect(200);
@@ -276,9 +276,12 @@ describe('credential service (direct, signed identity)', () => {
     const identity = testIdentity();
     const body = bodies.smpp();
     const { id } = (await h.call(identity, 'POST', '/api/v1/credentials', body).expect(201)).body.data;
-    await h.call(identity, 'GET', `/internal/v1/credentials/${id}/secrets`).expect(403);
+    // The gateway is not a secrets reader, whatever identity it carries; a reader acts as a service, never as a token.
+    await h.call(identity, 'GET', `/internal/v1/credentials/${id}/secrets`).expect(401);
+    await h.readSecrets(identity, 'GET', `/internal/v1/credentials/${id}/secrets`).expect(403);
     const service = testIdentity({ kind: 'service', accountId: identity.accountId, name: 'sms-sender', tokenId: undefined, tokenType: undefined, scopes: [] });
-    const res = await h.call(service, 'GET', '/internal/v1/credentials/sms-primary/secrets').expect(200);
+    await h.call(service, 'GET', '/internal/v1/credentials/sms-primary/secrets').expect(401);
+    const res = await h.readSecrets(service, 'GET', '/internal/v1/credentials/sms-primary/secrets').expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body.data).toEqual({ id, moniker: 'sms-primary', type: 'smpp', properties: body.properties, secrets: body.secrets });
     const reveal = (await h.events()).find((event) => event.objectId === id && event.auditType === 'Revealed');

@@ -82,7 +82,7 @@ describe('secret rollback', () => {
     expect(refused.body.detail).toMatch(MISMATCH);
     expect(refused.body.detail).toContain(id);
     const service = testIdentity({ kind: 'service', accountId: alice.accountId, name: 'sms-sender', tokenId: undefined, tokenType: undefined, scopes: [] });
-    const internal = await h.call(service, 'GET', '/internal/v1/credentials/rolled/secrets').expect(500);
+    const internal = await h.readSecrets(service, 'GET', '/internal/v1/credentials/rolled/secrets').expect(500);
     expect(internal.body.detail).toMatch(MISMATCH);
     for (const body of [refused.body, internal.body]) {
       const text = JSON.stringify(body);

@@ -8,7 +8,7 @@ import { trustProxySetting, type GatewayConfig } from './config';
 import { apiSecurityHeaders } from './edge/security-headers';
 import { requireHttps } from './edge/require-https';
 import { corsPolicy } from './edge/cors-policy';
-import { requestBodyGuard } from './edge/request-body-guard';
+import { requestBodyReader } from './edge/request-body-guard';
 import { apiDocsRoutes } from './edge/api-docs';
 import { consoleRoutes } from './console/console.routes';
 
@@ -52,7 +52,7 @@ export function createGatewayApp({
   app.use(corsPolicy(config.CORS_ORIGINS));
   app.use(apiDocsRoutes());
   app.use(consoleRoutes(consoleDistDir));
-  const guardBody = requestBodyGuard(config.BODY_LIMIT);
+  const readBody = requestBodyReader(config.BODY_LIMIT);
 
   const contract = JSON.stringify(document);
   app.get('/api/v1/openapi.json', (_req, res) => {
@@ -70,8 +70,7 @@ export function createGatewayApp({
       }
       const { scope, upstream } = match.operation;
       if (scope && !identity.scopes.includes(scope)) throw AppError.forbidden(`This API token lacks the '${scope}' scope.`);
-      guardBody(req, res);
-      await upstreams[upstream].forward(req, res, identity);
+      await upstreams[upstream].forward(req, res, identity, await readBody(req));
     } catch (error) {
       next(error);
     }

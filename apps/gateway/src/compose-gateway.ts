@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { createAdminApp, createMetrics, type ComposedService, type Metrics } from '@warden/http';
+import { IdentitySigner, createAdminApp, createMetrics, type ComposedService, type Metrics } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, createRedis, quitRedis, redisReady } from '@warden/queue';
 import { createGatewayApp } from './app';
 import { gatewayRedisOptions, type GatewayConfig } from './config';
@@ -32,14 +32,16 @@ export interface GatewayIo {
 export function composeGateway(config: GatewayConfig, { logger, redis: givenRedis, consoleDistDir }: GatewayIo): ComposedGateway {
   const redis = givenRedis ?? createRedis(config.REDIS_URL, 'client', gatewayRedisOptions(config));
   const metrics = createMetrics('gateway');
+  // The one holder of the keys that mint identities for API tokens.
+  const signer = new IdentitySigner('gateway', config.INTERNAL_KEYS);
   const proxy = (name: string, origin: string) =>
-    new UpstreamProxy({ name, origin, signingKey: config.INTERNAL_SIGNING_KEY, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
+    new UpstreamProxy({ name, origin, audience: `${name}-service`, signer, timeoutMs: config.UPSTREAM_TIMEOUT_MS });
   const upstreams: Record<UpstreamName, UpstreamProxy> = {
     tokens: proxy('token', config.TOKEN_SERVICE_URL),
     credentials: proxy('credential', config.CREDENTIAL_SERVICE_URL),
     audit: proxy('audit', config.AUDIT_SERVICE_URL),
   };
-  const authenticator = createTokenAuthenticator({ config, redis, logger, registry: metrics.registry });
+  const authenticator = createTokenAuthenticator({ config, redis, logger, registry: metrics.registry, signer });
   const app = createGatewayApp({
     config,
     logger,

@@ -1,11 +1,17 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
-import { baseEnvSchema, booleanFlag, loadEnv, portVariable, withDevDefaults } from '@warden/config';
+import { baseEnvSchema, booleanFlag, internalKeysVariable, loadEnv, portVariable } from '@warden/config';
 
 const url = z.string().url();
 
 const schema = baseEnvSchema.extend({
   PORT: portVariable(8080),
+  /** The gateway's key for each service (`gateway>token-service:...` and so on): it mints the identity each accepts. */
+  INTERNAL_KEYS: internalKeysVariable([
+    { caller: 'gateway', audience: 'token-service' },
+    { caller: 'gateway', audience: 'credential-service' },
+    { caller: 'gateway', audience: 'audit-service' },
+  ]),
   TOKEN_SERVICE_URL: url.default('http://127.0.0.1:3001'),
   CREDENTIAL_SERVICE_URL: url.default('http://127.0.0.1:3002'),
   AUDIT_SERVICE_URL: url.default('http://127.0.0.1:3003'),
@@ -75,7 +81,7 @@ const withTls = schema.refine((config) => Boolean(config.TLS_CERT_FILE) === Bool
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   // HTTPS is required in production unless the operator says otherwise.
   const requireHttps = env.REQUIRE_HTTPS ?? (env.NODE_ENV === 'production' ? 'true' : 'false');
-  return loadEnv(withTls, { ...withDevDefaults(env), REQUIRE_HTTPS: requireHttps });
+  return loadEnv(withTls, { ...env, REQUIRE_HTTPS: requireHttps });
 }
 
 /**

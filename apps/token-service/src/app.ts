@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { OpenApiValidator, createMetrics, createServiceApp, type ServiceApps } from '@warden/http';
+import { IdentityVerifier, OpenApiValidator, createMetrics, createServiceApp, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import { AccountRepository, ApiTokenRepository } from '@warden/tokens-data-access';
@@ -15,7 +15,7 @@ import { apiTokenRoutes } from './entry-points/http/api-tokens.routes';
 import { internalVerifyRoutes } from './entry-points/http/internal-verify.routes';
 
 export interface TokenServiceDeps {
-  config: Pick<TokenServiceConfig, 'INTERNAL_SIGNING_KEY' | 'TOKEN_HASH_KEY' | 'MAX_TOKENS_PER_ACCOUNT'>;
+  config: Pick<TokenServiceConfig, 'INTERNAL_KEYS' | 'TOKEN_HASH_KEY' | 'MAX_TOKENS_PER_ACCOUNT'>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
@@ -38,7 +38,7 @@ export function createApp({ config, logger, mongo, redis, outbox, clock }: Token
     logger,
     metrics: createMetrics('token-service'),
     readiness: { mongodb: () => pingMongo(mongo), redis: () => pingRedis(redis) },
-    signingKey: config.INTERNAL_SIGNING_KEY,
+    identity: new IdentityVerifier('token-service', config.INTERNAL_KEYS),
     routes,
   });
 }

@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { loadEnv, outboxEnvShape, portVariable, serviceEnvSchema, withDevDefaults } from '@warden/config';
-import { DEV_TOKEN_HASH_KEY } from '@warden/tokens-data-access';
+import { internalKeysVariable, loadEnv, outboxEnvShape, portVariable, serviceEnvSchema } from '@warden/config';
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3001),
+  /** The gateway's key(s) for this service: it accepts identities minted with them (see `docs/operations.md`). */
+  INTERNAL_KEYS: internalKeysVariable([{ caller: 'gateway', audience: 'token-service' }]),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_tokens'),
   /** Key of the HMAC under which token secrets are stored; changing it invalidates every token. */
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),
@@ -16,5 +17,5 @@ const schema = serviceEnvSchema.extend({
 export type TokenServiceConfig = z.infer<typeof schema>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): TokenServiceConfig {
-  return loadEnv(schema, withDevDefaults(env, { TOKEN_HASH_KEY: DEV_TOKEN_HASH_KEY }));
+  return loadEnv(schema, env);
 }

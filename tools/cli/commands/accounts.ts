@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createLogger, devDefault, loadEnv } from '@warden/config';
+import { createLogger, loadEnv } from '@warden/config';
 import type { Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis, flushOutboxOnce } from '@warden/queue';
-import { AccountRepository, ApiTokenRepository, DEV_TOKEN_HASH_KEY, exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
+import { AccountRepository, ApiTokenRepository, exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
 import { TokenVersionSignal, createAccount, setAccountEnabled, setAccountRateLimit } from '@warden/tokens-feature';
 
 const OPERATOR: Actor = { type: 'operator', id: 'cli', name: 'operator' };
@@ -34,11 +34,7 @@ const envSchema = z.object({
 export type AccountsEnv = z.infer<typeof envSchema>;
 
 export function loadAccountsEnv(env: NodeJS.ProcessEnv = process.env): AccountsEnv {
-  return loadEnv(envSchema, {
-    ...env,
-    REDIS_URL: env.REDIS_URL || undefined,
-    TOKEN_HASH_KEY: devDefault('TOKEN_HASH_KEY', DEV_TOKEN_HASH_KEY, env),
-  });
+  return loadEnv(envSchema, { ...env, REDIS_URL: env.REDIS_URL || undefined });
 }
 
 /**

@@ -7,8 +7,8 @@ import { promisify } from 'node:util';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { AUDIT_EVENTS_QUEUE, buildChangeEvent, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
-import { CheckpointSigner, DEV_AUDIT_SIGNING_KEY, consumeRecordedEvents, verifyExportFile, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
-import { eventually, testInfra, uniqueName } from '@warden/testing';
+import { CheckpointSigner, consumeRecordedEvents, verifyExportFile, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
+import { eventually, testInfra, TEST_KEYS, uniqueName } from '@warden/testing';
 import { writeSyntheticExport } from '../../bench/audit-fixture';
 import type { Redis } from 'ioredis';
 import { listFailedAuditJobs, loadAuditCliEnv, replayAuditJobs, resolvePublicKey, tailAudit, verifyAuditExport, type AuditCliEnv } from './audit';
@@ -17,7 +17,7 @@ jest.setTimeout(120_000);
 
 const run = promisify(execFile);
 const root = join(__dirname, '..', '..', '..');
-const signer = new CheckpointSigner(loadSigningKey(DEV_AUDIT_SIGNING_KEY));
+const signer = new CheckpointSigner(loadSigningKey(TEST_KEYS.AUDIT_SIGNING_KEY));
 let dir: string;
 
 /** `npm run warden -- ...` without npm: the exit code and both streams. */
@@ -84,10 +84,17 @@ describe('warden audit verify', () => {
   it('exits 2 when no checkpoint anchors the chain', async () => {
     const file = join(dir, 'unanchored.ndjson');
     writeSyntheticExport(file, { records: 50 });
-    const cli = await warden(['audit', 'verify', '--file', file]);
+    const cli = await warden(['audit', 'verify', '--file', file, '--public-key', signer.publicKeyPem]);
     expect(cli.code).toBe(2);
     expect(cli.stdout).toContain('valid but NOT ANCHORED');
-    expect(cli.stderr).toContain('development public key');
+  });
+
+  it('refuses to verify without a public key: no key in the source stands in for the installation\'s', async () => {
+    const file = join(dir, 'keyless.ndjson');
+    writeSyntheticExport(file, { records: 5, signer });
+    const cli = await warden(['audit', 'verify', '--file', file], { NODE_ENV: 'development', AUDIT_PUBLIC_KEY: '', AUDIT_SIGNING_KEY: '' });
+    expect(cli.code).toBe(1);
+    expect(cli.stderr).toContain('No public key: pass --public-key or set AUDIT_PUBLIC_KEY.');
   });
 
   it('takes the public key from a file, PEM text or base64, and refuses a missing file', async () => {
@@ -96,7 +103,7 @@ describe('warden audit verify', () => {
     const der = signer.publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
     expect(resolvePublicKey(der, env).key.equals(signer.publicKey)).toBe(true);
     expect(() => resolvePublicKey(undefined, env)).toThrow(/No public key/);
-    const cli = await warden(['audit', 'verify', '--file', join(dir, 'nope.ndjson')]);
+    const cli = await warden(['audit', 'verify', '--file', join(dir, 'nope.ndjson'), '--public-key', signer.publicKeyPem]);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('No such file');
   });

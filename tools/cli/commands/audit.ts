@@ -4,11 +4,11 @@ import type { Command } from 'commander';
 import { Queue, type Job } from 'bullmq';
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
-import { devDefault, DEV_INTERNAL_SIGNING_KEY, loadEnv } from '@warden/config';
+import { internalKeysVariable, loadEnv } from '@warden/config';
 import { AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
-import { signIdentity } from '@warden/http';
+import { bodyDigest, IdentitySigner } from '@warden/http';
 import { createRedis } from '@warden/queue';
-import { DEV_AUDIT_SIGNING_KEY, defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
+import { defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -16,14 +16,15 @@ const envSchema = z.object({
   /** The BullMQ prefix the audit service uses (its AUDIT_QUEUE_PREFIX). */
   AUDIT_QUEUE_PREFIX: z.string().optional(),
   AUDIT_SERVICE_URL: z.url().default('http://127.0.0.1:3003'),
-  INTERNAL_SIGNING_KEY: z.string().min(32).optional(),
+  /** The CLI's key for the audit service (`cli>audit-service:...`): only `audit checkpoint` needs it. */
+  INTERNAL_KEYS: internalKeysVariable([{ caller: 'cli', audience: 'audit-service' }]).optional(),
   AUDIT_PUBLIC_KEY: z.string().optional(),
   AUDIT_SIGNING_KEY: z.string().optional(),
 });
 export type AuditCliEnv = z.infer<typeof envSchema>;
 
 export function loadAuditCliEnv(env: NodeJS.ProcessEnv = process.env): AuditCliEnv {
-  return loadEnv(envSchema, { ...env, INTERNAL_SIGNING_KEY: devDefault('INTERNAL_SIGNING_KEY', DEV_INTERNAL_SIGNING_KEY, env) });
+  return loadEnv(envSchema, env);
 }
 
 /** Thrown for an operator mistake: the CLI prints the message and exits with `exitCode`. */
@@ -38,8 +39,8 @@ class CliError extends Error {
 
 /**
  * The key that verifies checkpoints: `--public-key` (a PEM file, PEM text or base64 SPKI), else
- * AUDIT_PUBLIC_KEY, else the public half of AUDIT_SIGNING_KEY, else (outside production) the
- * development key.
+ * AUDIT_PUBLIC_KEY, else the public half of AUDIT_SIGNING_KEY. There is no fallback: an export
+ * verified against a key anyone can read would prove nothing.
  */
 export function resolvePublicKey(option: string | undefined, env: AuditCliEnv): { key: KeyObject; source: string } {
   const given = option ?? env.AUDIT_PUBLIC_KEY;
@@ -48,8 +49,7 @@ export function resolvePublicKey(option: string | undefined, env: AuditCliEnv): 
     return { key: loadPublicKey(text), source: option ? '--public-key' : 'AUDIT_PUBLIC_KEY' };
   }
   if (env.AUDIT_SIGNING_KEY) return { key: loadPublicKey(env.AUDIT_SIGNING_KEY), source: 'AUDIT_SIGNING_KEY' };
-  if (env.NODE_ENV === 'production') throw new CliError('No public key: pass --public-key or set AUDIT_PUBLIC_KEY.', 1);
-  return { key: loadPublicKey(DEV_AUDIT_SIGNING_KEY), source: 'the development key' };
+  throw new CliError('No public key: pass --public-key or set AUDIT_PUBLIC_KEY.', 1);
 }
 
 /** Shown on a terminal, and on large files even when stderr is not one (as periodic lines). */
@@ -177,23 +177,24 @@ export async function tailAudit(env: AuditCliEnv, onEvent: (event: RecordedEvent
 
 /** Asks the audit service to sign heads now (one account, or every account whose head moved). */
 export async function requestCheckpoints(env: AuditCliEnv, accountId?: string): Promise<{ checkpoints: { accountId: string; seq: number; hash: string; time: string }[] }> {
-  if (!env.INTERNAL_SIGNING_KEY) throw new CliError('INTERNAL_SIGNING_KEY is not set.');
+  if (!env.INTERNAL_KEYS) throw new CliError('INTERNAL_KEYS is not set: the CLI needs its key for the audit service (cli>audit-service:...).');
   const path = '/internal/v1/audit/checkpoints';
-  const headers = signIdentity(
+  const body = JSON.stringify(accountId ? { accountId } : {});
+  const headers = new IdentitySigner('cli', env.INTERNAL_KEYS).sign(
+    'audit-service',
     { kind: 'service', accountId: accountId ?? 'system', name: 'warden-cli', scopes: [], clientIp: null, requestId: randomUUID() },
-    env.INTERNAL_SIGNING_KEY,
-    { method: 'POST', url: path },
+    { method: 'POST', url: path, digest: bodyDigest(body) },
   );
   const response = await fetch(new URL(path, env.AUDIT_SERVICE_URL), {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
-    body: JSON.stringify(accountId ? { accountId } : {}),
+    body,
   }).catch((error: Error) => {
     throw new CliError(`The audit service at ${env.AUDIT_SERVICE_URL} did not answer: ${error.message}`);
   });
-  const body = (await response.json().catch(() => ({}))) as { data?: { checkpoints: any[] }; detail?: string };
-  if (!response.ok || !body.data) throw new CliError(`The audit service refused: ${response.status} ${body.detail ?? ''}`.trim());
-  return body.data;
+  const answer = (await response.json().catch(() => ({}))) as { data?: { checkpoints: any[] }; detail?: string };
+  if (!response.ok || !answer.data) throw new CliError(`The audit service refused: ${response.status} ${answer.detail ?? ''}`.trim());
+  return answer.data;
 }
 
 function print(json: boolean, value: unknown, text: string): void {
@@ -212,8 +213,7 @@ export function registerAuditCommands(program: Command): void {
     .option('--no-progress', 'never show the progress bar')
     .action(async (options: { file: string; publicKey?: string; json?: boolean; progress: boolean }) => {
       const env = loadAuditCliEnv();
-      const { key, source } = resolvePublicKey(options.publicKey, env);
-      if (source === 'the development key' && !options.json) process.stderr.write('note: verifying with the development public key (pass --public-key)\n');
+      const { key } = resolvePublicKey(options.publicKey, env);
       const result = await verifyAuditExport(options.file, { publicKey: key, progress: options.progress ? 'auto' : false });
       print(Boolean(options.json), result, describe(result));
       process.exitCode = result.exitCode;

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { z } from 'zod';
-import { createLogger, devDefault, loadEnv } from '@warden/config';
+import { createLogger, loadEnv } from '@warden/config';
 import type { Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { flushOutboxOnce } from '@warden/queue';
@@ -10,7 +10,6 @@ import { flushOutboxOnce } from '@warden/queue';
 import {
   CredentialCipher,
   CredentialRepository,
-  DEV_CREDENTIAL_ENCRYPTION_KEYS,
   exclusiveWrite,
   parseEncryptionKeys,
   rekeyCredentials,
@@ -34,7 +33,7 @@ const envSchema = z.object({
 export type CredentialsEnv = z.infer<typeof envSchema>;
 
 export function loadCredentialsEnv(env: NodeJS.ProcessEnv = process.env): CredentialsEnv {
-  return loadEnv(envSchema, { ...env, CREDENTIAL_ENCRYPTION_KEYS: devDefault('CREDENTIAL_ENCRYPTION_KEYS', DEV_CREDENTIAL_ENCRYPTION_KEYS, env) });
+  return loadEnv(envSchema, env);
 }
 
 export interface RekeyRun extends RekeyResult {

@@ -6,7 +6,6 @@ import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { ALL_SCOPES, closeServer, createHttpServer, listen, type ComposedService } from '@warden/http';
 import { operatorIdentity, signedHeaders, testEnv, testLogger, uniqueName } from '@warden/testing';
-import { DEV_CREDENTIAL_ENCRYPTION_KEYS } from '@warden/credentials-data-access';
 import { composeTokenService } from '../../../apps/token-service/src/compose';
 import { loadConfig as loadTokenServiceConfig } from '../../../apps/token-service/src/config';
 import { composeCredentialService } from '../../../apps/credential-service/src/compose';
@@ -15,8 +14,6 @@ import { composeAuditService } from '../../../apps/audit-service/src/compose';
 import { loadConfig as loadAuditServiceConfig } from '../../../apps/audit-service/src/config';
 import { loadConfig as loadGatewayConfig } from '../../../apps/gateway/src/config';
 import { composeGateway } from '../../../apps/gateway/src/compose-gateway';
-
-const TOKEN_HASH_KEY = 'e2e-token-hash-key-0123456789abcdef0123';
 
 export interface BootstrapToken {
   id: string;
@@ -64,13 +61,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const shared = { AUDIT_QUEUE_PREFIX: uniqueName('q'), OUTBOX_POLL_MS: '200' };
   const closers: (() => Promise<void>)[] = [];
 
-  const tokens = await composeTokenService(loadTokenServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2etokens'), TOKEN_HASH_KEY })), {
+  const tokens = await composeTokenService(loadTokenServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2etokens') })), {
     logger: testLogger('token-service'),
   });
   const tokenServiceUrl = await run(tokens, closers);
 
   const credentials = await composeCredentialService(
-    loadCredentialServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2ecreds'), CREDENTIAL_ENCRYPTION_KEYS: DEV_CREDENTIAL_ENCRYPTION_KEYS })),
+    loadCredentialServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2ecreds') })),
     { logger: testLogger('credential-service') },
   );
   const credentialServiceUrl = await run(credentials, closers);
@@ -133,10 +130,11 @@ async function bootstrapToken(tokenServiceUrl: string, body: Record<string, unkn
   const accountId = randomUUID();
   const url = '/api/v1/apitokens';
   const identity = operatorIdentity(accountId);
+  const payload = JSON.stringify({ scopes: [...ALL_SCOPES], ...body });
   const response = await fetch(`${tokenServiceUrl}${url}`, {
     method: 'POST',
-    headers: { ...signedHeaders(identity, 'POST', url), 'content-type': 'application/json' },
-    body: JSON.stringify({ scopes: [...ALL_SCOPES], ...body }),
+    headers: { ...signedHeaders('token-service', identity, 'POST', url, { body: payload }), 'content-type': 'application/json' },
+    body: payload,
   });
   const json = (await response.json()) as { data: { id: string; token: string; name: string } };
   if (response.status !== 201) throw new Error(`bootstrap token: ${response.status} ${JSON.stringify(json)}`);

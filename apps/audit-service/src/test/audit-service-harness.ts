@@ -35,6 +35,8 @@ export interface AuditHarness {
   redisUrl: string;
   startWorker: (options?: WorkerOptions) => RunningWorker;
   call: (identity: Identity, method: Extract<HttpMethod, 'GET' | 'POST'>, url: string, body?: unknown) => ReturnType<SignedCall>;
+  /** Calls as the operator CLI (its own key for this service): the internal checkpoint route's one caller. */
+  callAsCli: SignedCall;
   /** Resolves once the account's chain holds `count` records (polls; fails after `timeoutMs`). */
   waitForRecords: (accountId: string, count: number, timeoutMs?: number) => Promise<void>;
   close: () => Promise<void>;
@@ -85,7 +87,8 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
     recordedQueue,
     redisUrl,
     startWorker: (workerOptions = {}) => startWorker({ name: 'audit-worker', ...workerOptions }),
-    call: signedCall(app),
+    call: signedCall(app, 'audit-service'),
+    callAsCli: signedCall(app, 'audit-service', 'cli'),
     waitForRecords: async (accountId, count, timeoutMs = 20_000) => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {

@@ -17,8 +17,10 @@ export interface Harness {
   queue: Queue<ChangeEvent>;
   relay: OutboxRelay;
   call: SignedCall;
-  /** `call` against another app on the same database (see `withKeys`). */
-  callOn: (app: Express) => SignedCall;
+  /** Calls as `secrets-reader`, the internal service `SECRET_READERS` names here (the internal secrets route). */
+  readSecrets: SignedCall;
+  /** Calls to another app of this service, as the gateway or as the internal `caller` given. */
+  callOn: (app: Express, caller?: string) => SignedCall;
   /** Publishes every pending outbox event and returns every event on the queue so far. */
   events: () => Promise<ChangeEvent[]>;
   /** The same database and queue served with another key list (a rotation or a restart). */
@@ -27,7 +29,7 @@ export interface Harness {
 }
 
 export async function startCredentialService(keys: string, dbName = uniqueName('creds')): Promise<Harness> {
-  const config = loadConfig(testEnv({ MONGODB_DB: dbName, CREDENTIAL_ENCRYPTION_KEYS: keys, OUTBOX_POLL_MS: '60000' }));
+  const config = loadConfig(testEnv({ MONGODB_DB: dbName, CREDENTIAL_ENCRYPTION_KEYS: keys, OUTBOX_POLL_MS: '60000', SECRET_READERS: 'secrets-reader' }));
   const logger = testLogger('credential-service');
   const service = await composeCredentialService(config, { logger });
   await service.start();
@@ -40,8 +42,9 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
     repository,
     queue,
     relay,
-    call: signedCall(app),
-    callOn: signedCall,
+    call: signedCall(app, 'credential-service'),
+    readSecrets: signedCall(app, 'credential-service', 'secrets-reader'),
+    callOn: (other: typeof app, caller?: string) => signedCall(other, 'credential-service', caller),
     events: async () => {
       await relay.flush();
       const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);

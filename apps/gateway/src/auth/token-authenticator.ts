@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@warden/config';
-import { AppError, type Identity, type ReadinessCheck } from '@warden/http';
+import { AppError, type Identity, type IdentitySigner, type ReadinessCheck } from '@warden/http';
 import { LAST_USED_HASH_KEY, accountLimitKey, tokenVersionKey } from '@warden/api-token';
 import type { GatewayConfig } from '../config';
 import { GatewayRateLimiter } from '../rate-limit/rate-limiter';
@@ -27,7 +27,6 @@ import { RejectedSecrets, secretCacheKey, VerificationCache, type VerifiedToken 
 export type AuthenticatorConfig = Pick<
   GatewayConfig,
   | 'TOKEN_SERVICE_URL'
-  | 'INTERNAL_SIGNING_KEY'
   | 'TOKEN_VERIFY_TIMEOUT_MS'
   | 'RATE_LIMIT_PER_TOKEN'
   | 'RATE_LIMIT_WINDOW_SECONDS'
@@ -47,6 +46,8 @@ export interface TokenAuthenticatorDeps {
   logger: Logger;
   /** The gateway's metrics registry (auth failures, rate-limit decisions, degraded gauge). */
   registry: Registry;
+  /** Mints the identity of the verification calls (`gateway` to `token-service`). */
+  signer: IdentitySigner;
   /** Milliseconds; tests may drive it. */
   now?: () => number;
 }
@@ -88,10 +89,10 @@ const MAX_REVERIFICATIONS = 2;
  * one load balancer's address do not lock out the ones that hold valid tokens. A secret the token
  * service called unknown is remembered for a while and refused again without asking it.
  */
-export function createTokenAuthenticator({ config, redis, logger, registry, now = Date.now }: TokenAuthenticatorDeps): TokenAuthenticator {
+export function createTokenAuthenticator({ config, redis, logger, registry, signer, now = Date.now }: TokenAuthenticatorDeps): TokenAuthenticator {
   const verifier = new TokenVerifier({
     origin: config.TOKEN_SERVICE_URL,
-    signingKey: config.INTERNAL_SIGNING_KEY,
+    signer,
     timeoutMs: config.TOKEN_VERIFY_TIMEOUT_MS,
   });
   const cache = new VerificationCache(config.AUTH_CACHE_TTL_SECONDS * 1000, config.AUTH_CACHE_MAX_ENTRIES);

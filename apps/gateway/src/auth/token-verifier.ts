@@ -1,5 +1,5 @@
 import type { Pool } from 'undici';
-import { AppError, createServicePool, signIdentity, REQUEST_ID_HEADER, type Identity, type Scope } from '@warden/http';
+import { AppError, bodyDigest, createServicePool, REQUEST_ID_HEADER, type Identity, type IdentitySigner, type Scope } from '@warden/http';
 
 export const VERIFY_PATH = '/internal/v1/tokens/verify';
 
@@ -37,7 +37,7 @@ function reasonOf(body: any): RejectionReason {
 
 export interface TokenVerifierOptions {
   origin: string;
-  signingKey: string;
+  signer: IdentitySigner;
   timeoutMs: number;
 }
 
@@ -51,29 +51,30 @@ export class TokenVerifier {
 
   async verify(secret: string, clientIp: string, requestId: string): Promise<VerifyOutcome> {
     const identity: Identity = { kind: 'service', accountId: '-', name: 'gateway', scopes: [], clientIp, requestId };
+    const body = JSON.stringify({ secret });
     let response;
     try {
       response = await this.pool.request({
         path: VERIFY_PATH,
         method: 'POST',
         headers: {
-          ...signIdentity(identity, this.options.signingKey, { method: 'POST', url: VERIFY_PATH }),
+          ...this.options.signer.sign('token-service', identity, { method: 'POST', url: VERIFY_PATH, digest: bodyDigest(body) }),
           [REQUEST_ID_HEADER]: requestId,
           'content-type': 'application/json',
         },
-        body: JSON.stringify({ secret }),
+        body,
       });
     } catch {
       throw AppError.serviceUnavailable('The token service is unavailable; the request could not be authenticated.');
     }
-    let body: any;
+    let answer: any;
     try {
-      body = await response.body.json();
+      answer = await response.body.json();
     } catch {
-      body = undefined;
+      answer = undefined;
     }
-    if (response.statusCode === 200 && body?.data?.tokenId) return { ok: true, data: body.data as VerifiedTokenData };
-    if (response.statusCode === 401) return { ok: false, reason: reasonOf(body) };
+    if (response.statusCode === 200 && answer?.data?.tokenId) return { ok: true, data: answer.data as VerifiedTokenData };
+    if (response.statusCode === 401) return { ok: false, reason: reasonOf(answer) };
     throw AppError.serviceUnavailable('The token service could not verify the API token.');
   }
 

@@ -9,7 +9,7 @@ import express from 'express';
 import request from 'supertest';
 import { Agent, fetch as undiciFetch } from 'undici';
 import { createRedis } from '@warden/queue';
-import { testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
+import { testInfra, testLogger, TEST_KEYS, uniqueName } from '@warden/testing';
 import { bootstrapToken, redisReady, startTokenService, type TokenServiceHarness } from '../test/gateway-harness';
 import { composeGateway } from '../compose-gateway';
 import { gatewayRedisOptions, loadConfig } from '../config';
@@ -32,7 +32,7 @@ function gatewayWith(env: Record<string, string> = {}) {
   const config = loadConfig({
     NODE_ENV: 'test',
     REDIS_URL: testInfra().redisUrl,
-    INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY,
+    INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS,
     TOKEN_SERVICE_URL: tokens.url,
     // Nothing listens on the discard port: a service that is down.
     CREDENTIAL_SERVICE_URL: 'http://127.0.0.1:9',
@@ -214,7 +214,7 @@ describe('HTTPS', () => {
   });
 
   it('requires HTTPS by default in production', () => {
-    const config = loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://x', INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY });
+    const config = loadConfig({ NODE_ENV: 'production', REDIS_URL: 'redis://x', INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS });
     expect(config.REQUIRE_HTTPS).toBe(true);
   });
 
@@ -244,6 +244,6 @@ describe('HTTPS', () => {
   });
 
   it('refuses a certificate without its key at start-up', () => {
-    expect(() => loadConfig({ REDIS_URL: 'redis://x', TLS_CERT_FILE: certFile })).toThrow(/TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE must be set together/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://x', INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS, TLS_CERT_FILE: certFile })).toThrow(/TLS_KEY_FILE: TLS_CERT_FILE and TLS_KEY_FILE must be set together/);
   });
 });

@@ -1,6 +1,6 @@
-import { Transform } from 'node:stream';
-import type { Request, Response } from 'express';
-import { AppError } from '@warden/http';
+import type { Request } from 'express';
+import getRawBody from 'raw-body';
+import { AppError, bodyDigest, EMPTY_BODY_DIGEST } from '@warden/http';
 
 const UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 * 1024 };
 
@@ -10,35 +10,43 @@ export function parseByteSize(value: string): number {
   return Number(match[1]) * UNITS[match[2].toLowerCase()];
 }
 
+/** Only these methods carry a body to a service; any other request's body stays at the door. */
+const METHODS_WITH_BODY = new Set(['POST', 'PUT', 'PATCH']);
+
 function hasBody(req: Request): boolean {
   return Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
 }
 
+/** The bytes a service will get, and their digest, which the identity minted for them binds. */
+export interface ForwardedBody {
+  bytes: Buffer | undefined;
+  digest: string;
+}
+
+const NO_BODY: ForwardedBody = { bytes: undefined, digest: EMPTY_BODY_DIGEST };
+
 /**
- * The gateway streams bodies to the services without parsing them, so it enforces the two things
- * it can see: JSON only (415) and a size limit (413), before a single byte goes upstream. Throws
- * the problem; a chunked body is wrapped in a counter that the proxy forwards instead.
+ * Reads what the gateway forwards: JSON only (415) within the size limit (413, whether the length
+ * is declared or the body is chunked), whole, so that the identity can bind its digest before a
+ * byte goes upstream. Bodies of other methods are not forwarded.
  */
-export function requestBodyGuard(limit: string): (req: Request, res: Response) => void {
+export function requestBodyReader(limit: string): (req: Request) => Promise<ForwardedBody> {
   const maxBytes = parseByteSize(limit);
   const tooLarge = () => AppError.payloadTooLarge(`Request bodies are limited to ${limit}.`);
-  return (req, res) => {
-    if (!hasBody(req)) return;
+  return async (req) => {
+    if (!METHODS_WITH_BODY.has(req.method) || !hasBody(req)) return NO_BODY;
     if (!req.is(['application/json', 'application/*+json'])) throw AppError.unsupportedMediaType();
     const declared = req.get('content-length');
-    if (declared !== undefined) {
-      if (Number(declared) > maxBytes) throw tooLarge();
-      return;
+    if (declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
+    let bytes: Buffer;
+    try {
+      bytes = await getRawBody(req, { length: declared, limit: maxBytes });
+    } catch (error) {
+      const type = (error as { type?: string }).type;
+      if (type === 'entity.too.large') throw tooLarge();
+      if (type === 'request.size.invalid') throw AppError.badRequest('The request body does not match its Content-Length.');
+      throw AppError.badRequest('The request body could not be read.');
     }
-    // Chunked bodies announce no length: count them as they pass and cut off at the limit.
-    let seen = 0;
-    res.locals.requestBody = req.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          seen += chunk.length;
-          callback(seen > maxBytes ? tooLarge() : null, chunk);
-        },
-      }),
-    );
+    return { bytes, digest: bodyDigest(bytes) };
   };
 }

@@ -1,10 +1,10 @@
-import type { Readable } from 'node:stream';
 import type { Request, Response } from 'express';
 import { errors as undiciErrors, type Dispatcher, type Pool } from 'undici';
-import { AppError, createServicePool, signIdentity, type Identity, REQUEST_ID_HEADER } from '@warden/http';
+import { AppError, createServicePool, type Identity, type IdentitySigner, REQUEST_ID_HEADER } from '@warden/http';
+import type { ForwardedBody } from '../edge/request-body-guard';
 
 /** Request headers a service needs; everything else, above all `Authorization`, stays at the door. */
-const FORWARDED_REQUEST_HEADERS = ['content-type', 'content-length', 'accept', 'accept-encoding', 'if-none-match'];
+const FORWARDED_REQUEST_HEADERS = ['content-type', 'accept', 'accept-encoding', 'if-none-match'];
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never relayed; nor is a
  * service's `x-powered-by`, which only tells an attacker what runs behind the door.
@@ -14,13 +14,15 @@ const NOT_RELAYED = new Set(['connection', 'keep-alive', 'transfer-encoding', 'u
 export interface UpstreamProxyOptions {
   origin: string;
   name: string;
-  signingKey: string;
+  /** The service's name as an identity's audience: only it accepts what is minted for it. */
+  audience: string;
+  signer: IdentitySigner;
   timeoutMs: number;
 }
 
 /**
- * Forwards a request to one service over a keep-alive pool, with the caller's identity signed
- * for exactly this method and URL. Streams both ways; maps transport failures to 502/504.
+ * Forwards a request to one service over a keep-alive pool, with an identity minted for that
+ * service, this method, URL and body alone. Streams the answer back; maps transport failures to 502/504.
  */
 export class UpstreamProxy {
   private readonly pool: Pool;
@@ -29,23 +31,21 @@ export class UpstreamProxy {
     this.pool = createServicePool(options.origin, { connections: 128, timeoutMs: options.timeoutMs });
   }
 
-  async forward(req: Request, res: Response, identity: Identity): Promise<void> {
+  async forward(req: Request, res: Response, identity: Identity, body: ForwardedBody): Promise<void> {
     const headers: Record<string, string> = {
-      ...signIdentity(identity, this.options.signingKey, { method: req.method, url: req.originalUrl }),
+      ...this.options.signer.sign(this.options.audience, identity, { method: req.method, url: req.originalUrl, digest: body.digest }),
       [REQUEST_ID_HEADER]: res.locals.requestId,
     };
     for (const name of FORWARDED_REQUEST_HEADERS) {
       const value = req.get(name);
       if (value !== undefined) headers[name] = value;
     }
-    const hasBody = req.get('content-length') !== undefined || req.get('transfer-encoding') !== undefined;
-    // The body guard may have wrapped a chunked body in a byte counter; forward that stream then.
-    const body = hasBody ? ((res.locals.requestBody as Readable | undefined) ?? req) : undefined;
+    if (body.bytes) headers['content-length'] = String(body.bytes.length);
     try {
       // `stream` writes the upstream body straight into the client response: no intermediate
       // Readable and no pipeline bookkeeping on the hot path.
       await this.pool.stream(
-        { origin: this.options.origin, path: req.originalUrl, method: req.method as Dispatcher.HttpMethod, headers, body },
+        { origin: this.options.origin, path: req.originalUrl, method: req.method as Dispatcher.HttpMethod, headers, body: body.bytes },
         ({ statusCode, headers: upstreamHeaders }) => {
           res.status(statusCode);
           for (const [name, value] of Object.entries(upstreamHeaders)) {

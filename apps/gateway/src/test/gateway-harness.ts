@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { Pool } from 'undici';
 import { ALL_SCOPES, closeServer, createHttpServer, listen, type Metrics } from '@warden/http';
-import { operatorIdentity, signedHeaders, testEnv, testInfra, testLogger, TEST_SIGNING_KEY, uniqueName } from '@warden/testing';
+import { operatorIdentity, signedHeaders, testEnv, testInfra, testLogger, TEST_KEYS, uniqueName } from '@warden/testing';
 // Tests compose the real token service behind the real gateway in one process (never production code).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { composeTokenService } from '../../../token-service/src/compose';
@@ -19,8 +19,8 @@ import { loadConfig, type GatewayConfig } from '../config';
 import type { TokenAuthenticator } from '../auth/token-authenticator';
 import { VERIFY_PATH } from '../auth/token-verifier';
 
-/** The token service's TOKEN_HASH_KEY: a test that writes tokens with the operator CLI passes it too. */
-export const TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef0123';
+/** The token service's TOKEN_HASH_KEY (generated for this test process): a test that writes tokens with the operator CLI passes it too. */
+export const TOKEN_HASH_KEY = TEST_KEYS.TOKEN_HASH_KEY;
 
 /** Serves `app` on an ephemeral loopback port as the services serve it (same keep-alive settings). */
 async function serve(app: express.Express): Promise<{ server: Server; url: string }> {
@@ -96,7 +96,7 @@ export async function startGateway(tokenServiceUrl: string, env: Record<string, 
   const config = loadConfig({
     NODE_ENV: 'test',
     REDIS_URL: testInfra().redisUrl,
-    INTERNAL_SIGNING_KEY: TEST_SIGNING_KEY,
+    INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS,
     TOKEN_SERVICE_URL: tokenServiceUrl,
     // Nothing listens there: these suites exercise the token routes only.
     CREDENTIAL_SERVICE_URL: 'http://127.0.0.1:9',
@@ -139,10 +139,11 @@ export async function bootstrapToken(tokenServiceUrl: string, body: Record<strin
   const accountId = randomUUID();
   const url = '/api/v1/apitokens';
   const identity = operatorIdentity(accountId);
+  const payload = JSON.stringify({ name: 'bootstrap', scopes: [...ALL_SCOPES], ...body });
   const response = await fetch(`${tokenServiceUrl}${url}`, {
     method: 'POST',
-    headers: { ...signedHeaders(identity, 'POST', url), 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'bootstrap', scopes: [...ALL_SCOPES], ...body }),
+    headers: { ...signedHeaders('token-service', identity, 'POST', url, { body: payload }), 'content-type': 'application/json' },
+    body: payload,
   });
   const json: any = await response.json();
   if (response.status !== 201) throw new Error(`bootstrap token: ${response.status} ${JSON.stringify(json)}`);

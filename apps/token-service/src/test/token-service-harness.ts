@@ -1,11 +1,11 @@
 import type { Express } from 'express';
-import request from 'supertest';
 import type { Identity } from '@warden/http';
-import { signedHeaders, testEnv, testLogger, uniqueName } from '@warden/testing';
+import { signedCall, testEnv, testLogger, TEST_KEYS, uniqueName } from '@warden/testing';
 import { loadConfig } from '../config';
 import { composeTokenService } from '../compose';
 
-export const TEST_TOKEN_HASH_KEY = 'test-token-hash-key-0123456789abcdef';
+/** Generated for this test process, like every key the tests use. */
+export const TEST_TOKEN_HASH_KEY = TEST_KEYS.TOKEN_HASH_KEY;
 
 export interface HarnessOptions {
   /** Run the outbox relay and the last-used flusher (`start`). Without it, writes still kick the relay. */
@@ -29,12 +29,12 @@ export async function startTokenService({ relay: withRelay = true, monitorComman
 
   /** A request as the gateway would send it, signed for `identity`. */
   const as = (identity: Identity) => {
-    const call = (method: 'get' | 'post' | 'patch' | 'delete', url: string) => request(app)[method](url).set(signedHeaders(identity, method.toUpperCase(), url));
+    const call = signedCall(app, 'token-service');
     return {
-      get: (url: string) => call('get', url),
-      post: (url: string, body?: object) => (body === undefined ? call('post', url) : call('post', url).send(body)),
-      patch: (url: string, body: object) => call('patch', url).send(body),
-      delete: (url: string) => call('delete', url),
+      get: (url: string) => call(identity, 'GET', url),
+      post: (url: string, body?: object) => call(identity, 'POST', url, body),
+      patch: (url: string, body: object) => call(identity, 'PATCH', url, body),
+      delete: (url: string) => call(identity, 'DELETE', url),
     };
   };
 

@@ -11,4 +11,3 @@ export { createRecordedQueue, publishRecorded, consumeRecordedEvents, followReco
 export type { RecordedConsumerOptions } from './recorded-events';
 export { buildChangeEvent } from '@warden/contracts-events';
 export type { ChangeEvent, ChangeEventInit, RecordedEvent } from '@warden/contracts-events';
-export { DEV_AUDIT_SIGNING_KEY } from './dev-key';

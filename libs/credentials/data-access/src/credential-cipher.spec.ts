@@ -1,5 +1,5 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { CredentialCipher, DEV_CREDENTIAL_ENCRYPTION_KEYS, SecretMismatchError, nextSecretsVersion, parseEncryptionKeys, type EncryptedField } from './credential-cipher';
+import { CredentialCipher, SecretMismatchError, nextSecretsVersion, parseEncryptionKeys, type EncryptedField } from './credential-cipher';
 
 const keyOf = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const context = { accountId: 'acc-1', credentialId: 'cred-1', field: 'password', secretsVersion: 1 };
@@ -19,10 +19,6 @@ describe('parseEncryptionKeys', () => {
     const keys = parseEncryptionKeys(`${keyOf('k1')}, ${keyOf('k2')}`);
     expect(keys.map((key) => key.id)).toEqual(['k1', 'k2']);
     expect(new CredentialCipher(keys).currentKeyId).toBe('k2');
-  });
-
-  it('accepts the development key', () => {
-    expect(parseEncryptionKeys(DEV_CREDENTIAL_ENCRYPTION_KEYS)).toHaveLength(1);
   });
 
   // Every refused value but the empty one carries real key material (a bare key pasted without its

@@ -56,12 +56,6 @@ const KEY_ID = /^[A-Za-z0-9._-]{1,64}$/;
 const ALGORITHM = 'aes-256-gcm';
 
 /**
- * Published on purpose: it only ever encrypts credentials on a developer's machine, and the
- * configuration refuses it in production (see `withDevDefaults`).
- */
-export const DEV_CREDENTIAL_ENCRYPTION_KEYS = 'dev-1:ZGV2LW9ubHkta2V5LWZvci13YXJkZW4tY3JlZGVudGk=';
-
-/**
  * Parses `CREDENTIAL_ENCRYPTION_KEYS`: a comma-separated list of `keyId:base64(32 bytes)`, oldest
  * first; the last key encrypts, every listed key decrypts. Errors never echo key material.
  */

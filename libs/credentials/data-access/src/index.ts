@@ -1,4 +1,4 @@
-export { CredentialCipher, parseEncryptionKeys, DEV_CREDENTIAL_ENCRYPTION_KEYS } from './credential-cipher';
+export { CredentialCipher, parseEncryptionKeys } from './credential-cipher';
 export { SecretMismatchError, nextSecretsVersion } from './credential-cipher';
 export type { EncryptedField, EncryptionKey, SecretContext, StoredSecretContext } from './credential-cipher';
 export { credentialModel } from './credential.model';

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { ConfigError, booleanFlag, devDefault, loadEnv, serviceEnvSchema } from './env';
+import { ConfigError, booleanFlag, loadEnv, serviceEnvSchema } from './env';
 
 const validEnv = {
   PORT: '3001',
   REDIS_URL: 'redis://127.0.0.1:6380',
   MONGODB_URL: 'mongodb://127.0.0.1:27018/',
-  INTERNAL_SIGNING_KEY: 'x'.repeat(32),
 };
 
 describe('loadEnv', () => {
@@ -20,20 +19,6 @@ describe('loadEnv', () => {
     expect(attempt).toThrow(ConfigError);
     expect(attempt).toThrow(expect.objectContaining({ message: expect.stringContaining('PORT:') }));
     expect(attempt).toThrow(expect.objectContaining({ message: expect.stringContaining('REDIS_URL: is required but not set') }));
-  });
-
-  it('rejects a short signing key with a reason', () => {
-    expect(() => loadEnv(serviceEnvSchema, { ...validEnv, INTERNAL_SIGNING_KEY: 'short' })).toThrow(
-      /INTERNAL_SIGNING_KEY: must be at least 32 characters/,
-    );
-  });
-});
-
-describe('devDefault', () => {
-  it('fills a default outside production only', () => {
-    expect(devDefault('K', 'dev', { NODE_ENV: 'development' })).toBe('dev');
-    expect(devDefault('K', 'dev', { NODE_ENV: 'production' })).toBeUndefined();
-    expect(devDefault('K', 'dev', { NODE_ENV: 'production', K: 'real' })).toBe('real');
   });
 });
 

@@ -8,17 +8,6 @@ export class ConfigError extends Error {
   }
 }
 
-const isProduction = (env: NodeJS.ProcessEnv) => env.NODE_ENV === 'production';
-
-/**
- * A value every developer machine can start with, refused in production so that a forgotten
- * secret fails loudly instead of running with a published key.
- */
-export function devDefault(name: string, value: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env[name] !== undefined && env[name] !== '') return env[name];
-  return isProduction(env) ? undefined : value;
-}
-
 /** `true`/`false`/`1`/`0` strings, as operators write them in env files. */
 export const booleanFlag = (fallback: boolean) =>
   z
@@ -45,7 +34,6 @@ export const baseEnvSchema = z.object({
   /** Interface of the operations server: loopback unless the operator opens it. */
   ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
-  INTERNAL_SIGNING_KEY: z.string().min(32, 'must be at least 32 characters'),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
@@ -70,8 +58,8 @@ export const outboxEnvShape = {
 };
 
 /**
- * Parses `env` with `schema`. Secrets with development defaults are filled in by the caller
- * through `devDefault` before parsing, so production never sees them.
+ * Parses `env` with `schema`. No secret has a default: a process started without one refuses to
+ * start and names the variable, whatever `NODE_ENV` says.
  */
 export function loadEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
   const result = schema.safeParse(env);
@@ -92,9 +80,6 @@ export function defaultAdminPort(port: number): number {
   return port === 0 ? 0 : port + ADMIN_PORT_OFFSET;
 }
 
-/** Published on purpose: it only ever signs requests on a developer's machine. */
-export const DEV_INTERNAL_SIGNING_KEY = 'warden-dev-internal-signing-key-not-for-production';
-
 /** Fills `ADMIN_PORT` in for a process that serves HTTP (a `PORT`), refusing a port that cannot work. */
 function withAdminPort<T>(config: T): T {
   const http = config as { PORT?: unknown; ADMIN_PORT?: number };
@@ -104,10 +89,4 @@ function withAdminPort<T>(config: T): T {
   if (adminPort > 65535) throw new ConfigError([`ADMIN_PORT: is required when PORT is above ${65535 - ADMIN_PORT_OFFSET} (PORT + ${ADMIN_PORT_OFFSET} is not a port)`]);
   if (adminPort !== 0 && adminPort === port) throw new ConfigError([`ADMIN_PORT: must differ from PORT (${port})`]);
   return { ...config, ADMIN_PORT: adminPort };
-}
-
-/** The environment with development-only defaults for the shared secrets filled in. */
-export function withDevDefaults(env: NodeJS.ProcessEnv, defaults: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const all = { INTERNAL_SIGNING_KEY: DEV_INTERNAL_SIGNING_KEY, ...defaults };
-  return { ...env, ...Object.fromEntries(Object.entries(all).map(([name, value]) => [name, devDefault(name, value, env)])) };
 }

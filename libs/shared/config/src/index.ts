@@ -7,7 +7,9 @@ export {
   portVariable,
   auditQueuePrefixVariable,
   defaultAdminPort,
-  ADMIN_PORT_OFFSET, devDefault, booleanFlag, withDevDefaults, DEV_INTERNAL_SIGNING_KEY } from './env';
+  ADMIN_PORT_OFFSET, booleanFlag } from './env';
 export type { BaseEnv, ServiceEnv } from './env';
+export { parseInternalKeys, generateInternalKey, internalKeysVariable } from './internal-keys';
+export type { InternalKey, InternalParty } from './internal-keys';
 export { createLogger, REDACT_PATHS } from './logger';
 export type { Logger } from './logger';

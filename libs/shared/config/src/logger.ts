@@ -8,7 +8,8 @@ export const REDACT_PATHS = [
   '*.authorization',
   'req.headers.authorization',
   'req.headers.cookie',
-  'req.headers["x-warden-signature"]',
+  // A minted internal identity works for seconds on another replica: never in a log.
+  'req.headers["x-warden-identity"]',
   'token',
   '*.token',
   'secret',

@@ -8,16 +8,19 @@ export { accessLog } from './access-log';
 export { jsonBody } from './json-body';
 export { OpenApiValidator, validatedQuery } from './openapi-validator';
 export {
-  signIdentity,
-  verifyIdentity,
+  IdentitySigner,
+  IdentityVerifier,
+  bodyDigest,
   requireInternalIdentity,
+  acceptCallers,
   requireScope,
   identityOf,
   IDENTITY_HEADER,
-  SIGNATURE_HEADER,
+  EMPTY_BODY_DIGEST,
+  GATEWAY,
   ALL_SCOPES,
 } from './internal-identity';
-export type { Identity, RateLimitValue, Scope } from './internal-identity';
+export type { Identity, BoundRequest, VerifiedIdentity, RateLimitValue, Scope } from './internal-identity';
 export { publicOpsRoutes, adminOpsRoutes, createMetrics } from './ops-routes';
 export { createAdminApp } from './admin-app';
 export type { AdminAppOptions } from './admin-app';

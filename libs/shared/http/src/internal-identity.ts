@@ -1,12 +1,19 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
+import { createDecoder, createSigner, createVerifier } from 'fast-jwt';
 import type { Schemas } from '@warden/contracts-api';
+import type { InternalKey } from '@warden/config';
 import { AppError } from './app-error';
+import { ReplayGuard } from './replay-guard';
 
+/** The one header that carries a request's internal identity: a compact JWS (HS256 JWT). */
 export const IDENTITY_HEADER = 'x-warden-identity';
-export const SIGNATURE_HEADER = 'x-warden-signature';
-/** How long a signed identity stays valid: long enough for clock skew, short enough to limit replay. */
-const MAX_AGE_MS = 60_000;
+/** How long a minted identity is valid: a request is on its way to one service for no longer. */
+export const IDENTITY_LIFETIME_MS = 10_000;
+/** Clock skew allowed between the minting and the receiving host, either way. */
+export const CLOCK_TOLERANCE_MS = 5_000;
+/** The caller every public route accepts: the door, which mints identities for API tokens. */
+export const GATEWAY = 'gateway';
 
 /** The scopes the contract defines (`components.schemas.Scope`). */
 export type Scope = Schemas['Scope'];
@@ -50,68 +57,186 @@ export interface Identity {
   requestId: string;
 }
 
-interface SignedClaims extends Identity {
-  method: string;
-  url: string;
-  iat: number;
+/** The JWS `kid`: the caller's name and its key id, so that two callers' keys never share one. */
+function keyIdOf(key: InternalKey): string {
+  return `${key.caller}:${key.keyId}`;
 }
 
-function hmac(key: string, payload: string): Buffer {
-  return createHmac('sha256', key).update(payload).digest();
+/** RFC 9530 `Content-Digest` value of a request body: what the identity binds. */
+export function bodyDigest(body: Buffer | string): string {
+  return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
+}
+export const EMPTY_BODY_DIGEST = bodyDigest('');
+
+/** The request an identity is minted for: RFC 9449's `htm`/`htu` (with the query) and the body's digest. */
+export interface BoundRequest {
+  method: string;
+  url: string;
+  /** `bodyDigest` of the exact bytes sent; an empty body when omitted. */
+  digest?: string;
+}
+
+interface Claims {
+  iss: string;
+  aud: string;
+  sub: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  htm: string;
+  htu: string;
+  /** `Content-Digest` of the body (RFC 9530). */
+  cdg: string;
+  /** The identity the caller vouches for. */
+  idn: Identity;
 }
 
 /**
- * Headers that prove to a service that the gateway (or a trusted internal caller) vouches for this
- * identity on exactly this method and URL, for one minute.
+ * Mints identities as one caller: a short-lived HS256 JWT per request, with the key of the receiving
+ * service (its newest), a unique id, the method, URL and body digest.
  */
-export function signIdentity(
-  identity: Identity,
-  key: string,
-  request: { method: string; url: string },
-  now = Date.now(),
-): Record<string, string> {
-  const claims: SignedClaims = { ...identity, method: request.method.toUpperCase(), url: request.url, iat: now };
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  return { [IDENTITY_HEADER]: payload, [SIGNATURE_HEADER]: hmac(key, payload).toString('base64url') };
-}
+export class IdentitySigner {
+  private readonly signers = new Map<string, (payload: object) => string>();
 
-export function verifyIdentity(
-  headers: { identity?: string; signature?: string },
-  key: string,
-  request: { method: string; url: string },
-  now = Date.now(),
-): Identity | undefined {
-  const { identity, signature } = headers;
-  if (!identity || !signature) return undefined;
-  const expected = hmac(key, identity);
-  const given = Buffer.from(signature, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-  let claims: SignedClaims;
-  try {
-    claims = JSON.parse(Buffer.from(identity, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
+  constructor(
+    readonly caller: string,
+    keys: InternalKey[],
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const key of keys) {
+      if (key.caller !== caller) continue;
+      // Oldest first: a later key of the same pair replaces an earlier one as the signing key.
+      this.signers.set(key.audience, createSigner({ key: key.key, algorithm: 'HS256', kid: keyIdOf(key), iss: caller, aud: key.audience, expiresIn: IDENTITY_LIFETIME_MS }));
+    }
   }
-  if (claims.method !== request.method.toUpperCase() || claims.url !== request.url) return undefined;
-  if (Math.abs(now - claims.iat) > MAX_AGE_MS) return undefined;
-  const { method: _method, url: _url, iat: _iat, ...rest } = claims;
-  return rest;
+
+  /** Whether this caller holds a key for `audience`. */
+  signsFor(audience: string): boolean {
+    return this.signers.has(audience);
+  }
+
+  /** The header for one request to `audience`. */
+  sign(audience: string, identity: Identity, request: BoundRequest): Record<string, string> {
+    const sign = this.signers.get(audience);
+    if (!sign) throw new Error(`${this.caller} holds no internal key for ${audience}`);
+    const token = sign({
+      sub: identity.tokenId ?? identity.name,
+      iat: Math.floor(this.now() / 1000),
+      jti: randomUUID(),
+      htm: request.method.toUpperCase(),
+      htu: request.url,
+      cdg: request.digest ?? EMPTY_BODY_DIGEST,
+      idn: identity,
+    });
+    return { [IDENTITY_HEADER]: token };
+  }
 }
 
-/** Services accept only requests signed by the gateway or an internal caller: nothing goes around the door. */
-export function requireInternalIdentity(key: string): RequestHandler {
+export interface VerifiedIdentity {
+  identity: Identity;
+  /** Who minted it (`iss`): `gateway`, or an internal caller such as `cli`. */
+  caller: string;
+  /** The body digest it was minted for: the body that arrives must have it. */
+  digest: string;
+}
+
+export type IdentityRefusal = 'malformed' | 'unknown-key' | 'signature' | 'expired' | 'not-yet-valid' | 'request' | 'replayed';
+
+/**
+ * Checks identities addressed to one service: the signature with the key its header names (one of
+ * the listed keys of that caller for this service), the audience, the lifetime (with the clock
+ * tolerance), the method and URL, and that this replica has not seen its unique id before.
+ */
+export class IdentityVerifier {
+  private readonly byKey = new Map<string, (token: string) => Claims>();
+  /** Header segment → its verifier: every identity of one key shares one header, so most lookups skip decoding it. */
+  private readonly byHeader = new Map<string, (token: string) => Claims>();
+  private readonly decodeHeader = createDecoder({ complete: true, checkTyp: undefined });
+  private readonly replays: ReplayGuard;
+
+  constructor(
+    readonly audience: string,
+    keys: InternalKey[],
+    private readonly now: () => number = Date.now,
+  ) {
+    for (const key of keys) {
+      if (key.audience !== audience) continue;
+      this.byKey.set(
+        keyIdOf(key),
+        // The clock checks are done below with `now`, so that they follow one clock.
+        createVerifier({ key: key.key, algorithms: ['HS256'], allowedIss: key.caller, allowedAud: audience, ignoreExpiration: true, ignoreNotBefore: true }),
+      );
+    }
+    this.replays = new ReplayGuard(now);
+  }
+
+  /** The callers this service holds a key of. */
+  get callers(): string[] {
+    return [...new Set([...this.byKey.keys()].map((id) => id.slice(0, id.indexOf(':'))))];
+  }
+
+  verify(token: string | undefined, request: { method: string; url: string }): { ok: true; value: VerifiedIdentity } | { ok: false; reason: IdentityRefusal } {
+    if (!token || token.length > 16_384) return { ok: false, reason: 'malformed' };
+    const verify = this.verifierFor(token);
+    if (!verify) return { ok: false, reason: 'unknown-key' };
+    let claims: Claims;
+    try {
+      claims = verify(token);
+    } catch {
+      return { ok: false, reason: 'signature' };
+    }
+    const now = this.now();
+    if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number' || typeof claims.jti !== 'string' || !claims.idn) return { ok: false, reason: 'malformed' };
+    if (claims.exp * 1000 + CLOCK_TOLERANCE_MS < now) return { ok: false, reason: 'expired' };
+    // Minted in the future, or for longer than any Warden caller mints: not one of ours.
+    if (claims.iat * 1000 - CLOCK_TOLERANCE_MS > now || (claims.exp - claims.iat) * 1000 > IDENTITY_LIFETIME_MS) return { ok: false, reason: 'not-yet-valid' };
+    if (claims.htm !== request.method.toUpperCase() || claims.htu !== request.url) return { ok: false, reason: 'request' };
+    if (!this.replays.firstUse(claims.jti, claims.exp * 1000 + CLOCK_TOLERANCE_MS)) return { ok: false, reason: 'replayed' };
+    return { ok: true, value: { identity: claims.idn, caller: claims.iss, digest: claims.cdg } };
+  }
+
+  private verifierFor(token: string): ((token: string) => Claims) | undefined {
+    const header = token.slice(0, token.indexOf('.'));
+    const known = this.byHeader.get(header);
+    if (known) return known;
+    let decoded: { header: { kid?: unknown } };
+    try {
+      decoded = this.decodeHeader(token);
+    } catch {
+      return undefined;
+    }
+    const verify = typeof decoded.header?.kid === 'string' ? this.byKey.get(decoded.header.kid) : undefined;
+    // Only headers of real keys are remembered: a flood of made-up headers adds nothing here.
+    if (verify && this.byHeader.size < 64) this.byHeader.set(header, verify);
+    return verify;
+  }
+}
+
+const REFUSED = 'This service accepts only requests signed by the Warden gateway.';
+
+/**
+ * Every request to a service carries an identity minted for it. Public routes accept the gateway's
+ * only; routes under `/internal/` accept the callers each of them lists (`acceptCallers`). The body
+ * is checked against the identity's digest before it is parsed (`jsonBody`).
+ */
+export function requireInternalIdentity(verifier: IdentityVerifier): RequestHandler {
   return (req, res, next) => {
-    const identity = verifyIdentity(
-      { identity: req.get(IDENTITY_HEADER), signature: req.get(SIGNATURE_HEADER) },
-      key,
-      { method: req.method, url: req.originalUrl },
-    );
-    if (!identity) {
-      next(AppError.unauthorized('This service accepts only requests signed by the Warden gateway.'));
+    const result = verifier.verify(req.get(IDENTITY_HEADER), { method: req.method, url: req.originalUrl });
+    if (!result.ok || (result.value.caller !== GATEWAY && !req.path.startsWith('/internal/'))) {
+      next(AppError.unauthorized(REFUSED));
       return;
     }
-    res.locals.identity = identity;
+    res.locals.identity = result.value.identity;
+    res.locals.caller = result.value.caller;
+    res.locals.bodyDigest = result.value.digest;
     next();
+  };
+}
+
+/** An internal route's list of the callers it accepts; any other caller's identity is refused as unauthenticated. */
+export function acceptCallers(...callers: string[]): RequestHandler {
+  return (_req, res, next) => {
+    next(callers.includes(res.locals.caller as string) ? undefined : AppError.unauthorized(REFUSED));
   };
 }
 

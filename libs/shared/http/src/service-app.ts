@@ -4,7 +4,7 @@ import { errorHandler, notFoundHandler } from './problem';
 import { requestId } from './request-id';
 import { accessLog } from './access-log';
 import { jsonBody } from './json-body';
-import { requireInternalIdentity } from './internal-identity';
+import { requireInternalIdentity, type IdentityVerifier } from './internal-identity';
 import { publicOpsRoutes, type Metrics, type ReadinessCheck } from './ops-routes';
 import { createAdminApp } from './admin-app';
 
@@ -12,8 +12,8 @@ export interface ServiceAppOptions {
   logger: Logger;
   metrics: Metrics;
   readiness: Record<string, ReadinessCheck>;
-  /** Key that verifies the gateway's signed identity. */
-  signingKey: string;
+  /** Checks the identity every request carries: minted for this service by the gateway, or by an internal caller a route lists. */
+  identity: IdentityVerifier;
   /** The service's routes, mounted behind the signed-identity check. */
   routes: Router;
   bodyLimit?: string;
@@ -30,7 +30,7 @@ export interface ServiceApps {
  * identity gate, JSON bodies and the one error path. Only the routes differ between services.
  * Metrics and the detailed readiness are served by `admin`, not by the public app.
  */
-export function createServiceApp({ logger, metrics, readiness, signingKey, routes, bodyLimit }: ServiceAppOptions): ServiceApps {
+export function createServiceApp({ logger, metrics, readiness, identity, routes, bodyLimit }: ServiceAppOptions): ServiceApps {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
@@ -38,8 +38,8 @@ export function createServiceApp({ logger, metrics, readiness, signingKey, route
   app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
   app.use(metrics.observe);
   app.use(publicOpsRoutes({ checks: readiness }));
-  app.use(requireInternalIdentity(signingKey));
-  app.use(jsonBody({ limit: bodyLimit }));
+  app.use(requireInternalIdentity(identity));
+  app.use(jsonBody({ limit: bodyLimit, checkDigest: true }));
   app.use(routes);
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ALL_SCOPES, signIdentity, type Identity } from '@warden/http';
-import { testServiceEnv } from './infra';
-
-export const TEST_SIGNING_KEY = 'test-signing-key-0123456789abcdef0123';
+import { parseInternalKeys } from '@warden/config';
+import { ALL_SCOPES, bodyDigest, IdentitySigner, type Identity } from '@warden/http';
+import { TEST_KEYS } from './keys';
 
 export function testIdentity(overrides: Partial<Identity> = {}): Identity {
   return {
@@ -31,12 +30,29 @@ export function operatorIdentity(accountId: string): Identity {
   return testIdentity({ kind: 'service', accountId, name: 'operator', tokenId: undefined, tokenType: undefined, scopes: [...ALL_SCOPES] });
 }
 
-/** What the gateway would add to a request, for tests that call a service directly. */
-export function signedHeaders(identity: Identity, method: string, url: string, key = TEST_SIGNING_KEY): Record<string, string> {
-  return signIdentity(identity, key, { method, url });
+const signers = new Map<string, IdentitySigner>();
+
+/** A signer for one of the test callers (`TEST_CALLER_PAIRS`), holding the test process's keys. */
+export function testSigner(caller = 'gateway'): IdentitySigner {
+  let signer = signers.get(caller);
+  if (!signer) {
+    signer = new IdentitySigner(caller, parseInternalKeys(TEST_KEYS.INTERNAL_KEYS));
+    signers.set(caller, signer);
+  }
+  return signer;
 }
 
-/** `testServiceEnv` signed with the test key: what most suites give a service's `loadConfig`. */
-export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
-  return testServiceEnv(TEST_SIGNING_KEY, overrides);
+/**
+ * What the gateway (or `caller`) adds to a request for `audience`, for tests that call a service
+ * directly: an identity minted for this method, URL and body (the JSON text the test sends).
+ */
+export function signedHeaders(
+  audience: string,
+  identity: Identity,
+  method: string,
+  url: string,
+  { body, caller = 'gateway' }: { body?: unknown; caller?: string } = {},
+): Record<string, string> {
+  const digest = body === undefined ? undefined : bodyDigest(typeof body === 'string' ? body : JSON.stringify(body));
+  return testSigner(caller).sign(audience, identity, { method, url, digest });
 }

@@ -1,5 +1,6 @@
-export { testInfra, uniqueName } from './infra';
-export { operatorIdentity, signedHeaders, testEnv, testIdentity, TEST_SIGNING_KEY } from './identity';
+export { testEnv, testInfra, uniqueName } from './infra';
+export { operatorIdentity, signedHeaders, testIdentity, testSigner } from './identity';
+export { TEST_CALLER_PAIRS, TEST_KEYS } from './keys';
 export { testLogger } from './logger';
 export { readmeSection } from './readme';
 export { signedCall } from './signed-call';

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { TEST_KEYS } from './keys';
 
 /** The servers the global setup started (or was pointed at). */
 export function testInfra(): { redisUrl: string; mongoUrl: string } {
@@ -15,15 +16,16 @@ export function uniqueName(label: string): string {
 
 /**
  * The environment a service's `loadConfig` gets in a test: the run's Redis and MongoDB, the test
- * signing key, a database and audit queue prefix of its own; `overrides` win.
+ * process's keys (each service takes the ones it uses), a database and audit queue prefix of its
+ * own; `overrides` win.
  */
-export function testServiceEnv(signingKey: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function testEnv(overrides: Record<string, string> = {}): Record<string, string> {
   const { redisUrl, mongoUrl } = testInfra();
   return {
     NODE_ENV: 'test',
     REDIS_URL: redisUrl,
     MONGODB_URL: mongoUrl,
-    INTERNAL_SIGNING_KEY: signingKey,
+    ...TEST_KEYS,
     AUDIT_QUEUE_PREFIX: uniqueName('q'),
     ...overrides,
   };

@@ -6,10 +6,15 @@ import { signedHeaders } from './identity';
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 export type SignedCall = (identity: Identity, method: HttpMethod, url: string, body?: unknown) => request.Test;
 
-/** Requests to a service's app as the gateway sends them: signed for `identity`, with a JSON body when given. */
-export function signedCall(app: Express): SignedCall {
+/**
+ * Requests to a service's app as the gateway (or `caller`) sends them: an identity minted for
+ * `audience`, this method, URL and body, with the body as JSON when given.
+ */
+export function signedCall(app: Express, audience: string, caller = 'gateway'): SignedCall {
   return (identity, method, url, body) => {
-    const test = request(app)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](url).set(signedHeaders(identity, method, url));
-    return body === undefined ? test : test.send(body as object);
+    const headers = signedHeaders(audience, identity, method, url, { body, caller });
+    const test = request(app)[method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete'](url).set(headers);
+    // The exact text the identity's digest covers.
+    return body === undefined ? test : test.set('content-type', 'application/json').send(JSON.stringify(body));
   };
 }

@@ -10,6 +10,6 @@ export type { NewApiToken, ApiTokenChanges, ListPosition } from './api-token.rep
 export { TokenLastUsedRepository } from './token-last-used.repository';
 export { apiTokenLastUsedModel } from './api-token-last-used.model';
 export type { ApiTokenLastUsedDoc } from './api-token-last-used.model';
-export { hashTokenSecret, sameSecretHash, DEV_TOKEN_HASH_KEY } from './token-hash';
+export { hashTokenSecret, sameSecretHash } from './token-hash';
 export { initTokenModels } from './init';
 export { exclusiveWrite } from '@warden/data';

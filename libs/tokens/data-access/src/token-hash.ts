@@ -1,8 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Published on purpose: it only ever hashes tokens on a developer's machine. */
-export const DEV_TOKEN_HASH_KEY = 'warden-dev-token-hash-key-not-for-production';
-
 /**
  * The only form in which a token secret is stored: HMAC-SHA-256 under a server key, hex. A keyed
  * hash means a copy of the database alone does not let anyone test guesses offline.

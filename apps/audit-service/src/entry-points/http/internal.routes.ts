@@ -1,19 +1,18 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { AppError, identityOf, ok } from '@warden/http';
+import { AppError, acceptCallers, ok } from '@warden/http';
 import type { Checkpointer } from '../../domain/checkpoint.use-case';
 
 const checkpointRequest = z.object({ accountId: z.string().min(1).max(100).optional() }).strict();
 
 /**
- * Internal-only operations, never proxied by the gateway and accepted only from an internal
- * service identity: `POST /internal/v1/audit/checkpoints` signs heads on demand (one account, or
- * every account whose head moved).
+ * Internal-only operations, never proxied by the gateway: `POST /internal/v1/audit/checkpoints`
+ * signs heads on demand (one account, or every account whose head moved), for the operator CLI
+ * only (an identity minted with a `cli>audit-service` key).
  */
 export function internalRoutes({ checkpointer }: { checkpointer: Checkpointer }): Router {
   const router = Router();
-  router.post('/internal/v1/audit/checkpoints', async (req, res) => {
-    if (identityOf(req).kind !== 'service') throw AppError.forbidden('Only internal services may request checkpoints.');
+  router.post('/internal/v1/audit/checkpoints', acceptCallers('cli'), async (req, res) => {
     const parsed = checkpointRequest.safeParse(req.body ?? {});
     if (!parsed.success) {
       throw AppError.badRequest(

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { AppError, identityOf, ok, sendProblem } from '@warden/http';
+import { AppError, GATEWAY, acceptCallers, identityOf, ok, sendProblem } from '@warden/http';
 import type { VerificationFailure, VerifyApiToken } from '../../domain/verify-api-token.use-case';
 import { tokenLimitsView } from './api-token.view';
 
@@ -37,7 +37,7 @@ export interface InternalVerification {
 
 export function internalVerifyRoutes({ verify }: { verify: VerifyApiToken }): Router {
   const router = Router();
-  router.post(INTERNAL_VERIFY_PATH, async (req, res) => {
+  router.post(INTERNAL_VERIFY_PATH, acceptCallers(GATEWAY), async (req, res) => {
     const identity = identityOf(req);
     if (identity.kind !== 'service' || identity.name !== 'gateway') throw AppError.forbidden('Only the gateway may verify token secrets.');
     const body = req.body as Record<string, unknown> | undefined;

@@ -1,0 +1,95 @@
+// The keys of one local installation: made at random on its first `npm start`, kept in
+// `.data/keys.json` (mode 0600) and reused, so that nothing in the source signs, hashes or encrypts
+// anything. Each process gets only the keys it uses (`keysFor`). `node tools/platform/keys.mjs --env`
+// prints a fresh set as the variables docker-compose.yml reads.
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Who mints identities for whom: each pair has a key of its own. */
+export const INTERNAL_PAIRS = [
+  ['gateway', 'token-service'],
+  ['gateway', 'credential-service'],
+  ['gateway', 'audit-service'],
+  ['cli', 'audit-service'],
+];
+
+const KEY_ID = 'local-1';
+
+function generate() {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    internal: Object.fromEntries(INTERNAL_PAIRS.map(([caller, audience]) => [`${caller}>${audience}`, `${caller}>${audience}:${KEY_ID}:${randomBytes(32).toString('base64url')}`])),
+    TOKEN_HASH_KEY: randomBytes(32).toString('base64url'),
+    CREDENTIAL_ENCRYPTION_KEYS: `${KEY_ID}:${randomBytes(32).toString('base64')}`,
+    AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+    AUDIT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+  };
+}
+
+/**
+ * The installation's keys from `<dataDir>/keys.json`, made there (readable by this user only) when
+ * missing; an entry missing from an older file is added, none is ever replaced.
+ */
+export function loadOrCreateKeys(dataDir) {
+  const file = path.join(dataDir, 'keys.json');
+  const fresh = generate();
+  if (!existsSync(file)) {
+    writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    return fresh;
+  }
+  const stored = JSON.parse(readFileSync(file, 'utf8'));
+  const merged = { ...fresh, ...stored, internal: { ...fresh.internal, ...stored.internal } };
+  if (JSON.stringify(merged) !== JSON.stringify(stored)) writeFileSync(file, `${JSON.stringify(merged, null, 2)}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return merged;
+}
+
+const pairsWhere = (keys, test) =>
+  Object.entries(keys.internal)
+    .filter(([pair]) => test(...pair.split('>')))
+    .map(([, entry]) => entry)
+    .join(',');
+
+/** The variables one process needs, and no other key: a process that is compromised gives away only its own. */
+export function keysFor(name, keys) {
+  switch (name) {
+    case 'gateway':
+      return { INTERNAL_KEYS: pairsWhere(keys, (caller) => caller === 'gateway') };
+    case 'token-service':
+      return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY };
+    case 'credential-service':
+      return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS };
+    case 'audit-service':
+      return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), AUDIT_SIGNING_KEY: keys.AUDIT_SIGNING_KEY };
+    case 'cli':
+      return {
+        INTERNAL_KEYS: pairsWhere(keys, (caller) => caller === 'cli'),
+        TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY,
+        CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS,
+        AUDIT_PUBLIC_KEY: keys.AUDIT_PUBLIC_KEY,
+      };
+    default:
+      throw new Error(`no keys for ${name}`);
+  }
+}
+
+/** A fresh set as docker-compose.yml's variables (one per pair; compose hands each service its own). */
+export function composeEnv(keys = generate()) {
+  const material = (pair) => keys.internal[pair].split(':').pop();
+  return [
+    ...INTERNAL_PAIRS.map(([caller, audience]) => `${`KEY_${caller}_${audience}`.toUpperCase().replace(/-/g, '_')}=${material(`${caller}>${audience}`)}`),
+    `TOKEN_HASH_KEY=${keys.TOKEN_HASH_KEY}`,
+    `CREDENTIAL_ENCRYPTION_KEYS=${keys.CREDENTIAL_ENCRYPTION_KEYS}`,
+    `AUDIT_SIGNING_KEY=${keys.AUDIT_SIGNING_KEY}`,
+  ].join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  if (process.argv[2] !== '--env') {
+    process.stderr.write('usage: node tools/platform/keys.mjs --env > .env   (fresh keys for docker compose)\n');
+    process.exit(2);
+  }
+  process.stdout.write(`${composeEnv()}\n`);
+}
