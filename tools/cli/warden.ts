@@ -11,7 +11,7 @@ import { registerCommands } from './commands';
  * installation's keys in .data/keys.json; without explicit REDIS_URL / MONGODB_URL and keys the CLI
  * talks to that platform with the keys it uses (and no other).
  */
-async function useRunningPlatformDefaults(): Promise<void> {
+function useRunningPlatformDefaults(): void {
   const dataDir = join(__dirname, '..', '..', '.data');
   const platform = join(dataDir, 'platform.json');
   if (existsSync(platform)) {
@@ -19,10 +19,18 @@ async function useRunningPlatformDefaults(): Promise<void> {
     process.env.REDIS_URL ??= redisUrl;
     process.env.MONGODB_URL ??= mongoUrl;
   }
-  if (existsSync(join(dataDir, 'keys.json'))) {
-    // @ts-expect-error: the launcher's key module is plain ESM JavaScript without type declarations
-    const { keysFor, loadOrCreateKeys } = (await import('../platform/keys.mjs')) as { keysFor: (name: string, keys: unknown) => Record<string, string>; loadOrCreateKeys: (dir: string) => unknown };
-    for (const [name, value] of Object.entries(keysFor('cli', loadOrCreateKeys(dataDir)))) process.env[name] ??= value;
+  const keysFile = join(dataDir, 'keys.json');
+  if (existsSync(keysFile)) {
+    // Written by tools/platform/keys.mjs: the CLI takes its own internal key (cli>...) and the keys of the data it reads.
+    const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as { internal?: Record<string, string>; TOKEN_HASH_KEY?: string; CREDENTIAL_ENCRYPTION_KEYS?: string; AUDIT_PUBLIC_KEY?: string };
+    const own = Object.entries(keys.internal ?? {})
+      .filter(([pair]) => pair.startsWith('cli>'))
+      .map(([, entry]) => entry)
+      .join(',');
+    process.env.INTERNAL_KEYS ??= own || undefined;
+    process.env.TOKEN_HASH_KEY ??= keys.TOKEN_HASH_KEY;
+    process.env.CREDENTIAL_ENCRYPTION_KEYS ??= keys.CREDENTIAL_ENCRYPTION_KEYS;
+    process.env.AUDIT_PUBLIC_KEY ??= keys.AUDIT_PUBLIC_KEY;
   }
 }
 
@@ -37,8 +45,9 @@ export function buildProgram(): Command {
 }
 
 if (require.main === module) {
-  useRunningPlatformDefaults()
-    .then(() => buildProgram().parseAsync(process.argv))
+  useRunningPlatformDefaults();
+  buildProgram()
+    .parseAsync(process.argv)
     .catch((error: unknown) => {
       if (error instanceof CommanderError) process.exit(error.exitCode);
       process.stderr.write(`warden: ${(error as Error).message}\n`);

@@ -1,7 +1,8 @@
 import { testInfra, uniqueName } from '@warden/testing';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
-import { loadAccountsEnv, runAccountsCreate, runAccountsDisable, runAccountsEnable } from '../cli/commands/accounts';
-import { TOKEN_HASH_KEY, bootstrapToken, client, redisReady, startGateway, startTokenService, type GatewayHarness, type TokenServiceHarness } from '../../apps/gateway/src/test/gateway-harness';
+import { runAccountsCreate, runAccountsDisable, runAccountsEnable } from '../cli/commands/accounts';
+import { bootstrapToken } from '../../apps/gateway/src/test/gateway-harness';
+import { operatorPlatformForSuite } from './operator-platform';
 
 const LIST = '/api/v1/apitokens?limit=1';
 
@@ -12,50 +13,34 @@ const LIST = '/api/v1/apitokens?limit=1';
  * cannot take the signal, the command fails (the account stays disabled) and repeating it completes it.
  */
 describe('warden accounts disable|enable: an account can be stopped on every gateway replica at once', () => {
-  const { mongoUrl, redisUrl } = testInfra();
+  const { redisUrl } = testInfra();
   const queuePrefix = uniqueName('q');
-  let tokens: TokenServiceHarness;
-  let replicas: GatewayHarness[];
-  let clients: ReturnType<typeof client>[];
-
-  beforeAll(async () => {
-    // No relay in the service: the CLI publishes the account's events to this test's queue itself.
-    tokens = await startTokenService({ background: false });
-    await redisReady(tokens.redis);
-    replicas = [await startGateway(tokens.url), await startGateway(tokens.url)];
-    clients = replicas.map((replica) => client(replica.url));
-  });
-  afterAll(async () => {
-    await Promise.all((clients ?? []).map((c) => c.close()));
-    for (const replica of replicas ?? []) await replica.close();
-    await tokens?.close();
-  });
-
-  const env = () => loadAccountsEnv({ NODE_ENV: 'test', MONGODB_URL: mongoUrl, MONGODB_DB: tokens.mongo.name, REDIS_URL: redisUrl, TOKEN_HASH_KEY });
+  const platform = operatorPlatformForSuite();
+  const env = () => platform.env();
   /** Every secret on every replica: the statuses, replica by replica. */
-  const statuses = async (secrets: string[]) => Promise.all(clients.map(async (c) => Promise.all(secrets.map(async (secret) => (await c.call('GET', LIST, secret)).status))));
+  const statuses = async (secrets: string[]) => Promise.all(platform.clients.map(async (c) => Promise.all(secrets.map(async (secret) => (await c.call('GET', LIST, secret)).status))));
 
   it('refuses every token of a disabled account on both replicas once the command returns, and lets them in again once enabled', async () => {
     const created = await runAccountsCreate('Stopped Inc', env(), { queuePrefix });
-    const second = await clients[0].call('POST', '/api/v1/apitokens', created.token, { name: 'second', scopes: ['tokens:read'] });
+    const second = await platform.clients[0].call('POST', '/api/v1/apitokens', created.token, { name: 'second', scopes: ['tokens:read'] });
     expect(second.status).toBe(201);
     const secrets = [created.token, second.body.data.token as string];
-    const other = await bootstrapToken(tokens.url);
+    const other = await bootstrapToken(platform.tokens.url);
 
     // Both tokens verified and cached on both replicas: a second round costs no verification.
     expect(await statuses(secrets)).toEqual([[200, 200], [200, 200]]);
-    const verified = tokens.verifyCalls();
+    const verified = platform.tokens.verifyCalls();
     expect(await statuses(secrets)).toEqual([[200, 200], [200, 200]]);
-    expect(tokens.verifyCalls()).toBe(verified);
+    expect(platform.tokens.verifyCalls()).toBe(verified);
 
     const disabled = await runAccountsDisable(created.account.id, env(), { queuePrefix });
     expect(disabled).toMatchObject({ account: { id: created.account.id, enabled: false }, changed: true, tokens: 2, published: true });
     expect(await statuses(secrets)).toEqual([[401, 401], [401, 401]]);
-    const refused = await clients[1].call('GET', LIST, secrets[1]);
+    const refused = await platform.clients[1].call('GET', LIST, secrets[1]);
     expect(refused.body).toMatchObject({ status: 401, detail: "The API token's account is disabled." });
     // Another account is untouched.
-    expect((await clients[0].call('GET', LIST, other.secret)).status).toBe(200);
-    expect(await tokens.mongo.collection('accounts').findOne({ _id: created.account.id as never })).toMatchObject({ enabled: false, revision: 1, outbox: [] });
+    expect((await platform.clients[0].call('GET', LIST, other.secret)).status).toBe(200);
+    expect(await platform.tokens.mongo.collection('accounts').findOne({ _id: created.account.id as never })).toMatchObject({ enabled: false, revision: 1, outbox: [] });
 
     // The audit trail gets an Account Updated event with the state before and after.
     const producer = createRedis(redisUrl, 'producer');
@@ -92,7 +77,7 @@ describe('warden accounts disable|enable: an account can be stopped on every gat
     await expect(runAccountsDisable(created.account.id, noRedis, { signalWaitMs: 200 })).rejects.toThrow(
       new RegExp(`disabled in the database, but Redis did not take the signal.*Repeat \`warden accounts disable ${created.account.id}\``),
     );
-    expect(await tokens.mongo.collection('accounts').findOne({ _id: created.account.id as never })).toMatchObject({ enabled: false });
+    expect(await platform.tokens.mongo.collection('accounts').findOne({ _id: created.account.id as never })).toMatchObject({ enabled: false });
 
     // The operator repeats the command once Redis answers: it writes nothing new and stops the tokens everywhere.
     expect(await runAccountsDisable(created.account.id, env(), { queuePrefix })).toMatchObject({ changed: false, published: true });

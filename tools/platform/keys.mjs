@@ -1,7 +1,8 @@
 // The keys of one local installation: made at random on its first `npm start`, kept in
 // `.data/keys.json` (mode 0600) and reused, so that nothing in the source signs, hashes or encrypts
-// anything. Each process gets only the keys it uses (`keysFor`). `node tools/platform/keys.mjs --env`
-// prints a fresh set as the variables docker-compose.yml reads.
+// anything. Each process gets only the keys it uses (`keysFor`); the operator CLI reads its own
+// (`cli>` keys, the token hash and credential keys, the audit public key) from the file.
+// `node tools/platform/keys.mjs --env` prints a fresh set as the variables docker-compose.yml reads.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -63,13 +64,6 @@ export function keysFor(name, keys) {
       return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS };
     case 'audit-service':
       return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), AUDIT_SIGNING_KEY: keys.AUDIT_SIGNING_KEY };
-    case 'cli':
-      return {
-        INTERNAL_KEYS: pairsWhere(keys, (caller) => caller === 'cli'),
-        TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY,
-        CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS,
-        AUDIT_PUBLIC_KEY: keys.AUDIT_PUBLIC_KEY,
-      };
     default:
       throw new Error(`no keys for ${name}`);
   }

@@ -54,6 +54,24 @@ async function signIn(target: Page, secret: string): Promise<void> {
 
 const dialog = (target: Page = page): Locator => target.getByRole('dialog');
 
+/**
+ * A console page signed in with a new restricted token of the admin's account: token scopes only,
+ * loopback only, expiring at the end of 2099, 500 requests a minute.
+ */
+async function signedInRestricted(name: string): Promise<{ context: BrowserContext; page: Page }> {
+  const created = await api('POST', '/apitokens', platform.admin.secret, {
+    name,
+    scopes: ['tokens:read', 'tokens:write'],
+    allowedIps: ['127.0.0.0/8', '::1/128'],
+    expiresAt: '2099-12-31T12:00:00.000Z',
+    rateLimit: { limit: 500, windowSeconds: 60 },
+  });
+  expect(created.status).toBe(201);
+  const restricted = await newConsolePage();
+  await signIn(restricted.page, created.body.data.token);
+  return restricted;
+}
+
 // Long enough for a first run that installs chromium with apt-get.
 beforeAll(async () => {
   ensureConsoleBuilt();
@@ -235,17 +253,8 @@ describe('console: API tokens', () => {
   });
 
   it('shows, under each limit field, what a token created or changed by a restricted token inherits and cannot exceed', async () => {
-    const created = await api('POST', '/apitokens', platform.admin.secret, {
-      name: 'restricted-ci',
-      scopes: ['tokens:read', 'tokens:write'],
-      allowedIps: ['127.0.0.0/8', '::1/128'],
-      expiresAt: '2099-12-31T12:00:00.000Z',
-      rateLimit: { limit: 500, windowSeconds: 60 },
-    });
-    expect(created.status).toBe(201);
-    const restricted = await newConsolePage();
+    const restricted = await signedInRestricted('restricted-ci');
     try {
-      await signIn(restricted.page, created.body.data.token);
       const hints = async () => {
         const form = dialog(restricted.page);
         await form.getByText('Inherits: 127.0.0.0/8, ::1/128').waitFor();
@@ -284,17 +293,8 @@ describe('console: API tokens', () => {
   });
 
   it('places each limit a restricted token cannot hand out next to its field, keeps the form open and creates nothing', async () => {
-    const created = await api('POST', '/apitokens', platform.admin.secret, {
-      name: 'restricted-ops',
-      scopes: ['tokens:read', 'tokens:write'],
-      allowedIps: ['127.0.0.0/8', '::1/128'],
-      expiresAt: '2099-12-31T12:00:00.000Z',
-      rateLimit: { limit: 500, windowSeconds: 60 },
-    });
-    expect(created.status).toBe(201);
-    const restricted = await newConsolePage();
+    const restricted = await signedInRestricted('restricted-ops');
     try {
-      await signIn(restricted.page, created.body.data.token);
       await restricted.page.getByRole('button', { name: 'Create token' }).click();
       const form = dialog(restricted.page);
       await form.getByText('Inherits: 127.0.0.0/8, ::1/128').waitFor();
