@@ -11,3 +11,6 @@ export { createRecordedQueue, publishRecorded, consumeRecordedEvents, followReco
 export type { RecordedConsumerOptions } from './recorded-events';
 export { buildChangeEvent } from '@warden/contracts-events';
 export type { ChangeEvent, ChangeEventInit, RecordedEvent } from '@warden/contracts-events';
+// Verifiable log primitives (RFC 9162 Merkle trees, C2SP signed notes, checkpoints and cosignatures),
+// as one namespace since some names (leafHash, the checkpoint functions) differ from the chain's.
+export * as transparency from './transparency';
