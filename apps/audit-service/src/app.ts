@@ -6,13 +6,14 @@ import { IdentityVerifier, createServiceApp, type ServiceApps } from '@warden/ht
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import type { CheckpointSigner } from '@warden/audit-client';
-import type { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
+import type { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
 import type { AuditServiceConfig } from './config';
 import type { Checkpointer } from './domain/checkpoint.use-case';
 import type { RecordSealer } from '@warden/audit-feature';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import { auditRoutes } from './entry-points/http/audit.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';
+import { transparencyRoutes } from './entry-points/http/transparency.routes';
 
 export interface AuditServiceDeps {
   config: Pick<AuditServiceConfig, 'INTERNAL_KEYS'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE'>>;
@@ -21,6 +22,8 @@ export interface AuditServiceDeps {
   redis: Redis;
   records: AuditRecordRepository;
   checkpoints: AuditCheckpointRepository;
+  /** The complete subtrees of each account's Merkle tree (proofs read them). */
+  tree: AuditTreeNodeRepository;
   checkpointer: Checkpointer;
   signer: CheckpointSigner;
   sealer: RecordSealer;
@@ -35,6 +38,8 @@ export function createApp(deps: AuditServiceDeps): ServiceApps {
   const { config, logger, mongo, redis } = deps;
   const routes = Router();
   if ((config.AUDIT_ROLE ?? 'all') !== 'worker') {
+    // Before the read routes: `/audit/keys` is a literal path, not a record id.
+    routes.use(transparencyRoutes(deps));
     routes.use(auditRoutes(deps));
     routes.use(internalRoutes(deps));
   }

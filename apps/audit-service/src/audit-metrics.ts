@@ -8,6 +8,8 @@ export interface AuditMetrics {
   recordsWritten: Counter;
   checkpointsSigned: Counter;
   checkpointsRefused: Counter;
+  /** Checkpoints refused, by reason (`chain-invalid`, `head-behind`, `tree-mismatch`, `node-conflict`). */
+  checkpointRefusals: Counter<'reason'>;
 }
 
 /**
@@ -23,6 +25,12 @@ export function createAuditMetrics(eventsQueue?: Queue): AuditMetrics {
   const checkpointsRefused = new Counter({
     name: 'audit_checkpoints_refused_total',
     help: 'Checkpoints refused because the chain failed verification (investigate at once)',
+    registers,
+  });
+  const checkpointRefusals = new Counter({
+    name: 'audit_checkpoint_refusals_total',
+    help: 'Checkpoints refused by reason: chain-invalid, head-behind (records deleted), tree-mismatch, node-conflict (investigate at once)',
+    labelNames: ['reason'],
     registers,
   });
   if (eventsQueue) {
@@ -46,5 +54,5 @@ export function createAuditMetrics(eventsQueue?: Queue): AuditMetrics {
       },
     });
   }
-  return { http, chainHead, recordsWritten, checkpointsSigned, checkpointsRefused };
+  return { http, chainHead, recordsWritten, checkpointsSigned, checkpointsRefused, checkpointRefusals };
 }

@@ -134,7 +134,7 @@ describe('GET /api/v1/audit/{id}', () => {
 describe('verify, checkpoints and export', () => {
   it('reports an empty chain', async () => {
     const res = await h.call(testIdentity({ scopes: ['audit:read'] }), 'GET', '/api/v1/audit/verify');
-    expect(res.body).toEqual({ success: true, messages: ['The audit chain is empty.'], data: { valid: true, checked: 0, head: null, checkpoint: null } });
+    expect(res.body).toEqual({ success: true, messages: ['The audit chain is empty.'], data: { valid: true, checked: 0, head: null, checkpoint: null, unanchored: 0 } });
   });
 
   it('signs checkpoints on demand for the operator CLI only, and lists them with the public key', async () => {
@@ -157,7 +157,7 @@ describe('verify, checkpoints and export', () => {
     expect(publicKey).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
     expect(checkpoints).toHaveLength(1);
     const [checkpoint] = checkpoints;
-    expect(Object.keys(checkpoint).sort()).toEqual(['accountId', 'hash', 'keyId', 'seq', 'signature', 'time']);
+    expect(Object.keys(checkpoint).sort()).toEqual(['accountId', 'hash', 'keyId', 'note', 'rootHash', 'seq', 'signature', 'time', 'treeSize']);
     expect(verifySignature(null, checkpointMessage(checkpoint), createPublicKey(publicKey), Buffer.from(checkpoint.signature, 'base64'))).toBe(true);
     expect(res.body.meta).toEqual({ nextCursor: null });
 

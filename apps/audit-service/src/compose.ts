@@ -5,7 +5,7 @@ import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
 import { CheckpointSigner, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
-import { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
+import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
 import { createApp, type AuditServiceDeps } from './app';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import type { AuditServiceConfig } from './config';
@@ -34,7 +34,7 @@ export interface RunningWorker {
 }
 
 export interface ComposedAuditService
-  extends ComposedService, Pick<AuditServiceDeps, 'mongo' | 'redis' | 'records' | 'checkpoints' | 'checkpointer' | 'signer' | 'sealer'> {
+  extends ComposedService, Pick<AuditServiceDeps, 'mongo' | 'redis' | 'records' | 'checkpoints' | 'tree' | 'checkpointer' | 'signer' | 'sealer'> {
   metrics: AuditMetrics;
   /** The audit-events queue: what workers consume (depth and lag metrics read it). */
   eventsQueue: Queue;
@@ -57,7 +57,8 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   const records = new AuditRecordRepository(mongo);
   const checkpoints = new AuditCheckpointRepository(mongo);
-  await Promise.all([records.init(), checkpoints.init()]);
+  const tree = new AuditTreeNodeRepository(mongo);
+  await Promise.all([records.init(), checkpoints.init(), tree.init()]);
   const prefix = config.AUDIT_QUEUE_PREFIX;
   const redis = createRedis(config.REDIS_URL, 'client');
   // Queues block and must retry forever: a connection of the worker kind.
@@ -68,12 +69,16 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
   const checkpointer = new Checkpointer({
     records,
     checkpoints,
+    tree,
     signer,
     sealer,
     logger,
     every: config.AUDIT_CHECKPOINT_EVERY,
     onSigned: () => metrics.checkpointsSigned.inc(),
-    onRefused: () => metrics.checkpointsRefused.inc(),
+    onRefused: (_accountId, refusal) => {
+      metrics.checkpointsRefused.inc();
+      metrics.checkpointRefusals.inc({ reason: refusal.code });
+    },
   });
   const workers = new Set<RunningWorker>();
 
@@ -109,7 +114,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     await Promise.all([...workers].map((running) => running.close()));
   };
 
-  const { app, admin } = createApp({ config, logger, mongo, redis, records, checkpoints, checkpointer, signer, sealer, metrics });
+  const { app, admin } = createApp({ config, logger, mongo, redis, records, checkpoints, tree, checkpointer, signer, sealer, metrics });
   return {
     app,
     admin,
@@ -117,6 +122,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     redis,
     records,
     checkpoints,
+    tree,
     checkpointer,
     signer,
     sealer,

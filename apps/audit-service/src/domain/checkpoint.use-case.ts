@@ -1,12 +1,49 @@
 import type { Logger } from '@warden/config';
-import { GENESIS_HASH, verifyCheckpoint, type AuditCheckpoint, type ChainHead, type CheckpointSigner } from '@warden/audit-client';
-import type { AuditCheckpointRepository, AuditRecordDoc, AuditRecordRepository } from '@warden/audit-data-access';
+import { GENESIS_HASH, auditLogOrigin, transparency, verifyCheckpoint, type AuditCheckpoint, type ChainHead, type CheckpointSigner } from '@warden/audit-client';
+import {
+  ConflictingTreeNodeError,
+  type AuditCheckpointRepository,
+  type AuditRecordDoc,
+  type AuditRecordRepository,
+  type AuditTreeNodeRepository,
+  type StoredCheckpoint,
+} from '@warden/audit-data-access';
 import type { RecordSealer } from '@warden/audit-feature';
 import { walkStoredChain } from './verify-chain.use-case';
+
+/** Why a checkpoint was refused (the `reason` label of `audit_checkpoint_refusals_total`). */
+export type RefusalCode =
+  /** A record after the previous checkpoint (or anywhere, for a full check) failed verification. */
+  | 'chain-invalid'
+  /** The head is below the last signed tree size: records were deleted. */
+  | 'head-behind'
+  /** The stored previous checkpoint (signature, note, compact range) or the records behind it do not give its signed root. */
+  | 'tree-mismatch'
+  /** A stored tree node holds another hash than the records give. */
+  | 'node-conflict';
+
+export interface CheckpointRefusal {
+  code: RefusalCode;
+  /** The first record (or tree size) at fault. */
+  seq: number;
+  reason: string;
+}
+
+export type CheckpointOutcome =
+  | { kind: 'signed'; checkpoint: AuditCheckpoint }
+  /** Nothing new since the latest checkpoint (null when the account has no records). */
+  | { kind: 'unchanged'; checkpoint: AuditCheckpoint | null }
+  | { kind: 'refused'; refusal: CheckpointRefusal };
+
+export interface AttemptOptions {
+  full?: boolean;
+  verifyChain?: () => Promise<{ seq: number; reason: string } | undefined>;
+}
 
 export interface CheckpointerOptions {
   records: AuditRecordRepository;
   checkpoints: AuditCheckpointRepository;
+  tree: AuditTreeNodeRepository;
   signer: CheckpointSigner;
   sealer: RecordSealer;
   logger: Logger;
@@ -14,24 +51,45 @@ export interface CheckpointerOptions {
   every: number;
   clock?: () => Date;
   onSigned?: (checkpoint: AuditCheckpoint) => void;
-  onRefused?: (accountId: string, failure: { seq: number; reason: string }) => void;
+  onRefused?: (accountId: string, failure: CheckpointRefusal) => void;
 }
 
-const same = (a: ChainHead | undefined, b: ChainHead) => a !== undefined && a.seq === b.seq && a.hash === b.hash;
+/** The last signed tree of an account: its compact range and the chain head at the same size. */
+interface SignedTree {
+  range: transparency.CompactRange;
+  head: ChainHead;
+}
+
+const EMPTY_TREE: SignedTree = { range: transparency.CompactRange.empty(), head: { seq: 0, hash: GENESIS_HASH } };
+
+class Refused extends Error {
+  constructor(readonly refusal: CheckpointRefusal) {
+    super(refusal.reason);
+  }
+}
+
+const refuse = (code: RefusalCode, seq: number, reason: string) => new Refused({ code, seq, reason });
 
 /**
- * Signs chain heads with Ed25519 (periodically, after bursts, on demand). It never signs over a
- * record it has not verified: a head this process wrote on top of a head it trusted is trusted
- * as is; any other head is verified from the previous checkpoint (hashes, links, seals) first,
- * so a record put into the database behind the service's back is never laundered into a
- * checkpoint.
+ * Signs checkpoints of each account's log (periodically, after bursts, on demand): the chain head
+ * (Ed25519 over `{accountId, seq, hash, time}`) and, over the same records, the RFC 9162 Merkle
+ * tree as a C2SP signed note. Leaf i is the record with seq i + 1; its leaf hash is the record's
+ * `hash` (SHA-256 of 0x00 and its canonical text).
+ *
+ * A checkpoint is taken only when the new tree extends the last signed one: the stored previous
+ * checkpoint must carry a valid signature and note whose root its compact range gives, the head
+ * must not be below it, and every record after it is verified (hashes, links from its signed
+ * head, seals) before its leaf is appended. The complete subtrees the append completes are saved
+ * before the note is signed, so every signed tree can be proven from stored nodes. `full` also
+ * re-derives the previous root from every record (the on-demand route): records changed behind
+ * the previous checkpoint are found there. Anything else is refused, logged at error and counted;
+ * nothing is signed.
  */
 export class Checkpointer {
-  /** The newest head known good per account: signed, verified, or written by us on top of either. */
-  private readonly trusted = new Map<string, ChainHead>();
   private readonly signed = new Map<string, ChainHead>();
+  private readonly trees = new Map<string, SignedTree>();
   private readonly dirty = new Set<string>();
-  private readonly running = new Map<string, Promise<AuditCheckpoint | null>>();
+  private readonly running = new Map<string, Promise<CheckpointOutcome>>();
   private timer?: NodeJS.Timeout;
   private tick?: Promise<void>;
   private readonly clock: () => Date;
@@ -44,19 +102,26 @@ export class Checkpointer {
   noteAppended(accountId: string, from: ChainHead, written: AuditRecordDoc[]): void {
     const last = written[written.length - 1];
     if (!last) return;
-    // A chain this process started from genesis is trusted from its first record.
-    const trusted = this.trusted.get(accountId) ?? (from.seq === 0 ? from : undefined);
-    if (same(trusted, from)) this.trusted.set(accountId, { seq: last.seq, hash: last.hash });
     this.dirty.add(accountId);
     if (Math.floor(from.seq / this.options.every) !== Math.floor(last.seq / this.options.every)) {
       this.checkpoint(accountId).catch((error) => this.options.logger.warn({ err: error, accountId }, 'burst checkpoint failed; the next one will cover it'));
     }
   }
 
-  /** Signs the account's head if it moved since its last checkpoint; one at a time per account. */
-  checkpoint(accountId: string): Promise<AuditCheckpoint | null> {
+  /** Signs the account's head if it moved since its last checkpoint; one at a time per account. Null when nothing was signed. */
+  async checkpoint(accountId: string): Promise<AuditCheckpoint | null> {
+    const outcome = await this.attempt(accountId);
+    return outcome.kind === 'signed' ? outcome.checkpoint : null;
+  }
+
+  /**
+   * Like `checkpoint`, saying what happened. `full` verifies every record and the previous tree
+   * first; `verifyChain` (e.g. the whole chain against every checkpoint) runs before anything is
+   * signed, and a failure it reports is refused like any other.
+   */
+  attempt(accountId: string, options: AttemptOptions = {}): Promise<CheckpointOutcome> {
     const previous = this.running.get(accountId) ?? Promise.resolve(null);
-    const next = previous.catch(() => null).then(() => this.checkpointNow(accountId));
+    const next = previous.catch(() => null).then(() => this.checkpointNow(accountId, options));
     this.running.set(accountId, next);
     void next.finally(() => {
       if (this.running.get(accountId) === next) this.running.delete(accountId);
@@ -64,56 +129,126 @@ export class Checkpointer {
     return next;
   }
 
-  private async lastSigned(accountId: string): Promise<ChainHead | null> {
+  private async lastSigned(accountId: string): Promise<ChainHead> {
     const known = this.signed.get(accountId);
     if (known) return known;
     const latest = await this.options.checkpoints.latest(accountId);
     if (!latest) return { seq: 0, hash: GENESIS_HASH };
     if (!verifyCheckpoint(latest, this.options.signer.publicKey, this.options.signer.keyId)) {
-      this.refuse(accountId, { seq: latest.seq, reason: `the stored checkpoint at seq ${latest.seq} has an invalid signature` });
-      return null;
+      throw refuse('tree-mismatch', latest.seq, `the stored checkpoint at seq ${latest.seq} has an invalid signature`);
     }
     const head = { seq: latest.seq, hash: latest.hash };
     this.signed.set(accountId, head);
     return head;
   }
 
-  private async checkpointNow(accountId: string): Promise<AuditCheckpoint | null> {
+  /** The last signed tree, checked: chain signature, note (key, origin, size), and a compact range that gives the note's root. */
+  private async lastTree(accountId: string): Promise<SignedTree> {
+    const known = this.trees.get(accountId);
+    if (known) return known;
+    const latest = await this.options.checkpoints.latestTree(accountId);
+    if (!latest) return EMPTY_TREE;
+    const tree = this.checkedTree(accountId, latest);
+    this.trees.set(accountId, tree);
+    return tree;
+  }
+
+  private checkedTree(accountId: string, stored: StoredCheckpoint): SignedTree {
+    const { signer } = this.options;
+    const mismatch = (why: string) => refuse('tree-mismatch', stored.seq, `the stored checkpoint at seq ${stored.seq} ${why}`);
+    if (!verifyCheckpoint(stored, signer.publicKey, signer.keyId)) throw mismatch('has an invalid signature');
+    const origin = auditLogOrigin(accountId);
+    let opened: transparency.Checkpoint;
+    try {
+      opened = transparency.openCheckpoint(stored.note ?? '', [signer.noteVerifierKey(origin)], { origin }).checkpoint;
+    } catch (error) {
+      throw mismatch(`has a note that does not verify (${(error as Error).message})`);
+    }
+    let range: transparency.CompactRange;
+    try {
+      range = transparency.CompactRange.deserialize(Buffer.from(stored.range ?? '', 'base64'));
+    } catch {
+      throw mismatch('has a malformed compact range');
+    }
+    if (opened.size !== stored.seq || stored.treeSize !== stored.seq || range.size !== stored.seq) throw mismatch('has a tree size that is not its seq');
+    if (!range.root().equals(opened.rootHash) || stored.rootHash !== opened.rootHash.toString('base64')) {
+      throw mismatch('has a compact range that does not give its signed root');
+    }
+    return { range, head: { seq: stored.seq, hash: stored.hash } };
+  }
+
+  private async checkpointNow(accountId: string, options: AttemptOptions): Promise<CheckpointOutcome> {
+    try {
+      return await this.extend(accountId, options);
+    } catch (error) {
+      if (!(error instanceof Refused)) throw error;
+      const { refusal } = error;
+      this.options.logger.error({ accountId, code: refusal.code, firstInvalidSeq: refusal.seq, reason: refusal.reason }, 'audit log failed verification; checkpoint refused');
+      this.options.onRefused?.(accountId, refusal);
+      return { kind: 'refused', refusal };
+    }
+  }
+
+  private async extend(accountId: string, { full = false, verifyChain }: AttemptOptions): Promise<CheckpointOutcome> {
     const last = await this.lastSigned(accountId);
-    if (!last) return null;
-    let target = this.trusted.get(accountId);
-    if (!target || target.seq <= last.seq) {
-      const head = await this.options.records.head(accountId);
-      if (!head || head.seq <= last.seq) return null;
-      const failure = await this.verifySegment(accountId, last, head);
-      if (failure) {
-        this.refuse(accountId, failure);
-        return null;
+    const tree = await this.lastTree(accountId);
+    const signedSize = Math.max(last.seq, tree.range.size);
+    const head = await this.options.records.head(accountId);
+    const headSeq = head?.seq ?? 0;
+    if (headSeq < signedSize) {
+      throw refuse('head-behind', headSeq + 1, `the chain ends at seq ${headSeq} but a signed checkpoint covers seq ${signedSize}: records were deleted`);
+    }
+    const failure = await verifyChain?.();
+    if (failure) throw refuse('chain-invalid', failure.seq, failure.reason);
+    if (!head || (head.seq === last.seq && !full)) {
+      if (head && head.hash !== last.hash) throw refuse('chain-invalid', head.seq, `record ${head.seq} does not match the signed checkpoint`);
+      return { kind: 'unchanged', checkpoint: head ? await this.options.checkpoints.latest(accountId) : null };
+    }
+
+    // Walk from the last signed tree's head (or from genesis): links, hashes and seals of every record, one leaf each.
+    const from = full ? EMPTY_TREE : tree;
+    let range = from.range;
+    const nodes: transparency.TreeNode[] = [];
+    let treeFault: CheckpointRefusal | undefined;
+    const visit = (doc: AuditRecordDoc) => {
+      const step = range.append(Buffer.from(doc.hash, 'hex'));
+      range = step.range;
+      if (step.range.size > tree.range.size) nodes.push(...step.nodes);
+      if (step.range.size === tree.range.size && !treeFault && !range.root().equals(tree.range.root())) {
+        treeFault = { code: 'tree-mismatch', seq: tree.range.size, reason: `the records up to seq ${tree.range.size} do not give the signed root of that tree: records behind the checkpoint changed` };
       }
-      target = head;
+      if (doc.seq === last.seq && doc.hash !== last.hash && !treeFault) {
+        treeFault = { code: 'chain-invalid', seq: doc.seq, reason: `record ${doc.seq} does not match the signed checkpoint: the chain was rewritten` };
+      }
+    };
+    const verifier = await walkStoredChain(this.options, accountId, { from: from.head, throughSeq: head.seq, visit });
+    if (verifier.failure) throw refuse('chain-invalid', verifier.failure.seq, verifier.failure.reason);
+    if (treeFault) throw new Refused(treeFault);
+    if (!verifier.intact || verifier.intact.seq !== head.seq || verifier.intact.hash !== head.hash || range.size !== head.seq) {
+      throw refuse('chain-invalid', (verifier.intact?.seq ?? from.head.seq) + 1, 'the chain changed while it was being verified');
     }
-    const checkpoint = this.options.signer.sign({ accountId, seq: target.seq, hash: target.hash, time: this.clock().toISOString() });
-    await this.options.checkpoints.insert(checkpoint);
-    this.signed.set(accountId, { seq: target.seq, hash: target.hash });
-    const trusted = this.trusted.get(accountId);
-    if (!trusted || trusted.seq < target.seq) this.trusted.set(accountId, { seq: target.seq, hash: target.hash });
+    if (head.seq === last.seq) return { kind: 'unchanged', checkpoint: await this.options.checkpoints.latest(accountId) };
+
+    try {
+      await this.options.tree.save(accountId, nodes);
+    } catch (error) {
+      if (error instanceof ConflictingTreeNodeError) throw refuse('node-conflict', error.index * 2 ** error.level + 1, error.message);
+      throw error;
+    }
+    const { signer } = this.options;
+    const rootHash = range.root();
+    const note = signer.signTreeHead({ origin: auditLogOrigin(accountId), size: range.size, rootHash });
+    const checkpoint: StoredCheckpoint = {
+      ...signer.sign({ accountId, seq: head.seq, hash: head.hash, time: this.clock().toISOString() }),
+      treeSize: range.size,
+      rootHash: rootHash.toString('base64'),
+      note,
+    };
+    await this.options.checkpoints.insert({ ...checkpoint, range: range.serialize().toString('base64') });
+    this.signed.set(accountId, { seq: head.seq, hash: head.hash });
+    this.trees.set(accountId, { range, head: { seq: head.seq, hash: head.hash } });
     this.options.onSigned?.(checkpoint);
-    return checkpoint;
-  }
-
-  /** Verifies (from, to] from the stored canonical texts and seals; undefined when intact. */
-  private async verifySegment(accountId: string, from: ChainHead, to: ChainHead): Promise<{ seq: number; reason: string } | undefined> {
-    const verifier = await walkStoredChain(this.options, accountId, { from, throughSeq: to.seq });
-    if (verifier.failure) return verifier.failure;
-    if (!verifier.intact || verifier.intact.seq !== to.seq || verifier.intact.hash !== to.hash) {
-      return { seq: (verifier.intact?.seq ?? from.seq) + 1, reason: 'the chain changed while it was being verified' };
-    }
-    return undefined;
-  }
-
-  private refuse(accountId: string, failure: { seq: number; reason: string }): void {
-    this.options.logger.error({ accountId, firstInvalidSeq: failure.seq, reason: failure.reason }, 'audit chain failed verification; checkpoint refused');
-    this.options.onRefused?.(accountId, failure);
+    return { kind: 'signed', checkpoint };
   }
 
   /** Checkpoints every account written to since the last tick. */

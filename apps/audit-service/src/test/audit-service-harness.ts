@@ -5,11 +5,11 @@ import type { Queue } from 'bullmq';
 import { buildChangeEvent, type ChangeEvent, type ChangeEventInit, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
 import { AuditReporter, type CheckpointSigner } from '@warden/audit-client';
-import type { AuditCheckpointRepository, AuditRecordRepository } from '@warden/audit-data-access';
+import type { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
 import { signedCall, testEnv, testInfra, testLogger, uniqueName, type HttpMethod, type SignedCall } from '@warden/testing';
 import type { Identity } from '@warden/http';
 import { loadConfig } from '../config';
-import { composeAuditService, type RunningWorker, type WorkerOptions } from '../compose';
+import { composeAuditService, type ComposedAuditService, type RunningWorker, type WorkerOptions } from '../compose';
 import type { Checkpointer } from '../domain/checkpoint.use-case';
 import type { RecordSealer } from '@warden/audit-feature';
 
@@ -25,12 +25,14 @@ export interface AuditHarness {
   prefix: string;
   records: AuditRecordRepository;
   checkpoints: AuditCheckpointRepository;
+  tree: AuditTreeNodeRepository;
   checkpointer: Checkpointer;
   signer: CheckpointSigner;
   sealer: RecordSealer;
   reporter: AuditReporter;
   /** The raw audit-events queue, for duplicate deliveries and for inspecting failed jobs. */
   eventsQueue: Queue;
+  metrics: ComposedAuditService['metrics'];
   recordedQueue: Queue<RecordedEvent>;
   redisUrl: string;
   startWorker: (options?: WorkerOptions) => RunningWorker;
@@ -72,18 +74,20 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
   const prefix = config.AUDIT_QUEUE_PREFIX as string;
   const producer = createRedis(redisUrl, 'producer');
   const reporter = AuditReporter.connect(producer, prefix);
-  const { app, mongo, records, checkpoints, checkpointer, signer, sealer, eventsQueue, recordedQueue, startWorker } = service;
+  const { app, mongo, records, checkpoints, tree, checkpointer, signer, sealer, eventsQueue, metrics, recordedQueue, startWorker } = service;
   return {
     app,
     mongo,
     prefix,
     records,
     checkpoints,
+    tree,
     checkpointer,
     signer,
     sealer,
     reporter,
     eventsQueue,
+    metrics,
     recordedQueue,
     redisUrl,
     startWorker: (workerOptions = {}) => startWorker({ name: 'audit-worker', ...workerOptions }),

@@ -1,6 +1,8 @@
 import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Schemas } from '@warden/contracts-api';
+import { signCheckpoint, type Checkpoint as TreeCheckpoint } from './transparency/checkpoint';
+import { verifierKey, type VerifierKey } from './transparency/keys';
 
 export type AuditCheckpoint = Schemas['AuditCheckpoint'];
 /** What a checkpoint signs: the chain head of one account at one instant. */
@@ -50,6 +52,14 @@ export function keyIdOf(key: KeyObject): string {
   return createHash('sha256').update(der).digest('hex').slice(0, 16);
 }
 
+/**
+ * The origin of an account's verifiable log: the first line of its C2SP checkpoints and the note
+ * key name they are signed under.
+ */
+export function auditLogOrigin(accountId: string): string {
+  return `warden.audit/${accountId}`;
+}
+
 /** The exact bytes a checkpoint signature covers: RFC 8785 JSON of {accountId, seq, hash, time}. */
 export function checkpointMessage(statement: CheckpointStatement): Buffer {
   const { accountId, seq, hash, time } = statement;
@@ -72,6 +82,16 @@ export class CheckpointSigner {
     const { accountId, seq, hash, time } = statement;
     const signature = sign(null, checkpointMessage(statement), this.privateKey).toString('base64');
     return { accountId, seq, hash, time, signature, keyId: this.keyId };
+  }
+
+  /** The C2SP signed note of a tree head, signed with the same key under note key name `name` (the origin by default). */
+  signTreeHead(tree: TreeCheckpoint, name = tree.origin): string {
+    return signCheckpoint(tree, name, this.privateKey);
+  }
+
+  /** The note verifier key of this key under `name` (`formatVerifierKey` gives its text form). */
+  noteVerifierKey(name: string): VerifierKey {
+    return verifierKey(name, this.publicKey);
   }
 }
 

@@ -1,6 +1,6 @@
 export { GENESIS_HASH, CONTENT_FIELDS, canonicalContent, leafHash, chainRecord } from './chain';
 export type { AuditRecord, AuditRecordWithCanonical, AuditRecordContent, ChainHead } from './chain';
-export { CheckpointSigner, checkpointMessage, keyIdOf, loadPublicKey, loadSigningKey, publicKeyPem, verifyCheckpoint } from './checkpoint';
+export { CheckpointSigner, auditLogOrigin, checkpointMessage, keyIdOf, loadPublicKey, loadSigningKey, publicKeyPem, verifyCheckpoint } from './checkpoint';
 export type { AuditCheckpoint, CheckpointStatement } from './checkpoint';
 export { ChainVerifier, jsonEqual, selfCheck } from './chain-verifier';
 export type { ChainFailure, ChainVerification, CheckedRecord } from './chain-verifier';

@@ -1,7 +1,11 @@
 import { Schema, type Connection, type Model } from 'mongoose';
 import { refuseChanges } from './audit-record.model';
 
-/** A signed statement of an account's chain head, exactly as signed (time kept as the signed text). */
+/**
+ * A signed statement of an account's chain head, exactly as signed (time kept as the signed text).
+ * Checkpoints signed since the Merkle tree exists also carry the tree over the same records
+ * (`treeSize` = `seq`), its C2SP signed note and the compact range the next checkpoint extends.
+ */
 export interface AuditCheckpointDoc {
   accountId: string;
   seq: number;
@@ -9,6 +13,14 @@ export interface AuditCheckpointDoc {
   time: string;
   signature: string;
   keyId: string;
+  /** The number of leaves (records) of the tree; equals `seq`. */
+  treeSize?: number;
+  /** The RFC 9162 root hash, base64 (as in the note). */
+  rootHash?: string;
+  /** The C2SP signed checkpoint note (origin, tree size, root hash, signature lines). */
+  note?: string;
+  /** `CompactRange.serialize()` of the tree, base64: the next checkpoint appends to it. */
+  range?: string;
 }
 
 export const auditCheckpointSchema = new Schema<AuditCheckpointDoc>(
@@ -19,6 +31,10 @@ export const auditCheckpointSchema = new Schema<AuditCheckpointDoc>(
     time: { type: String, required: true },
     signature: { type: String, required: true },
     keyId: { type: String, required: true },
+    treeSize: { type: Number },
+    rootHash: { type: String },
+    note: { type: String },
+    range: { type: String },
   },
   { collection: 'audit_checkpoints', versionKey: false, strict: 'throw' },
 );

@@ -3,7 +3,10 @@ import type { AuditCheckpoint } from '@warden/audit-client';
 import { isDuplicateKeyError } from '@warden/data';
 import { auditCheckpointModel, type AuditCheckpointDoc } from './audit-checkpoint.model';
 
-const PROJECTION = { _id: 0, accountId: 1, seq: 1, hash: 1, time: 1, signature: 1, keyId: 1 };
+const PROJECTION = { _id: 0, accountId: 1, seq: 1, hash: 1, time: 1, signature: 1, keyId: 1, treeSize: 1, rootHash: 1, note: 1 };
+
+/** A checkpoint as the checkpointer keeps it: the contract's fields and the tree's compact range. */
+export type StoredCheckpoint = AuditCheckpoint & Pick<AuditCheckpointDoc, 'range'>;
 
 export class AuditCheckpointRepository {
   readonly model: Model<AuditCheckpointDoc>;
@@ -18,7 +21,7 @@ export class AuditCheckpointRepository {
   }
 
   /** Stores a checkpoint; false when one for the same head already exists (another replica signed it). */
-  async insert(checkpoint: AuditCheckpoint): Promise<boolean> {
+  async insert(checkpoint: StoredCheckpoint): Promise<boolean> {
     try {
       await this.model.collection.insertOne({ ...checkpoint });
       return true;
@@ -30,6 +33,16 @@ export class AuditCheckpointRepository {
 
   async latest(accountId: string): Promise<AuditCheckpoint | null> {
     return this.model.findOne({ accountId }, PROJECTION).sort({ seq: -1 }).lean<AuditCheckpoint>();
+  }
+
+  /** The newest checkpoint that carries a tree (a signed note), with its compact range. */
+  async latestTree(accountId: string): Promise<StoredCheckpoint | null> {
+    return this.model.findOne({ accountId, treeSize: { $exists: true } }, { ...PROJECTION, range: 1 }).sort({ seq: -1 }).lean<StoredCheckpoint>();
+  }
+
+  /** The oldest checkpoint that carries a tree (when the current key started signing this account's notes). */
+  async firstTree(accountId: string): Promise<AuditCheckpoint | null> {
+    return this.model.findOne({ accountId, treeSize: { $exists: true } }, PROJECTION).sort({ seq: 1 }).lean<AuditCheckpoint>();
   }
 
   /** Newest first. */

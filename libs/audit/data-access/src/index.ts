@@ -5,3 +5,7 @@ export type { AuditCheckpointDoc } from './audit-checkpoint.model';
 export { AuditRecordRepository, toAuditRecord } from './audit-record.repository';
 export type { AuditRecordFilter } from './audit-record.repository';
 export { AuditCheckpointRepository } from './audit-checkpoint.repository';
+export { auditTreeNodeModel, auditTreeNodeSchema } from './audit-tree-node.model';
+export type { AuditTreeNodeDoc } from './audit-tree-node.model';
+export { AuditTreeNodeRepository, ConflictingTreeNodeError } from './audit-tree-node.repository';
+export type { StoredCheckpoint } from './audit-checkpoint.repository';

@@ -206,6 +206,40 @@ export interface paths {
          */
         get: operations["listAuditCheckpoints"];
         put?: never;
+        /**
+         * Sign a checkpoint now
+         * @description Verifies the caller's whole account log (every record's hash, link and seal, every signed
+         *     checkpoint, and the previous tree's root from the records) and signs a checkpoint over
+         *     everything recorded so far: `200` with it, or with the latest checkpoint when nothing is
+         *     new. `409` when verification fails (nothing is signed; the refusal is logged and counted
+         *     in `audit_checkpoint_refusals_total`); `404` when the account has no records. Takes no
+         *     request body. Requires scope `audit:read`.
+         */
+        post: operations["createAuditCheckpoint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/checkpoints/latest": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get the latest signed checkpoint
+         * @description The newest checkpoint of the caller's account log as a C2SP signed note
+         *     (https://c2sp.org/tlog-checkpoint): origin `warden.audit/<accountId>`, tree size, base64
+         *     RFC 9162 root hash, and an Ed25519 signature line under the key name of the origin (verify
+         *     it with the `verifierKey` of `GET /audit/keys`). Leaf i of the tree is the record with seq
+         *     i + 1; its leaf hash is SHA-256(0x00 || canonical text), the record's `hash`. `404` when no
+         *     checkpoint was signed yet. Requires scope `audit:read`.
+         */
+        get: operations["getLatestAuditCheckpoint"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -228,6 +262,78 @@ export interface paths {
          *     (`npm run warden -- audit verify --file export.ndjson`). Requires scope `audit:read`.
          */
         get: operations["exportAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the checkpoint keys
+         * @description The public keys that verify the caller's account checkpoints: the key id of the chain
+         *     signatures, the C2SP note key name (the origin) and note key id, the verifier key string
+         *     (`<name>+<key id>+<base64(0x01 || public key)>`) and the PEM, with their validity
+         *     (`validUntil: null` while current). Requires scope `audit:read`.
+         */
+        get: operations["listAuditKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prove that the log only grew
+         * @description The RFC 9162 consistency proof from the tree of size `from` to the tree of size `to` (the
+         *     latest signed checkpoint's size by default), with both roots; hashes are base64. A client
+         *     that holds a signed checkpoint of size `from` verifies that the later checkpoint extends it:
+         *     no record was changed or removed. `400` for a malformed query or `from` above `to`; `404`
+         *     for a size beyond the latest signed checkpoint. Requires scope `audit:read`.
+         */
+        get: operations["getAuditConsistencyProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/proofs/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prove that a record is in the log
+         * @description The RFC 9162 inclusion proof of record `seq` (leaf index `seq - 1`) in the tree of size
+         *     `treeSize`: any size up to the latest signed checkpoint's (its size by default). Hashes are
+         *     base64. Verify by recomputing the root from `leafHash`, `leafIndex`, `treeSize` and `proof`
+         *     and comparing it with the root of a signed checkpoint of that size. `400` for a malformed
+         *     query or `seq` above the given `treeSize`; `404` for a size beyond the latest signed
+         *     checkpoint (or an account with none). Requires scope `audit:read`.
+         */
+        get: operations["getAuditInclusionProof"];
         put?: never;
         post?: never;
         delete?: never;
@@ -512,12 +618,19 @@ export interface components {
             hash: components["schemas"]["Sha256Hex"];
             /** @description Identifies the signing key, so keys can rotate. */
             keyId: string;
+            note?: components["schemas"]["SignedCheckpointNote"];
+            rootHash?: components["schemas"]["MerkleHash"];
             /** Format: int64 */
             seq: number;
             /** @description The Ed25519 signature, base64. */
             signature: string;
             /** Format: date-time */
             time: string;
+            /**
+             * Format: int64
+             * @description The size of the Merkle tree signed with this checkpoint (equals `seq`); absent on checkpoints signed before the tree existed.
+             */
+            treeSize?: number;
         };
         AuditCheckpointList: {
             checkpoints: components["schemas"]["AuditCheckpoint"][];
@@ -527,6 +640,19 @@ export interface components {
         AuditCheckpointListEnvelope: components["schemas"]["SuccessEnvelope"] & {
             data: components["schemas"]["AuditCheckpointList"];
             meta: components["schemas"]["ListMeta"];
+        };
+        AuditConsistencyProof: {
+            /** Format: int64 */
+            from: number;
+            fromRoot: components["schemas"]["MerkleHash"];
+            /** @description The consistency proof (at most 128 hashes; empty when `from` equals `to`). */
+            proof: components["schemas"]["MerkleHash"][];
+            /** Format: int64 */
+            to: number;
+            toRoot: components["schemas"]["MerkleHash"];
+        };
+        AuditConsistencyProofEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditConsistencyProof"];
         };
         AuditExportCheckpointLine: {
             checkpoint: components["schemas"]["AuditCheckpoint"];
@@ -545,6 +671,48 @@ export interface components {
              */
             kind: "record";
             record: components["schemas"]["AuditRecordWithCanonical"];
+        };
+        AuditInclusionProof: {
+            leafHash: components["schemas"]["MerkleHash"];
+            /**
+             * Format: int64
+             * @description `seq - 1`.
+             */
+            leafIndex: number;
+            /** @description The audit path, leaf side first (at most 64 hashes). */
+            proof: components["schemas"]["MerkleHash"][];
+            rootHash: components["schemas"]["MerkleHash"];
+            /** Format: int64 */
+            seq: number;
+            /** Format: int64 */
+            treeSize: number;
+        };
+        AuditInclusionProofEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditInclusionProof"];
+        };
+        AuditKey: {
+            /** @enum {string} */
+            algorithm: "Ed25519";
+            /** @description The first 16 hex digits of SHA-256 over the SubjectPublicKeyInfo (the checkpoints' `keyId`). */
+            keyId: string;
+            /** @description The note key name (the log origin). */
+            name: string;
+            /** @description The C2SP note key id, 8 hex digits. */
+            noteKeyId: string;
+            /** @description The Ed25519 public key as a PEM SubjectPublicKeyInfo. */
+            publicKey: string;
+            /** @description The first checkpoint of this account signed with the key; `null` before any. */
+            validFrom: string | null;
+            /** @description When the key stopped signing; `null` while it is current. */
+            validUntil: string | null;
+            /** @description The C2SP verifier key, `<name>+<note key id>+<base64(0x01 || public key)>`. */
+            verifierKey: string;
+        };
+        AuditKeyList: {
+            keys: components["schemas"]["AuditKey"][];
+        };
+        AuditKeyListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditKeyList"];
         };
         /**
          * @description One link of the account's hash chain. Its content (every field but `hash`) is serialised as
@@ -597,6 +765,25 @@ export interface components {
             /** @description The record's RFC 8785 canonical JSON, exactly as hashed. */
             canonical: string;
         };
+        /** @description The newest signed tree head of the account's log, with its signed note. */
+        AuditTreeCheckpoint: {
+            /** @description Witness cosignature lines of this checkpoint (none yet). */
+            cosignatures: string[];
+            hash: components["schemas"]["Sha256Hex"];
+            /** @description The signing key (as in `GET /audit/keys`). */
+            keyId: string;
+            note: components["schemas"]["SignedCheckpointNote"];
+            /** @description The log's origin, `warden.audit/<accountId>` (also the note key name). */
+            origin: string;
+            rootHash: components["schemas"]["MerkleHash"];
+            /** Format: date-time */
+            time: string;
+            /** Format: int64 */
+            treeSize: number;
+        };
+        AuditTreeCheckpointEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditTreeCheckpoint"];
+        };
         /**
          * @description The kind of change. `Revealed` and `Rotated` appear where they apply.
          * @enum {string}
@@ -611,10 +798,16 @@ export interface components {
             /** @description The newest signed checkpoint the chain was checked against; `null` if none. */
             checkpoint?: {
                 hash: components["schemas"]["Sha256Hex"];
+                rootHash?: components["schemas"]["MerkleHash"];
                 /** Format: int64 */
                 seq: number;
                 /** Format: date-time */
                 time: string;
+                /**
+                 * Format: int64
+                 * @description The size of the signed tree whose root the records were checked against.
+                 */
+                treeSize?: number;
             } | null;
             /**
              * Format: int64
@@ -625,6 +818,11 @@ export interface components {
             head: components["schemas"]["AuditChainHead"] | null;
             /** @description Why verification failed (only when `valid` is false). */
             reason?: string;
+            /**
+             * Format: int64
+             * @description Records after the checkpoint (all of them without one), not yet covered by any signature.
+             */
+            unanchored?: number;
             valid: boolean;
         };
         AuditVerifyResultEnvelope: components["schemas"]["SuccessEnvelope"] & {
@@ -810,6 +1008,8 @@ export interface components {
             /** @description Pass as `cursor` to get the next page; `null` when this is the last page. */
             nextCursor: string | null;
         };
+        /** @description A SHA-256 hash of the account's RFC 9162 Merkle tree (a leaf, a node or a root), standard base64 as in the signed note. */
+        MerkleHash: string;
         OAuth2ClientCredentialsProperties: {
             clientId: string;
             scopes?: string[];
@@ -902,6 +1102,11 @@ export interface components {
         Scope: "tokens:read" | "tokens:write" | "credentials:read" | "credentials:write" | "credentials:reveal" | "audit:read";
         /** @description A SHA-256 digest, lowercase hex. */
         Sha256Hex: string;
+        /**
+         * @description A C2SP signed checkpoint note: `<origin>\n<tree size>\n<base64 root hash>\n`, a blank
+         *     line, and one signature line per signer (`— <key name> <base64(key id || signature)>`).
+         */
+        SignedCheckpointNote: string;
         SmppProperties: {
             host: string;
             /** Format: int32 */
@@ -2230,6 +2435,132 @@ export interface operations {
             504: components["responses"]["GatewayTimeout"];
         };
     };
+    createAuditCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new checkpoint (or the latest one, when nothing is new). */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "A new checkpoint was signed."
+                     *       ],
+                     *       "data": {
+                     *         "origin": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "treeSize": 42,
+                     *         "rootHash": "+Q4Q9FuSh00LM+D6ruNHTXrQmm6lsl8OOfRzma8aXeY=",
+                     *         "note": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10\n42\n+Q4Q9FuSh00LM+D6ruNHTXrQmm6lsl8OOfRzma8aXeY=\n\n— warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10 gB59XloEbNHsYG46NvqsxaZtobN7O+liKyBzbH76ic8tyuEyZfo6xDPxsbPw7GQ7Y7NqGqgq3wuZqnla9NEezb0O9Qc=\n",
+                     *         "keyId": "5149b0388737975d",
+                     *         "time": "2025-11-24T16:45:00.000Z",
+                     *         "hash": "c0620c7476eb08518a7516b93272ad6f101c933922cbfd10a05e35a748aacc76",
+                     *         "cosignatures": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditTreeCheckpointEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description The log failed verification; no checkpoint was signed. */
+            409: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "https://httpstatuses.com/409",
+                     *       "title": "Conflict",
+                     *       "status": 409,
+                     *       "detail": "The audit log failed verification at seq 6: the chain ends at seq 4 but a signed checkpoint covers seq 6: records were deleted. No checkpoint was signed.",
+                     *       "success": false,
+                     *       "messages": [
+                     *         "The audit log failed verification at seq 6: the chain ends at seq 4 but a signed checkpoint covers seq 6: records were deleted. No checkpoint was signed."
+                     *       ],
+                     *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getLatestAuditCheckpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The newest signed checkpoint and its cosignatures. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "origin": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "treeSize": 42,
+                     *         "rootHash": "+Q4Q9FuSh00LM+D6ruNHTXrQmm6lsl8OOfRzma8aXeY=",
+                     *         "note": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10\n42\n+Q4Q9FuSh00LM+D6ruNHTXrQmm6lsl8OOfRzma8aXeY=\n\n— warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10 gB59XloEbNHsYG46NvqsxaZtobN7O+liKyBzbH76ic8tyuEyZfo6xDPxsbPw7GQ7Y7NqGqgq3wuZqnla9NEezb0O9Qc=\n",
+                     *         "keyId": "5149b0388737975d",
+                     *         "time": "2025-11-24T16:45:00.000Z",
+                     *         "hash": "c0620c7476eb08518a7516b93272ad6f101c933922cbfd10a05e35a748aacc76",
+                     *         "cosignatures": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditTreeCheckpointEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
     exportAuditRecords: {
         parameters: {
             query?: never;
@@ -2258,6 +2589,184 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listAuditKeys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The checkpoint keys. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "keys": [
+                     *           {
+                     *             "keyId": "5149b0388737975d",
+                     *             "algorithm": "Ed25519",
+                     *             "name": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *             "noteKeyId": "801e7d5e",
+                     *             "verifierKey": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10+801e7d5e+AVnJK/+VUpngGFrNg7SSlbeWSDfr4wUHjSBKPgZLqdDL",
+                     *             "publicKey": "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAWckr/5VSmeAYWs2DtJKVt5ZIN+vjBQeNIEo+Bkup0Ms=\n-----END PUBLIC KEY-----\n",
+                     *             "validFrom": "2025-11-24T16:45:00.000Z",
+                     *             "validUntil": null
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditKeyListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getAuditConsistencyProof: {
+        parameters: {
+            query: {
+                /**
+                 * @description The older tree size.
+                 * @example 17
+                 */
+                from: number;
+                /**
+                 * @description The newer tree size (default the latest signed checkpoint's size).
+                 * @example 42
+                 */
+                to?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consistency proof and both roots. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "from": 17,
+                     *         "to": 42,
+                     *         "proof": [
+                     *           "PiPoFgA5WUoziU9lZOGxNIu9egCI1CxKy3PurtWcAJ0=",
+                     *           "Ln0sA6lQeuJl7PW1NWiFpTOTogKdJBOUmXJloaJa78Y=",
+                     *           "GKw+c0PwFokMUQ6T+TUmEWnZ4/VlQ2Qpgw+vCTT0+OQ="
+                     *         ],
+                     *         "fromRoot": "ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs=",
+                     *         "toRoot": "+Q4Q9FuSh00LM+D6ruNHTXrQmm6lsl8OOfRzma8aXeY="
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditConsistencyProofEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getAuditInclusionProof: {
+        parameters: {
+            query: {
+                /**
+                 * @description The record (its `seq`).
+                 * @example 17
+                 */
+                seq: number;
+                /**
+                 * @description The tree to prove against (default the latest signed checkpoint's size).
+                 * @example 42
+                 */
+                treeSize?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The inclusion proof. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "seq": 17,
+                     *         "leafIndex": 16,
+                     *         "treeSize": 42,
+                     *         "leafHash": "ypeBEsobvcr6wjGzmiPcTaeG7/gUfE5yuYB3ha/uSLs=",
+                     *         "proof": [
+                     *           "PiPoFgA5WUoziU9lZOGxNIu9egCI1CxKy3PurtWcAJ0=",
+                     *           "Ln0sA6lQeuJl7PW1NWiFpTOTogKdJBOUmXJloaJa78Y=",
+                     *           "GKw+c0PwFokMUQ6T+TUmEWnZ4/VlQ2Qpgw+vCTT0+OQ=",
+                     *           "P3m7e0NbBTIWUdrv03TNxoHcBvqmXjdOODN7iMoEbeo=",
+                     *           "JS8QyDYQ68oaBZwLroJV66L5W+TR17z6idckioLZ8RE=",
+                     *           "zQqphWFHtsW0/yt9/uXaIKo4JTCZ7xtKZKztIzya/ik="
+                     *         ],
+                     *         "rootHash": "+Q4Q9FuSh00LM+D6ruNHTXrQmm6lsl8OOfRzma8aXeY="
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditInclusionProofEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { leafHash, transparency } from '@warden/audit-client';
+import { testIdentity, testLogger } from '@warden/testing';
+import { Checkpointer } from './domain/checkpoint.use-case';
+import { changeEvent, startAuditService, type AuditHarness, type RunningWorker } from './test/audit-service-harness';
+
+jest.setTimeout(60_000);
+
+let h: AuditHarness;
+let worker: RunningWorker;
+beforeAll(async () => {
+  h = await startAuditService();
+  worker = h.startWorker();
+});
+afterAll(async () => {
+  await worker.close();
+  await h.close();
+});
+
+function db() {
+  if (!h.mongo.db) throw new Error('not connected');
+  return h.mongo.db;
+}
+const raw = () => db().collection<any>('audit_records');
+const checkpointDocs = () => db().collection<any>('audit_checkpoints');
+
+async function record(accountId: string, from: number, to: number): Promise<void> {
+  for (let i = from; i <= to; i++) {
+    await h.reporter.reportChange(changeEvent(accountId, { objectId: `obj-${i}`, after: { name: `v${i}` }, now: new Date(Date.UTC(2025, 0, 1, 0, 0, i)) }));
+  }
+  await h.waitForRecords(accountId, to);
+}
+
+const get = (accountId: string, url: string) => h.call(testIdentity({ accountId, scopes: ['audit:read'] }), 'GET', url);
+const post = (accountId: string, url: string) => h.call(testIdentity({ accountId, scopes: ['audit:read'] }), 'POST', url);
+const b64 = (text: string) => Buffer.from(text, 'base64');
+
+/** The account's note verifier key, from the API, and the checkpoint it opens. */
+async function openLatest(accountId: string) {
+  const keys = await get(accountId, '/api/v1/audit/keys');
+  expect(keys.status).toBe(200);
+  const [key] = keys.body.data.keys;
+  const verifier = transparency.parseVerifierKey(key.verifierKey);
+  const latest = await get(accountId, '/api/v1/audit/checkpoints/latest');
+  expect(latest.status).toBe(200);
+  const opened = transparency.openCheckpoint(latest.body.data.note, [verifier], { origin: `warden.audit/${accountId}` });
+  return { key, latest: latest.body.data, checkpoint: opened.checkpoint };
+}
+
+async function refusals(reason: string): Promise<number> {
+  const metric = await h.metrics.checkpointRefusals.get();
+  return metric.values.find((value) => value.labels.reason === reason)?.value ?? 0;
+}
+
+describe('the verifiable log', () => {
+  it('signs C2SP checkpoints whose proofs verify against the signed root', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 5);
+    expect(await h.checkpointer.checkpoint(accountId)).toMatchObject({ seq: 5, treeSize: 5 });
+    const first = await openLatest(accountId);
+    expect(first.checkpoint.size).toBe(5);
+    expect(first.key).toMatchObject({ name: `warden.audit/${accountId}`, algorithm: 'Ed25519', keyId: h.signer.keyId, validUntil: null });
+    expect(first.latest).toMatchObject({ treeSize: 5, rootHash: first.checkpoint.rootHash.toString('base64'), cosignatures: [], origin: `warden.audit/${accountId}` });
+
+    await record(accountId, 6, 11);
+    const created = await post(accountId, '/api/v1/audit/checkpoints');
+    expect(created.status).toBe(200);
+    expect(created.body).toMatchObject({ messages: ['A new checkpoint was signed.'], data: { treeSize: 11 } });
+    const again = await post(accountId, '/api/v1/audit/checkpoints');
+    expect(again.body).toMatchObject({ messages: ['Nothing new to sign: this is the latest checkpoint.'], data: { treeSize: 11, note: created.body.data.note } });
+    const second = await openLatest(accountId);
+    expect(second.checkpoint.size).toBe(11);
+
+    // Every record is in the signed tree; its leaf hash is its chain hash.
+    for (let seq = 1; seq <= 11; seq++) {
+      const res = await get(accountId, `/api/v1/audit/proofs/inclusion?seq=${seq}`);
+      expect(res.status).toBe(200);
+      const proof = res.body.data;
+      const stored = await raw().findOne({ accountId, seq });
+      expect(proof).toMatchObject({ seq, leafIndex: seq - 1, treeSize: 11, leafHash: Buffer.from(stored.hash, 'hex').toString('base64') });
+      expect(transparency.verifyInclusion(b64(proof.leafHash), seq - 1, 11, proof.proof.map(b64), second.checkpoint.rootHash)).toBe(true);
+    }
+    // A past size too, against the root signed at that size.
+    const past = (await get(accountId, '/api/v1/audit/proofs/inclusion?seq=3&treeSize=5')).body.data;
+    expect(transparency.verifyInclusion(b64(past.leafHash), 2, 5, past.proof.map(b64), first.checkpoint.rootHash)).toBe(true);
+
+    const consistency = await get(accountId, '/api/v1/audit/proofs/consistency?from=5&to=11');
+    expect(consistency.status).toBe(200);
+    const { proof, fromRoot, toRoot } = consistency.body.data;
+    expect(fromRoot).toBe(first.checkpoint.rootHash.toString('base64'));
+    expect(toRoot).toBe(second.checkpoint.rootHash.toString('base64'));
+    expect(transparency.verifyConsistency(5, 11, first.checkpoint.rootHash, second.checkpoint.rootHash, proof.map(b64))).toBe(true);
+
+    // Verify names the signed tree it checked the records against.
+    await record(accountId, 12, 13);
+    const verified = await get(accountId, '/api/v1/audit/verify');
+    expect(verified.body.data).toMatchObject({ valid: true, checked: 13, checkpoint: { seq: 11, treeSize: 11, rootHash: toRoot }, unanchored: 2 });
+  });
+
+  it('answers bad input with 400 and sizes beyond the signed tree with 404', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 3);
+    expect(await h.checkpointer.checkpoint(accountId)).toMatchObject({ treeSize: 3 });
+    expect((await get(accountId, '/api/v1/audit/proofs/inclusion?seq=0')).status).toBe(400);
+    expect((await get(accountId, '/api/v1/audit/proofs/inclusion?seq=abc')).status).toBe(400);
+    expect((await get(accountId, '/api/v1/audit/proofs/inclusion?seq=3&treeSize=2')).status).toBe(400);
+    expect((await get(accountId, '/api/v1/audit/proofs/consistency?from=3&to=2')).status).toBe(400);
+    expect((await get(accountId, '/api/v1/audit/proofs/inclusion?seq=4')).status).toBe(404);
+    expect((await get(accountId, '/api/v1/audit/proofs/inclusion?seq=1&treeSize=4')).status).toBe(404);
+    expect((await get(accountId, '/api/v1/audit/proofs/consistency?from=1&to=4')).status).toBe(404);
+  });
+
+  it("never shows one account's tree to another", async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 4);
+    await h.checkpointer.checkpoint(accountId);
+    const other = randomUUID();
+    expect((await get(other, '/api/v1/audit/proofs/inclusion?seq=1&treeSize=4')).status).toBe(404);
+    expect((await get(other, '/api/v1/audit/proofs/consistency?from=1&to=4')).status).toBe(404);
+    expect((await get(other, '/api/v1/audit/checkpoints/latest')).status).toBe(404);
+    const keys = (await get(other, '/api/v1/audit/keys')).body.data.keys;
+    expect(keys[0]).toMatchObject({ name: `warden.audit/${other}`, validFrom: null });
+  });
+
+  it('refuses to sign after the newest records were deleted, counts it, and signs nothing', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 6);
+    expect(await h.checkpointer.checkpoint(accountId)).toMatchObject({ treeSize: 6 });
+    const before = await refusals('head-behind');
+    await raw().deleteMany({ accountId, seq: { $gte: 5 } });
+
+    expect(await h.checkpointer.attempt(accountId)).toMatchObject({ kind: 'refused', refusal: { code: 'head-behind' } });
+    const res = await post(accountId, '/api/v1/audit/checkpoints');
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toContain('records were deleted');
+    expect(await refusals('head-behind')).toBeGreaterThanOrEqual(before + 1);
+    expect(await checkpointDocs().countDocuments({ accountId })).toBe(1);
+  });
+
+  it('refuses to sign when records behind the previous checkpoint changed', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 6);
+    expect(await h.checkpointer.checkpoint(accountId)).toMatchObject({ treeSize: 6 });
+    await record(accountId, 7, 8);
+    // A record behind the checkpoint rewritten with a recomputed hash (its seal no longer matches).
+    const doc = await raw().findOne({ accountId, seq: 3 });
+    const canonical = doc.canonical.replace('"v3"', '"v9"');
+    await raw().updateOne({ accountId, seq: 3 }, { $set: { canonical, hash: leafHash(canonical), 'detail.create.after.name': 'v9' } });
+
+    const res = await post(accountId, '/api/v1/audit/checkpoints');
+    expect(res.status).toBe(409);
+    expect(await h.checkpointer.attempt(accountId, { full: true })).toMatchObject({ kind: 'refused' });
+    expect(await checkpointDocs().countDocuments({ accountId })).toBe(1);
+  });
+
+  it('refuses to extend a stored checkpoint whose compact range does not give its signed root', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 4);
+    expect(await h.checkpointer.checkpoint(accountId)).toMatchObject({ treeSize: 4 });
+    const before = await refusals('tree-mismatch');
+    // Another replica, which has not seen this account, reads the stored checkpoint: its range was replaced.
+    const forged = transparency.CompactRange.empty().append(Buffer.alloc(32, 7)).range.serialize().toString('base64');
+    await checkpointDocs().updateOne({ accountId, seq: 4 }, { $set: { range: forged } });
+    const replica = new Checkpointer({
+      ...{ records: h.records, checkpoints: h.checkpoints, tree: h.tree, signer: h.signer, sealer: h.sealer },
+      logger: testLogger('audit-replica'),
+      every: 1_000,
+      onRefused: (_accountId, refusal) => h.metrics.checkpointRefusals.inc({ reason: refusal.code }),
+    });
+    await record(accountId, 5, 5);
+    expect(await replica.attempt(accountId)).toMatchObject({ kind: 'refused', refusal: { code: 'tree-mismatch' } });
+    expect(await refusals('tree-mismatch')).toBe(before + 1);
+    expect(await checkpointDocs().countDocuments({ accountId })).toBe(1);
+  });
+});

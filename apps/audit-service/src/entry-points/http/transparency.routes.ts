@@ -1,0 +1,74 @@
+import { Router } from 'express';
+import { loadOpenApiDocument } from '@warden/contracts-api';
+import { AppError, OpenApiValidator, identityOf, ok, requireScope, validatedQuery } from '@warden/http';
+import type { Checkpointer } from '../../domain/checkpoint.use-case';
+import { verifyAccountChain, type VerifyChainDeps } from '../../domain/verify-chain.use-case';
+import {
+  ProofRequestError,
+  checkpointKeys,
+  consistencyProofOf,
+  inclusionProofOf,
+  latestTreeCheckpoint,
+  toTreeCheckpointView,
+  type TransparencyDeps,
+} from '../../domain/transparency.use-case';
+
+export type TransparencyRoutesDeps = TransparencyDeps & VerifyChainDeps & { checkpointer: Checkpointer };
+
+function proofError(error: unknown): never {
+  if (error instanceof ProofRequestError) {
+    if (error.kind === 'invalid') throw AppError.badRequest('The query string is invalid.', [{ path: error.path ?? 'query', message: error.message }]);
+    throw AppError.notFound(error.message);
+  }
+  throw error;
+}
+
+/**
+ * The verifiable log of DESIGN.md §2 "Audit activity": signed tree heads (C2SP checkpoints), RFC
+ * 9162 inclusion and consistency proofs, and the keys that verify them, for the caller's account only.
+ */
+export function transparencyRoutes(deps: TransparencyRoutesDeps, validator = new OpenApiValidator(loadOpenApiDocument())): Router {
+  const router = Router();
+  const scope = requireScope('audit:read');
+
+  router.get('/api/v1/audit/checkpoints/latest', scope, validator.validate('getLatestAuditCheckpoint'), async (req, res) => {
+    const latest = await latestTreeCheckpoint(deps, identityOf(req).accountId);
+    if (!latest) throw AppError.notFound('No signed checkpoint of this account exists yet.');
+    res.json(ok(latest));
+  });
+
+  router.post('/api/v1/audit/checkpoints', scope, validator.validate('createAuditCheckpoint'), async (req, res) => {
+    const accountId = identityOf(req).accountId;
+    // Everything is verified first: the whole chain against its checkpoints, then the tree from every record.
+    const verifyChain = async () => {
+      const chain = await verifyAccountChain(deps, accountId);
+      return chain.valid ? undefined : { seq: chain.firstInvalidSeq ?? 1, reason: chain.reason ?? 'the chain failed verification' };
+    };
+    const outcome = await deps.checkpointer.attempt(accountId, { full: true, verifyChain });
+    if (outcome.kind === 'refused') {
+      const { seq, reason } = outcome.refusal;
+      throw new AppError({ status: 409, title: 'Conflict', detail: `The audit log failed verification at seq ${seq}: ${reason}. No checkpoint was signed.` });
+    }
+    const checkpoint = outcome.kind === 'signed' ? outcome.checkpoint : await deps.checkpoints.latestTree(accountId);
+    if (!checkpoint?.note) throw AppError.notFound('This account has no audit records to checkpoint.');
+    res.status(200).json(ok(toTreeCheckpointView(checkpoint), [outcome.kind === 'signed' ? 'A new checkpoint was signed.' : 'Nothing new to sign: this is the latest checkpoint.']));
+  });
+
+  router.get('/api/v1/audit/proofs/inclusion', scope, validator.validate('getAuditInclusionProof'), async (req, res) => {
+    const { seq, treeSize } = validatedQuery<{ seq: number; treeSize?: number }>(res);
+    const proof = await inclusionProofOf(deps, identityOf(req).accountId, seq, treeSize).catch(proofError);
+    res.json(ok(proof));
+  });
+
+  router.get('/api/v1/audit/proofs/consistency', scope, validator.validate('getAuditConsistencyProof'), async (req, res) => {
+    const { from, to } = validatedQuery<{ from: number; to?: number }>(res);
+    const proof = await consistencyProofOf(deps, identityOf(req).accountId, from, to).catch(proofError);
+    res.json(ok(proof));
+  });
+
+  router.get('/api/v1/audit/keys', scope, validator.validate('listAuditKeys'), async (req, res) => {
+    res.json(ok({ keys: await checkpointKeys(deps, identityOf(req).accountId) }));
+  });
+
+  return router;
+}

@@ -1,0 +1,80 @@
+import type { Connection, Model } from 'mongoose';
+import type { transparency } from '@warden/audit-client';
+import { isDuplicateKeyError } from '@warden/data';
+import { auditTreeNodeModel, type AuditTreeNodeDoc } from './audit-tree-node.model';
+
+const idOf = (level: number, index: number) => `${level}/${index}`;
+
+/** A stored node's hash differs from the one computed again from the records. */
+export class ConflictingTreeNodeError extends Error {
+  constructor(
+    readonly accountId: string,
+    readonly level: number,
+    readonly index: number,
+  ) {
+    super(`tree node ${level}/${index} of account ${accountId} is stored with another hash`);
+    this.name = 'ConflictingTreeNodeError';
+  }
+}
+
+/**
+ * The complete subtrees of each account's Merkle tree (`audit_tree_nodes`), insert-only: saving a
+ * node that is already stored is a no-op when its hash is the same (several replicas may extend
+ * the same tree at once) and an error when it is not.
+ */
+export class AuditTreeNodeRepository {
+  readonly model: Model<AuditTreeNodeDoc>;
+
+  constructor(connection: Connection) {
+    this.model = auditTreeNodeModel(connection);
+  }
+
+  async init(): Promise<void> {
+    await this.model.init();
+    await this.model.createIndexes();
+  }
+
+  /** Saves the nodes (each once); throws `ConflictingTreeNodeError` when one is stored with another hash. */
+  async save(accountId: string, nodes: readonly transparency.TreeNode[]): Promise<void> {
+    if (nodes.length === 0) return;
+    const docs = nodes.map(({ level, index, hash }) => ({ accountId, level, index, hash: hash.toString('hex') }));
+    for (let start = 0; start < docs.length; start += 1_000) {
+      const batch = docs.slice(start, start + 1_000);
+      try {
+        await this.model.collection.insertMany(batch, { ordered: false });
+      } catch (error) {
+        if (!isDuplicateKeyError(error) || !onlyDuplicates(error)) throw error;
+        // Someone stored some of them first: they must hold the same hashes.
+        const stored = await this.get(accountId, batch);
+        for (const doc of batch) {
+          const hash = stored.get(idOf(doc.level, doc.index));
+          if (!hash) throw error;
+          if (hash.toString('hex') !== doc.hash) throw new ConflictingTreeNodeError(accountId, doc.level, doc.index);
+        }
+      }
+    }
+  }
+
+  /** The stored hashes of the given nodes, keyed `level/index` (absent ones are missing). */
+  async get(accountId: string, ids: readonly transparency.NodeId[]): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
+    if (ids.length === 0) return found;
+    const docs = await this.model
+      .find({ accountId, $or: ids.map(({ level, index }) => ({ level, index })) }, { _id: 0, level: 1, index: 1, hash: 1 })
+      .lean<Pick<AuditTreeNodeDoc, 'level' | 'index' | 'hash'>[]>();
+    for (const doc of docs) found.set(idOf(doc.level, doc.index), Buffer.from(doc.hash, 'hex'));
+    return found;
+  }
+
+  /** A `GetNode` over the given nodes, read at once (see `transparency.nodesForInclusionProof` and friends). */
+  async lookup(accountId: string, ids: readonly transparency.NodeId[]): Promise<transparency.GetNode> {
+    const found = await this.get(accountId, ids);
+    return (level, index) => found.get(idOf(level, index));
+  }
+}
+
+function onlyDuplicates(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+  if (writeErrors === undefined) return (error as { code?: number }).code === 11000;
+  return (Array.isArray(writeErrors) ? writeErrors : [writeErrors]).every((e) => e.code === 11000);
+}
