@@ -8,6 +8,8 @@ export { verifyExportFile, verifyExportStream, fileSize, defaultVerifyThreads } 
 export type { ExportVerification, ExportVerifyOptions } from './export-verifier';
 export { AuditReporter, InvalidChangeEventError } from './audit-reporter.producer';
 export { createRecordedQueue, publishRecorded, consumeRecordedEvents, followRecordedEvents } from './recorded-events';
+export { RecordedRetention } from './recorded-retention';
+export type { RecordedRetentionOptions } from './recorded-retention';
 export type { RecordedConsumerOptions } from './recorded-events';
 export { buildChangeEvent } from '@warden/contracts-events';
 export type { ChangeEvent, ChangeEventInit, RecordedEvent } from '@warden/contracts-events';

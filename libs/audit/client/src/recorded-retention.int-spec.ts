@@ -1,0 +1,40 @@
+import { Redis } from 'ioredis';
+import type { RecordedEvent } from '@warden/contracts-events';
+import { testInfra, uniqueName } from '@warden/testing';
+import { createRecordedQueue } from './recorded-events';
+import { RecordedRetention } from './recorded-retention';
+
+describe('audit-recorded retention', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(testInfra().redisUrl, { maxRetriesPerRequest: null });
+  });
+  afterAll(() => redis.disconnect());
+
+  const job = (id: string) => ({ name: 'Created', data: { record: { id } } as unknown as RecordedEvent, opts: { jobId: id } });
+
+  it('drops waiting jobs past their age, then the oldest beyond the count, and keeps the newest', async () => {
+    const queue = createRecordedQueue(redis, uniqueName('rr'));
+    try {
+      await queue.addBulk(['a1', 'a2'].map(job));
+      // Older than the age limit once it is short enough: these two go first.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await queue.addBulk(['b1', 'b2', 'b3', 'b4', 'b5'].map(job));
+      const dropped: [number, string][] = [];
+      // The b jobs stay younger than 40 ms only for a moment: the count is trimmed with a long age limit.
+      const ageOnly = new RecordedRetention(queue, { maxAgeMs: 40, maxWaiting: 1_000, onDropped: (count, why) => dropped.push([count, why]) });
+      expect(await ageOnly.trimOnce()).toBe(2);
+      const countOnly = new RecordedRetention(queue, { maxAgeMs: 3_600_000, maxWaiting: 3, onDropped: (count, why) => dropped.push([count, why]) });
+      expect(await countOnly.trimOnce()).toBe(2);
+      expect(dropped).toEqual([
+        [2, 'age'],
+        [2, 'count'],
+      ]);
+      expect((await queue.getWaiting()).map((waiting) => waiting.id).sort()).toEqual(['b3', 'b4', 'b5']);
+      expect(await countOnly.trimOnce()).toBe(0);
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
+});
