@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { loadPublicKey, verifyExportStream } from '@warden/audit-client';
+import { loadPublicKey, transparency, verifyExportStream } from '@warden/audit-client';
 import { eventually } from '@warden/testing';
 // The audit API as clients reach it: real tokens through the real gateway, changes made through the
 // token service, recorded by the audit worker (tools/e2e/console/platform.ts composes them all).
@@ -67,4 +67,30 @@ it('verifies, lists checkpoints and exports through the gateway', async () => {
   expect(result).toMatchObject({ valid: true, exitCode: 0 });
   const verify = ((await (await call(admin, '/api/v1/audit/verify')).json()) as any).data;
   expect(verify).toMatchObject({ valid: true, checked: result.checked, checkpoint: { seq: result.head?.seq } });
+});
+
+it('proves records and log growth through the gateway against the signed note, for the caller only', async () => {
+  const admin = platform.admin.secret;
+  const json = async (path: string, init?: RequestInit) => ((await (await call(admin, path, init)).json()) as any).data;
+  const b64 = (text: string) => Buffer.from(text, 'base64');
+  const first = await json('/api/v1/audit/checkpoints', { method: 'POST' });
+  await call(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: 'proof', scopes: ['audit:read'] }) });
+  await eventually(() => json('/api/v1/audit/verify'), (verify) => verify.head.seq > first.treeSize);
+  const signed = await json('/api/v1/audit/checkpoints', { method: 'POST' });
+  expect(signed.treeSize).toBeGreaterThan(first.treeSize);
+  expect(await json('/api/v1/audit/checkpoints/latest')).toEqual(signed);
+
+  const [key] = (await json('/api/v1/audit/keys')).keys;
+  const { checkpoint } = transparency.openCheckpoint(signed.note, [transparency.parseVerifierKey(key.verifierKey)], { origin: key.name });
+  expect(checkpoint).toMatchObject({ size: signed.treeSize });
+  const inclusion = await json(`/api/v1/audit/proofs/inclusion?seq=1&treeSize=${signed.treeSize}`);
+  expect(transparency.verifyInclusion(b64(inclusion.leafHash), 0, signed.treeSize, inclusion.proof.map(b64), checkpoint.rootHash)).toBe(true);
+  const consistency = await json(`/api/v1/audit/proofs/consistency?from=${first.treeSize}&to=${signed.treeSize}`);
+  expect(transparency.verifyConsistency(first.treeSize, signed.treeSize, b64(first.rootHash), checkpoint.rootHash, consistency.proof.map(b64))).toBe(true);
+
+  // Another account sees no tree of this one; a token without audit:read is refused at the gateway.
+  const other = await platform.newAccount({ name: 'other-proofs', scopes: ['audit:read'] });
+  expect((await call(other.secret, `/api/v1/audit/proofs/inclusion?seq=1&treeSize=${signed.treeSize}`)).status).toBe(404);
+  const writer = (await (await call(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: 'no-audit', scopes: ['tokens:read'] }) })).json()) as any;
+  expect((await call(writer.data.token, '/api/v1/audit/keys')).status).toBe(403);
 });
