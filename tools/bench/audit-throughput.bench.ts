@@ -13,8 +13,8 @@ import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
-import { generateInternalKey } from '@warden/config';
-import { AUDIT_RECORDED_QUEUE, buildChangeEvent, type ChangeEvent, type RecordedEvent } from '@warden/contracts-events';
+import { generateInternalKey, parseInternalKeys } from '@warden/config';
+import { AUDIT_RECORDED_QUEUE, ChangeEventSigner, buildChangeEvent, type ChangeEvent, type RecordedEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
 import { ChainVerifier, CheckpointSigner, defaultVerifyThreads, verifyExportFile } from '@warden/audit-client';
@@ -45,6 +45,21 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return 0;
   }
+}
+
+const BENCH_KEYS = [
+  generateInternalKey('gateway', 'audit-service', 'bench-1', randomBytes),
+  generateInternalKey('token-service', 'audit-service', 'bench-1', randomBytes),
+  generateInternalKey('credential-service', 'audit-service', 'bench-1', randomBytes),
+].join(',');
+const PRODUCERS = {
+  ApiToken: ChangeEventSigner.forProducer('token-service', parseInternalKeys(BENCH_KEYS)),
+  Credential: ChangeEventSigner.forProducer('credential-service', parseInternalKeys(BENCH_KEYS)),
+};
+
+/** An event as its producer publishes it: signed with that producer's key for the audit service. */
+function signed(data: ChangeEvent) {
+  return PRODUCERS[data.objectType as keyof typeof PRODUCERS].sign(data);
 }
 
 function event(accountId: string, i: number): ChangeEvent {
@@ -134,8 +149,9 @@ async function main(): Promise<void> {
       REDIS_URL: infra.redisUrl,
       MONGODB_URL: infra.mongoUrl,
       MONGODB_DB: dbName,
-      // The audit worker accepts the gateway's key; made for this run, like every key.
-      INTERNAL_KEYS: generateInternalKey('gateway', 'audit-service', 'bench-1', randomBytes),
+      // The gateway's key and the producers' (the synthetic events are signed as they would sign
+      // them, so the worker's MAC check is part of what is measured); made for this run, like every key.
+      INTERNAL_KEYS: BENCH_KEYS,
       AUDIT_SIGNING_KEY: signingKey,
       AUDIT_QUEUE_PREFIX: PREFIX,
       ...(process.env.BENCH_CONCURRENCY ? { AUDIT_WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY } : {}),
@@ -149,7 +165,7 @@ async function main(): Promise<void> {
     const cpuBefore = { worker: cpuSeconds(worker.child.pid), redis: cpuSeconds(infra.pids.redis), mongo: cpuSeconds(infra.pids.ferretdb ?? infra.pids.mongod) };
     const e2eStarted = performance.now();
     for (let i = 0; i < events.length; i += 500) {
-      await eventsQueue.addBulk(events.slice(i, i + 500).map((data) => ({ name: data.auditType, data, opts: { jobId: data.id } })));
+      await eventsQueue.addBulk(events.slice(i, i + 500).map((data) => ({ name: data.auditType, data: signed(data), opts: { jobId: data.id } })));
     }
     const enqueuedSeconds = (performance.now() - e2eStarted) / 1000;
     while ((await recordedCount()) < EVENTS) await sleep(20);
@@ -196,7 +212,7 @@ async function main(): Promise<void> {
       if (due > 0) {
         const batch = Array.from({ length: due }, (_, i) => event(accounts[(sent + i) % ACCOUNTS], sent + i));
         sent += due;
-        await eventsQueue.addBulk(batch.map((data) => ({ name: data.auditType, data, opts: { jobId: data.id } })));
+        await eventsQueue.addBulk(batch.map((data) => ({ name: data.auditType, data: signed(data), opts: { jobId: data.id } })));
         for (const e of batch) lagEvents.push(e.id);
       }
       await sleep(tickMs);

@@ -283,6 +283,9 @@ export function makeRunSecrets(): RunSecrets {
       ['gateway', 'token-service'],
       ['gateway', 'credential-service'],
       ['gateway', 'audit-service'],
+      // The producers of change events: the audit worker records only what they sign.
+      ['token-service', 'audit-service'],
+      ['credential-service', 'audit-service'],
     ]
       .map(([caller, audience]) => generateInternalKey(caller, audience, 'chaos-1', randomBytes))
       .join(','),

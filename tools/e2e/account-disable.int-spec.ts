@@ -47,7 +47,7 @@ describe('warden accounts disable|enable: an account can be stopped on every gat
     const queue = createAuditEventsQueue(producer, queuePrefix);
     try {
       const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized']);
-      const updates = jobs.map((job) => job.data).filter((event) => event.objectId === created.account.id && event.auditType === 'Updated');
+      const updates = jobs.map((job) => job.data.event).filter((event) => event.objectId === created.account.id && event.auditType === 'Updated');
       expect(updates).toHaveLength(1);
       expect(updates[0]).toMatchObject({
         accountId: created.account.id,

@@ -100,7 +100,7 @@ describe('account-wide quota: every token of an account shares one, on every gat
     try {
       const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized']);
       const updates = jobs
-        .map((job) => job.data)
+        .map((job) => job.data.event)
         .filter((event) => event.objectId === accountId && event.auditType === 'Updated')
         .map((event) => event.detail.update);
       expect(updates).toEqual(

@@ -1,4 +1,4 @@
-import { testInfra } from '@warden/testing';
+import { TEST_KEYS, testInfra } from '@warden/testing';
 import { loadAccountsEnv, type AccountsEnv } from '../cli/commands/accounts';
 import { TOKEN_HASH_KEY, client, redisReady, startGateway, startTokenService, type GatewayHarness, type TokenServiceHarness } from '../../apps/gateway/src/test/gateway-harness';
 
@@ -19,7 +19,7 @@ export interface OperatorPlatform {
 export function operatorPlatformForSuite(gatewayEnv: Record<string, string> = {}): OperatorPlatform {
   const { mongoUrl, redisUrl } = testInfra();
   const platform = { replicas: [], clients: [] } as unknown as OperatorPlatform;
-  platform.env = () => loadAccountsEnv({ NODE_ENV: 'test', MONGODB_URL: mongoUrl, MONGODB_DB: platform.tokens.mongo.name, REDIS_URL: redisUrl, TOKEN_HASH_KEY });
+  platform.env = () => loadAccountsEnv({ NODE_ENV: 'test', MONGODB_URL: mongoUrl, MONGODB_DB: platform.tokens.mongo.name, REDIS_URL: redisUrl, TOKEN_HASH_KEY, INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS });
   beforeAll(async () => {
     platform.tokens = await startTokenService({ background: false });
     await redisReady(platform.tokens.redis);

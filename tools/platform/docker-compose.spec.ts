@@ -82,11 +82,20 @@ describe('docker-compose.yml', () => {
       ['gateway>credential-service', 'KEY_GATEWAY_CREDENTIAL_SERVICE'],
       ['gateway>audit-service', 'KEY_GATEWAY_AUDIT_SERVICE'],
     ]);
-    expect(pairs('token-service')).toEqual([['gateway>token-service', 'KEY_GATEWAY_TOKEN_SERVICE']]);
-    expect(pairs('credential-service')).toEqual([['gateway>credential-service', 'KEY_GATEWAY_CREDENTIAL_SERVICE']]);
+    // Each producer of change events holds its own key for the audit service, which holds them all.
+    expect(pairs('token-service')).toEqual([
+      ['gateway>token-service', 'KEY_GATEWAY_TOKEN_SERVICE'],
+      ['token-service>audit-service', 'KEY_TOKEN_SERVICE_AUDIT_SERVICE'],
+    ]);
+    expect(pairs('credential-service')).toEqual([
+      ['gateway>credential-service', 'KEY_GATEWAY_CREDENTIAL_SERVICE'],
+      ['credential-service>audit-service', 'KEY_CREDENTIAL_SERVICE_AUDIT_SERVICE'],
+    ]);
     expect(pairs('audit-service')).toEqual([
       ['gateway>audit-service', 'KEY_GATEWAY_AUDIT_SERVICE'],
       ['cli>audit-service', 'KEY_CLI_AUDIT_SERVICE'],
+      ['token-service>audit-service', 'KEY_TOKEN_SERVICE_AUDIT_SERVICE'],
+      ['credential-service>audit-service', 'KEY_CREDENTIAL_SERVICE_AUDIT_SERVICE'],
     ]);
     expect(services['token-service'].environment.TOKEN_HASH_KEY).toMatch(/^\$\{TOKEN_HASH_KEY:\?/);
     expect(services['credential-service'].environment.CREDENTIAL_ENCRYPTION_KEYS).toMatch(/^\$\{CREDENTIAL_ENCRYPTION_KEYS:\?/);

@@ -14,6 +14,9 @@ export const INTERNAL_PAIRS = [
   ['gateway', 'credential-service'],
   ['gateway', 'audit-service'],
   ['cli', 'audit-service'],
+  // Producers of change events: each signs what it publishes with its own key for the audit service.
+  ['token-service', 'audit-service'],
+  ['credential-service', 'audit-service'],
 ];
 
 const KEY_ID = 'local-1';
@@ -58,10 +61,12 @@ export function keysFor(name, keys) {
   switch (name) {
     case 'gateway':
       return { INTERNAL_KEYS: pairsWhere(keys, (caller) => caller === 'gateway') };
+    // The gateway's key for the service, and the service's own producer key for the audit service.
     case 'token-service':
-      return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY };
+      return { INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name), TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY };
     case 'credential-service':
-      return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS };
+      return { INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name), CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS };
+    // Every `*>audit-service` key: the gateway's, the CLI's and the producers' (it authenticates events with them).
     case 'audit-service':
       return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), AUDIT_SIGNING_KEY: keys.AUDIT_SIGNING_KEY };
     default:

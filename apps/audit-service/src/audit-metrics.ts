@@ -10,6 +10,8 @@ export interface AuditMetrics {
   checkpointsRefused: Counter;
   /** Checkpoints refused, by reason (`chain-invalid`, `head-behind`, `tree-mismatch`, `node-conflict`). */
   checkpointRefusals: Counter<'reason'>;
+  /** Jobs of audit-events the worker refused to record because their producer did not authenticate them, by reason. */
+  eventsQuarantined: Counter<'reason'>;
 }
 
 /**
@@ -30,6 +32,12 @@ export function createAuditMetrics(eventsQueue?: Queue): AuditMetrics {
   const checkpointRefusals = new Counter({
     name: 'audit_checkpoint_refusals_total',
     help: 'Checkpoints refused by reason: chain-invalid, head-behind (records deleted), tree-mismatch, node-conflict (investigate at once)',
+    labelNames: ['reason'],
+    registers,
+  });
+  const eventsQuarantined = new Counter({
+    name: 'audit_events_quarantined_total',
+    help: 'audit-events jobs not recorded because their producer did not authenticate them (moved to audit-events-quarantine)',
     labelNames: ['reason'],
     registers,
   });
@@ -54,5 +62,5 @@ export function createAuditMetrics(eventsQueue?: Queue): AuditMetrics {
       },
     });
   }
-  return { http, chainHead, recordsWritten, checkpointsSigned, checkpointsRefused, checkpointRefusals };
+  return { http, chainHead, recordsWritten, checkpointsSigned, checkpointsRefused, checkpointRefusals, eventsQuarantined };
 }

@@ -55,11 +55,11 @@ describe('audit worker', () => {
     // Reporting twice is one job (job id = event id); a redelivery under another job id still makes one record.
     await h.reporter.reportChange(event);
     await h.reporter.reportChange(event);
-    await h.eventsQueue.add('Updated', event, { jobId: `redelivery-${event.id}` });
+    await h.eventsQueue.add('Updated', h.signerFor('token-service').sign(event), { jobId: `redelivery-${event.id}` });
     const other = await h.reporter.reportChange(changeEvent(accountId));
     await h.waitForRecords(accountId, 2);
     // Three jobs in all (two event ids, one redelivery): wait until every one has completed.
-    const completed = async () => (await h.eventsQueue.getJobs(['completed'])).filter((job) => job.data.accountId === accountId);
+    const completed = async () => (await h.eventsQueue.getJobs(['completed'])).filter((job) => job.data.event.accountId === accountId);
     const results = (await eventually(completed, (jobs) => jobs.length >= 3)).map((job) => job.returnvalue);
     expect(results).toHaveLength(3);
     expect(results.filter((r) => r.duplicate)).toHaveLength(1);
@@ -82,7 +82,7 @@ describe('audit worker', () => {
     for (const doc of docs) expect(verifier.push(toAuditRecord(doc))).toBe(true);
     // Every worker took part.
     const completed = await h.eventsQueue.getJobs(['completed']);
-    const mine = completed.filter((job) => job.data.accountId === accountId);
+    const mine = completed.filter((job) => job.data.event.accountId === accountId);
     expect(mine).toHaveLength(burst.length);
     expect(new Set(mine.map((job) => job.processedBy))).toEqual(new Set(['a', 'b', 'c']));
     const res = await h.call(testIdentity({ accountId, scopes: ['audit:read'] }), 'GET', '/api/v1/audit/verify');
@@ -122,12 +122,13 @@ describe('audit worker', () => {
   it('fails an invalid event at once into the failed set, kept for inspection and replay', async () => {
     const worker = h.startWorker();
     const accountId = randomUUID();
-    const bad = { ...changeEvent(accountId), objectType: 'not a type!' };
-    await h.eventsQueue.add('Updated', bad, { jobId: bad.id, attempts: 5, backoff: { type: 'fixed', delay: 10 } });
+    // Signed by its producer (a producer's bug, not a forgery): it fails rather than going to the quarantine.
+    const bad = { ...changeEvent(accountId), username: '' };
+    await h.eventsQueue.add('Updated', h.signerFor('token-service').sign(bad), { jobId: bad.id, attempts: 5, backoff: { type: 'fixed', delay: 10 } });
     const [failed] = await eventually(() => h.eventsQueue.getFailed(), (jobs) => jobs.length > 0);
     expect(failed.id).toBe(bad.id);
     expect(failed.attemptsMade).toBe(1);
-    expect(failed.failedReason).toMatch(/^invalid change event: objectType:/);
+    expect(failed.failedReason).toMatch(/^invalid change event: username:/);
     expect(await h.records.model.countDocuments({ accountId })).toBe(0);
     await failed.remove();
     await worker.close();

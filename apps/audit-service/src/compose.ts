@@ -1,6 +1,6 @@
 import { Queue, type Worker } from 'bullmq';
 import type { Logger } from '@warden/config';
-import { AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
+import { AUDIT_EVENTS_QUARANTINE_QUEUE, AUDIT_EVENTS_QUEUE, ChangeEventVerifier, type RecordedEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
@@ -12,7 +12,7 @@ import type { AuditServiceConfig } from './config';
 import { ChainAppender } from './domain/append-to-chain.use-case';
 import { Checkpointer } from './domain/checkpoint.use-case';
 import { RecordSealer } from '@warden/audit-feature';
-import { createAuditEventsWorker } from './entry-points/queue/audit-events.consumer';
+import { createAuditEventsWorker, type QuarantinedJob } from './entry-points/queue/audit-events.consumer';
 
 export interface AuditServiceIo {
   logger: Logger;
@@ -38,6 +38,8 @@ export interface ComposedAuditService
   metrics: AuditMetrics;
   /** The audit-events queue: what workers consume (depth and lag metrics read it). */
   eventsQueue: Queue;
+  /** Jobs of audit-events the worker refused because their producer did not authenticate them. */
+  quarantineQueue: Queue<QuarantinedJob>;
   recordedQueue: Queue<RecordedEvent>;
   /** One more worker consuming audit-events on its own connection; `start` runs one unless AUDIT_ROLE is `api`. */
   startWorker: (options?: WorkerOptions) => RunningWorker;
@@ -65,6 +67,10 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
   const queues = createRedis(config.REDIS_URL, 'worker');
   const eventsQueue = new Queue(AUDIT_EVENTS_QUEUE, { connection: queues, prefix });
   const recordedQueue = createRecordedQueue(queues, prefix);
+  // Never consumed: refused jobs wait there for an operator (`warden audit quarantined`).
+  const quarantineQueue = new Queue<QuarantinedJob>(AUDIT_EVENTS_QUARANTINE_QUEUE, { connection: queues, prefix });
+  // The producers' keys (`<producer>>audit-service`) authenticate every event before it is recorded.
+  const verifier = new ChangeEventVerifier(config.INTERNAL_KEYS);
   const metrics = createAuditMetrics(eventsQueue);
   const checkpointer = new Checkpointer({
     records,
@@ -96,7 +102,17 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
         checkpointer.noteAppended(accountId, from, written);
       },
     });
-    const worker = createAuditEventsWorker({ connection, prefix, concurrency, appender, logger, name });
+    const worker = createAuditEventsWorker({
+      connection,
+      prefix,
+      concurrency,
+      appender,
+      verifier,
+      quarantine: quarantineQueue,
+      onQuarantined: (reason) => metrics.eventsQuarantined.inc({ reason }),
+      logger,
+      name,
+    });
     const running: RunningWorker = {
       worker,
       appender,
@@ -128,6 +144,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     sealer,
     metrics,
     eventsQueue,
+    quarantineQueue,
     recordedQueue,
     startWorker,
     stopWorkers,
@@ -143,7 +160,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     close: async () => {
       await stopWorkers();
       await checkpointer.stop();
-      await atMost(1_000, Promise.all([recordedQueue.close(), eventsQueue.close()]));
+      await atMost(1_000, Promise.all([recordedQueue.close(), eventsQueue.close(), quarantineQueue.close()]));
       await mongo.close();
       await Promise.all([quitRedis(redis), quitRedis(queues)]);
     },

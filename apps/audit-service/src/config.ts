@@ -6,8 +6,16 @@ const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3003),
-  /** The gateway's key(s) for this service, and the operator CLI's (`cli>audit-service`, for on-demand checkpoints) when it has one. */
-  INTERNAL_KEYS: internalKeysVariable([{ caller: 'gateway', audience: 'audit-service' }]),
+  /**
+   * The gateway's key(s) for this service, the operator CLI's (`cli>audit-service`, for on-demand
+   * checkpoints and the events it publishes) when it has one, and the producers' keys: the worker
+   * records an event only when one of the `<producer>>audit-service` keys here authenticates it.
+   */
+  INTERNAL_KEYS: internalKeysVariable([
+    { caller: 'gateway', audience: 'audit-service' },
+    { caller: 'token-service', audience: 'audit-service' },
+    { caller: 'credential-service', audience: 'audit-service' },
+  ]),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_audit'),
   /** `worker` consumes audit-events, `api` serves reads, `all` does both: scale them apart. */
   AUDIT_ROLE: z.enum(['worker', 'api', 'all']).default('all'),

@@ -2,7 +2,7 @@ import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger } from '@warden/config';
-import type { ChangeEvent } from '@warden/contracts-events';
+import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, redisReady, type OutboxRelay } from '@warden/queue';
@@ -20,7 +20,7 @@ export interface ComposedCredentialService extends ComposedService {
   redis: Redis;
   repository: CredentialRepository;
   cipher: CredentialCipher;
-  queue: Queue<ChangeEvent>;
+  queue: Queue<SignedChangeEvent>;
   relay: OutboxRelay;
 }
 
@@ -37,7 +37,9 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
   const redis = createRedis(config.REDIS_URL, 'client');
   const producer = createRedis(config.REDIS_URL, 'producer');
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
-  const relay = createOutboxRelay(config, { models: [repository.model], queue, logger, exclusive: exclusiveWrite });
+  // Every event leaves signed with this service's own key for the audit service (`credential-service>audit-service`).
+  const signer = ChangeEventSigner.forProducer('credential-service', config.INTERNAL_KEYS);
+  const relay = createOutboxRelay(config, { models: [repository.model], queue, signer, logger, exclusive: exclusiveWrite });
   const { app, admin } = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
   return {
     app,

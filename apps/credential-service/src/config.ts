@@ -4,8 +4,14 @@ import { parseEncryptionKeys } from '@warden/credentials-data-access';
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3002),
-  /** The gateway's key(s) for this service, and those of every internal caller `SECRET_READERS` names. */
-  INTERNAL_KEYS: internalKeysVariable([{ caller: 'gateway', audience: 'credential-service' }]),
+  /**
+   * The gateway's key(s) for this service, and those of every internal caller `SECRET_READERS` names;
+   * and its own producer key for the audit service, which signs every change event it publishes.
+   */
+  INTERNAL_KEYS: internalKeysVariable([
+    { caller: 'gateway', audience: 'credential-service' },
+    { caller: 'credential-service', audience: 'audit-service' },
+  ]),
   /**
    * Internal callers (by the name in their `INTERNAL_KEYS` entries) that may read decrypted secrets
    * at `GET /internal/v1/credentials/{idOrMoniker}/secrets`, comma-separated; none by default.

@@ -2,7 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger } from '@warden/config';
-import type { ChangeEvent } from '@warden/contracts-events';
+import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, redisReady, type OutboxRelay } from '@warden/queue';
@@ -22,7 +22,7 @@ export interface ComposedTokenService extends ComposedService {
   mongo: Connection;
   redis: Redis;
   models: { accounts: Model<AccountDoc>; apiTokens: Model<ApiTokenDoc> };
-  queue: Queue<ChangeEvent>;
+  queue: Queue<SignedChangeEvent>;
   relay: OutboxRelay;
   lastUsed: LastUsedFlusher;
 }
@@ -39,7 +39,9 @@ export async function composeTokenService(config: TokenServiceConfig, { logger, 
   const redis = createRedis(config.REDIS_URL, 'client');
   const producer = createRedis(config.REDIS_URL, 'producer');
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
-  const relay = createOutboxRelay(config, { models: [models.accounts, models.apiTokens], queue, logger, exclusive: exclusiveWrite });
+  // Every event leaves signed with this service's own key for the audit service (`token-service>audit-service`).
+  const signer = ChangeEventSigner.forProducer('token-service', config.INTERNAL_KEYS);
+  const relay = createOutboxRelay(config, { models: [models.accounts, models.apiTokens], queue, signer, logger, exclusive: exclusiveWrite });
   const lastUsed = new LastUsedFlusher(redis, new TokenLastUsedRepository(mongo), logger);
   const { app, admin } = createApp({ config, logger, mongo, redis, outbox: relay, clock });
   return {

@@ -3,8 +3,14 @@ import { internalKeysVariable, loadEnv, outboxEnvShape, portVariable, serviceEnv
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3001),
-  /** The gateway's key(s) for this service: it accepts identities minted with them (see `docs/operations.md`). */
-  INTERNAL_KEYS: internalKeysVariable([{ caller: 'gateway', audience: 'token-service' }]),
+  /**
+   * The gateway's key(s) for this service: it accepts identities minted with them (see `docs/operations.md`);
+   * and its own producer key for the audit service, which signs every change event it publishes.
+   */
+  INTERNAL_KEYS: internalKeysVariable([
+    { caller: 'gateway', audience: 'token-service' },
+    { caller: 'token-service', audience: 'audit-service' },
+  ]),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_tokens'),
   /** Key of the HMAC under which token secrets are stored; changing it invalidates every token. */
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),

@@ -3,10 +3,11 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { Job, JobType } from 'bullmq';
-import type { ChangeEvent } from '@warden/contracts-events';
+import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent, redisReady } from '@warden/queue';
 import { LAST_USED_HASH_KEY } from '@warden/api-token';
-import { eventually, testIdentity, uniqueName } from '@warden/testing';
+import { TEST_KEYS, eventually, testIdentity, uniqueName } from '@warden/testing';
+import { parseInternalKeys } from '@warden/config';
 import { TokenLastUsedRepository, exclusiveWrite } from '@warden/tokens-data-access';
 import { LastUsedFlusher } from './domain/last-used-flusher';
 import { startTokenService, type TokenServiceHarness } from './test/token-service-harness';
@@ -14,8 +15,9 @@ import { startTokenService, type TokenServiceHarness } from './test/token-servic
 const JOB_STATES: JobType[] = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'];
 const secrets: string[] = [];
 let svc: TokenServiceHarness;
+const signer = ChangeEventSigner.forProducer('token-service', parseInternalKeys(TEST_KEYS.INTERNAL_KEYS));
 
-async function jobs(queue = svc.queue): Promise<Job<ChangeEvent>[]> {
+async function jobs(queue = svc.queue): Promise<Job<SignedChangeEvent>[]> {
   return queue.getJobs(JOB_STATES);
 }
 
@@ -38,16 +40,16 @@ describe('change events', () => {
     await svc.as(actor).delete(`/api/v1/apitokens/${id}`);
 
     const mine = await eventually(
-      async () => (await jobs()).filter((job) => job.data.objectId === id),
+      async () => (await jobs()).filter((job) => job.data.event.objectId === id),
       (found) => found.length >= 4,
     );
     // Published: outboxes are empty and the tombstone is gone.
     expect(await eventually(() => svc.models.apiTokens.findById(id).lean(), (doc) => doc === null)).toBeNull();
     await svc.relay?.flush();
 
-    const events = mine.map((job) => job.data).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+    const events = mine.map((job) => job.data.event).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
     expect(mine).toHaveLength(4);
-    for (const job of mine) expect(job.id).toBe(job.data.id);
+    for (const job of mine) expect(job.id).toBe(job.data.event.id);
     expect(events.map((event) => event.auditType)).toEqual(['Created', 'Updated', 'Rotated', 'Deleted']);
     for (const event of events) {
       expect(event).toMatchObject({
@@ -82,12 +84,12 @@ describe('change events', () => {
     secrets.push(created.body.data.token);
     const id = created.body.data.id as string;
     const [job] = await eventually(
-      async () => (await jobs()).filter((candidate) => candidate.data.objectId === id),
+      async () => (await jobs()).filter((candidate) => candidate.data.event.objectId === id),
       (found) => found.length === 1,
     );
-    await publishChangeEvent(svc.queue, job.data);
+    await publishChangeEvent(svc.queue, job.data.event, signer);
     await svc.relay?.flush();
-    expect((await jobs()).filter((candidate) => candidate.data.objectId === id)).toHaveLength(1);
+    expect((await jobs()).filter((candidate) => candidate.data.event.objectId === id)).toHaveLength(1);
   });
 
   it('keeps a change made while Redis is down in the outbox and publishes it once Redis is back', async () => {
@@ -106,7 +108,7 @@ describe('change events', () => {
       models: [svc.models.accounts, svc.models.apiTokens],
       publish: (event) => {
         attempts++;
-        return publishChangeEvent(queue, event);
+        return publishChangeEvent(queue, event, signer);
       },
       logger: svc.logger,
       intervalMs: 100,
@@ -136,7 +138,7 @@ describe('change events', () => {
         30_000,
       );
       expect(drained?.outbox).toEqual([]);
-      const published = (await jobs(queue)).filter((job) => job.data.objectId === id);
+      const published = (await jobs(queue)).filter((job) => job.data.event.objectId === id);
       expect(published.map((job) => job.id)).toEqual([eventId]);
     } finally {
       await relay.stop();

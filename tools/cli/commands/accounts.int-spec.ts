@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import { connectMongo } from '@warden/data';
 import { ALL_SCOPES } from '@warden/http';
 import { createAuditEventsQueue, createRedis, redisReady } from '@warden/queue';
-import { testInfra, uniqueName } from '@warden/testing';
+import { TEST_KEYS, testInfra, uniqueName } from '@warden/testing';
 import { hashTokenSecret, initTokenModels } from '@warden/tokens-data-access';
 import { parseTokenSecret, tokenVersionKey } from '@warden/api-token';
 import { loadAccountsEnv, runAccountsCreate } from './accounts';
@@ -53,7 +53,7 @@ describe('warden accounts create', () => {
 
   it('writes both change events and publishes them when Redis is reachable', async () => {
     const prefix = uniqueName('q');
-    const env = loadAccountsEnv({ NODE_ENV: 'test', MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redisUrl, TOKEN_HASH_KEY: HASH_KEY });
+    const env = loadAccountsEnv({ NODE_ENV: 'test', MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redisUrl, TOKEN_HASH_KEY: HASH_KEY, INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS });
     const created = await runAccountsCreate('Globex', env, { queuePrefix: prefix });
     secrets.push(created.token);
     expect(created.published).toBe(true);
@@ -62,14 +62,17 @@ describe('warden accounts create', () => {
     const queue = createAuditEventsQueue(producer, prefix);
     try {
       const jobs = (await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized'])).filter(
-        (job) => job.data.accountId === created.account.id,
+        (job) => job.data.event.accountId === created.account.id,
       );
-      const events = jobs.map((job) => job.data).sort((a, b) => a.objectType.localeCompare(b.objectType));
+      const events = jobs.map((job) => job.data.event).sort((a, b) => a.objectType.localeCompare(b.objectType));
       expect(events.map((event) => [event.objectType, event.auditType])).toEqual([
         ['Account', 'Created'],
         ['ApiToken', 'Created'],
       ]);
-      for (const job of jobs) expect(job.id).toBe(job.data.id);
+      for (const job of jobs) {
+        expect(job.id).toBe(job.data.event.id);
+        expect(job.data).toMatchObject({ producer: 'cli', keyId: 'test-1' });
+      }
       for (const event of events) {
         expect(event.actor).toEqual({ type: 'operator', id: 'cli', name: 'operator' });
         expect(JSON.stringify(event)).not.toContain(created.token);

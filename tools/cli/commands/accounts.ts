@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { createLogger, loadEnv } from '@warden/config';
-import type { Actor } from '@warden/contracts-events';
+import { createLogger, internalKeysVariable, loadEnv } from '@warden/config';
+import { ChangeEventSigner, type Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis, flushOutboxOnce } from '@warden/queue';
 import { AccountRepository, ApiTokenRepository, exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
@@ -30,11 +30,13 @@ const envSchema = z.object({
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_tokens'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),
+  /** The CLI's key for the audit service (`cli>audit-service`) signs the events it publishes; without it the token service's relay sends them. */
+  INTERNAL_KEYS: internalKeysVariable([]).optional(),
 });
 export type AccountsEnv = z.infer<typeof envSchema>;
 
 export function loadAccountsEnv(env: NodeJS.ProcessEnv = process.env): AccountsEnv {
-  return loadEnv(envSchema, { ...env, REDIS_URL: env.REDIS_URL || undefined });
+  return loadEnv(envSchema, { ...env, REDIS_URL: env.REDIS_URL || undefined, INTERNAL_KEYS: env.INTERNAL_KEYS || undefined });
 }
 
 /**
@@ -65,6 +67,7 @@ export async function runAccountsCreate(name: string, env: AccountsEnv, { queueP
       models: [models.accounts, models.apiTokens],
       exclusive: exclusiveWrite,
       logger,
+      signer: ChangeEventSigner.find('cli', env.INTERNAL_KEYS),
       queuePrefix,
       documentIds: [created.account.id, created.token._id],
     });
@@ -131,7 +134,7 @@ export async function runAccountsSetEnabled(
     );
     if (!result) throw new AccountCommandError(`No account with id ${accountId}.`);
     // The event of this change, or one an earlier run left behind.
-    const published = await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [models.accounts], exclusive: exclusiveWrite, logger, queuePrefix, documentIds: [accountId] });
+    const published = await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [models.accounts], exclusive: exclusiveWrite, logger, signer: ChangeEventSigner.find('cli', env.INTERNAL_KEYS), queuePrefix, documentIds: [accountId] });
     if (!result.signalled) {
       throw new AccountCommandError(
         `Account ${accountId} is disabled in the database, but Redis did not take the signal that stops its tokens on every gateway: ` +
@@ -187,7 +190,7 @@ export async function runAccountsRateLimit(
       { accountId, rateLimit, actor: OPERATOR },
     );
     if (!result) throw new AccountCommandError(`No account with id ${accountId}.`);
-    const published = await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [models.accounts], exclusive: exclusiveWrite, logger, queuePrefix, documentIds: [accountId] });
+    const published = await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [models.accounts], exclusive: exclusiveWrite, logger, signer: ChangeEventSigner.find('cli', env.INTERNAL_KEYS), queuePrefix, documentIds: [accountId] });
     if (!result.signalled) {
       throw new AccountCommandError(
         `Account ${accountId} has its new quota in the database, but Redis did not take it: gateways keep the quota they last verified. ` +

@@ -5,9 +5,9 @@ import { Queue, type Job } from 'bullmq';
 import { SingleBar } from 'cli-progress';
 import { z } from 'zod';
 import { internalKeysVariable, loadEnv } from '@warden/config';
-import { AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
+import { AUDIT_EVENTS_QUARANTINE_QUEUE, AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
 import { bodyDigest, IdentitySigner } from '@warden/http';
-import { createRedis } from '@warden/queue';
+import { createAuditEventsQueue, createRedis } from '@warden/queue';
 import { defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
 
 const envSchema = z.object({
@@ -111,6 +111,27 @@ async function withQueue<T>(env: AuditCliEnv, run: (queue: Queue) => Promise<T>)
   }
 }
 
+/** Both queues on one connection: audit-events (with its producers' job options) and its quarantine. */
+async function withQueues<T>(env: AuditCliEnv, run: (queues: { events: Queue; quarantine: Queue }) => Promise<T>): Promise<T> {
+  if (!env.REDIS_URL) throw new CliError('REDIS_URL is not set.');
+  const connection = createRedis(env.REDIS_URL, 'worker');
+  const events = createAuditEventsQueue(connection, env.AUDIT_QUEUE_PREFIX) as Queue;
+  const quarantine = new Queue(AUDIT_EVENTS_QUARANTINE_QUEUE, { connection, prefix: env.AUDIT_QUEUE_PREFIX });
+  try {
+    return await run({ events, quarantine });
+  } finally {
+    await Promise.all([events.close(), quarantine.close()]);
+    connection.disconnect();
+  }
+}
+
+/** The event a job carries: signed jobs carry it as `event`; jobs from before events were signed are the event. */
+function eventOf(data: unknown): Record<string, any> {
+  const job = (data ?? {}) as Record<string, any>;
+  return job.event && typeof job.event === 'object' ? job.event : job;
+}
+const textOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
 export interface FailedAuditJob {
   jobId: string;
   failedReason: string;
@@ -130,10 +151,82 @@ export async function listFailedAuditJobs(env: AuditCliEnv, limit = 100): Promis
       failedReason: job.failedReason,
       attemptsMade: job.attemptsMade,
       failedAt: job.finishedOn ? new Date(job.finishedOn).toISOString() : null,
-      accountId: typeof job.data?.accountId === 'string' ? job.data.accountId : undefined,
-      objectType: typeof job.data?.objectType === 'string' ? job.data.objectType : undefined,
-      auditType: typeof job.data?.auditType === 'string' ? job.data.auditType : undefined,
+      accountId: textOf(eventOf(job.data).accountId),
+      objectType: textOf(eventOf(job.data).objectType),
+      auditType: textOf(eventOf(job.data).auditType),
     }));
+  });
+}
+
+export interface QuarantinedAuditJob {
+  jobId: string;
+  /** `unauthenticated`, `unknown_producer`, `unknown_key`, `bad_mac` or `not_allowed`. */
+  reason: string;
+  producer?: string;
+  keyId?: string;
+  quarantinedAt?: string;
+  /** What the job claims: nothing in it is authenticated. */
+  accountId?: string;
+  objectType?: string;
+  auditType?: string;
+}
+
+/**
+ * The jobs the audit worker refused because their producer did not authenticate them, newest
+ * first. A forged or altered job stays refused however often it is replayed; a genuine one refused
+ * for a missing key (a producer's new key not yet given to the audit service) is recorded once
+ * replayed after the key is added. Never the event's detail.
+ */
+export async function listQuarantinedAuditJobs(env: AuditCliEnv, limit = 100): Promise<QuarantinedAuditJob[]> {
+  return withQueues(env, async ({ quarantine }) => {
+    const jobs = (await quarantine.getJobs(['waiting', 'prioritized', 'delayed'], 0, limit - 1)) as Job[];
+    return jobs
+      .map((job) => ({
+        jobId: String(job.id),
+        reason: String(job.data?.reason),
+        producer: textOf(job.data?.producer),
+        keyId: textOf(job.data?.keyId),
+        quarantinedAt: textOf(job.data?.quarantinedAt),
+        accountId: textOf(eventOf(job.data?.data).accountId),
+        objectType: textOf(eventOf(job.data?.data).objectType),
+        auditType: textOf(eventOf(job.data?.data).auditType),
+      }))
+      .sort((a, b) => (b.quarantinedAt ?? '').localeCompare(a.quarantinedAt ?? ''));
+  });
+}
+
+/**
+ * Puts quarantined jobs back on audit-events as they were (same id, name and data): one by id, or
+ * all. The worker authenticates them again: a job still not authenticated comes back to the
+ * quarantine. Returns how many.
+ */
+export async function replayQuarantinedJobs(env: AuditCliEnv, target: { jobId: string } | { all: true }): Promise<number> {
+  return withQueues(env, async ({ events, quarantine }) => {
+    const replay = async (job: Job) => {
+      const id = String(job.id);
+      // The refused job completed on audit-events and is kept there a while: its id must be free again.
+      const earlier = await events.getJob(id);
+      if (earlier) {
+        const state = await earlier.getState();
+        if (state === 'active') throw new CliError(`Job ${id} is being processed on ${AUDIT_EVENTS_QUEUE}: try again in a moment.`);
+        await earlier.remove();
+      }
+      await events.add(String(job.data?.name ?? 'replay'), job.data?.data, { jobId: id });
+      await job.remove();
+    };
+    if ('all' in target) {
+      let replayed = 0;
+      for (;;) {
+        const jobs = (await quarantine.getJobs(['waiting', 'prioritized', 'delayed'], 0, 499)) as Job[];
+        if (jobs.length === 0) return replayed;
+        for (const job of jobs) await replay(job);
+        replayed += jobs.length;
+      }
+    }
+    const job = await quarantine.getJob(target.jobId);
+    if (!job) throw new CliError(`No job ${target.jobId} on ${AUDIT_EVENTS_QUARANTINE_QUEUE}.`);
+    await replay(job);
+    return 1;
   });
 }
 
@@ -231,13 +324,29 @@ export function registerAuditCommands(program: Command): void {
     });
 
   audit
+    .command('quarantined')
+    .description('List the audit-events jobs refused because their producer did not authenticate them (newest first); none was recorded.')
+    .option('-n, --limit <n>', 'how many', (value) => Number.parseInt(value, 10), 100)
+    .option('--json', 'print JSON')
+    .action(async (options: { limit: number; json?: boolean }) => {
+      const jobs = await listQuarantinedAuditJobs(loadAuditCliEnv(), options.limit);
+      const text =
+        jobs.length === 0
+          ? 'No quarantined audit events.'
+          : jobs.map((j) => `${j.jobId}  ${j.quarantinedAt ?? '-'}  ${j.reason}  producer=${j.producer ?? '-'} key=${j.keyId ?? '-'}  claims ${j.accountId ?? '-'} ${j.auditType ?? ''} ${j.objectType ?? ''}`).join('\n');
+      print(Boolean(options.json), jobs, text);
+    });
+
+  audit
     .command('replay')
-    .description('Retry a failed audit-events job by id, or every failed job with --all.')
-    .argument('[jobId]', 'the failed job to retry')
-    .option('--all', 'retry every failed job')
-    .action(async (jobId: string | undefined, options: { all?: boolean }) => {
+    .description('Retry a failed audit-events job by id, or every failed job with --all; with --quarantined, put quarantined jobs back instead.')
+    .argument('[jobId]', 'the failed (or quarantined) job to retry')
+    .option('--all', 'retry every failed (or quarantined) job')
+    .option('--quarantined', 'replay from the quarantine: the worker authenticates the jobs again')
+    .action(async (jobId: string | undefined, options: { all?: boolean; quarantined?: boolean }) => {
       if (!jobId && !options.all) throw new CliError('Give a job id or --all.');
-      const count = await replayAuditJobs(loadAuditCliEnv(), options.all ? { all: true } : { jobId: jobId as string });
+      const target = options.all ? ({ all: true } as const) : { jobId: jobId as string };
+      const count = options.quarantined ? await replayQuarantinedJobs(loadAuditCliEnv(), target) : await replayAuditJobs(loadAuditCliEnv(), target);
       process.stdout.write(`Replayed ${count} job(s).\n`);
     });
 

@@ -1,9 +1,9 @@
 import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
+import { AUDIT_EVENTS_QUEUE, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis } from '@warden/queue';
-import { testInfra, uniqueName } from '@warden/testing';
+import { TEST_KEYS, testInfra, uniqueName } from '@warden/testing';
 import { CredentialCipher, CredentialRepository, type CredentialDocument, type EncryptedField } from '@warden/credentials-data-access';
 import { buildProgram } from '../warden';
 import { loadCredentialsEnv, runCredentialsRekey } from './credentials';
@@ -69,7 +69,7 @@ describe('warden credentials rekey', () => {
   it('re-encrypts under the newest key and a secrets version, publishes one event each, and is idempotent', async () => {
     const plaintexts = await seed(repository, k1, 3);
     const prefix = uniqueName('q');
-    const env = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, REDIS_URL: redisUrl, CREDENTIAL_ENCRYPTION_KEYS: `${k1},${k2}` });
+    const env = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, REDIS_URL: redisUrl, CREDENTIAL_ENCRYPTION_KEYS: `${k1},${k2}`, INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS });
     const first = await runCredentialsRekey(env, { queuePrefix: prefix, batchSize: 2 });
     expect(first).toEqual({ keyId: 'k2', rekeyed: 3, skipped: 0, failed: [], remaining: 0, published: true });
     const again = await runCredentialsRekey(env, { queuePrefix: prefix });
@@ -82,9 +82,12 @@ describe('warden credentials rekey', () => {
       expect(document.outbox).toEqual([]);
     }
     const producer = createRedis(redisUrl, 'worker');
-    const queue = new Queue<ChangeEvent>(AUDIT_EVENTS_QUEUE, { connection: producer, prefix });
+    const queue = new Queue<SignedChangeEvent>(AUDIT_EVENTS_QUEUE, { connection: producer, prefix });
     try {
-      const events = (await queue.getJobs(['waiting', 'completed', 'active', 'delayed'])).map((job) => job.data);
+      const jobs = await queue.getJobs(['waiting', 'completed', 'active', 'delayed']);
+      // Published by the CLI, signed with its own key for the audit service.
+      expect(jobs.every((job) => job.data.producer === 'cli')).toBe(true);
+      const events = jobs.map((job) => job.data.event);
       expect(events.map((event) => event.objectId).sort()).toEqual([...plaintexts.keys()].sort());
       expect(events.every((event) => event.auditType === 'Updated' && event.actor.type === 'operator')).toBe(true);
       const text = JSON.stringify(events);

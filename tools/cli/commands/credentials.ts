@@ -2,8 +2,8 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { z } from 'zod';
-import { createLogger, loadEnv } from '@warden/config';
-import type { Actor } from '@warden/contracts-events';
+import { createLogger, internalKeysVariable, loadEnv } from '@warden/config';
+import { ChangeEventSigner, type Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { flushOutboxOnce } from '@warden/queue';
 // The operator CLI re-encrypts credentials the way the credential service stores them, through its data-access layer.
@@ -29,11 +29,13 @@ const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }
   }),
+  /** The CLI's key for the audit service (`cli>audit-service`) signs the events it publishes; without it the credential service's relay sends them. */
+  INTERNAL_KEYS: internalKeysVariable([]).optional(),
 });
 export type CredentialsEnv = z.infer<typeof envSchema>;
 
 export function loadCredentialsEnv(env: NodeJS.ProcessEnv = process.env): CredentialsEnv {
-  return loadEnv(envSchema, env);
+  return loadEnv(envSchema, { ...env, INTERNAL_KEYS: env.INTERNAL_KEYS || undefined });
 }
 
 export interface RekeyRun extends RekeyResult {
@@ -60,7 +62,14 @@ export async function runCredentialsRekey(
     const result = await rekeyCredentials({ repository, cipher, actor, batchSize, onProgress });
     const published =
       result.rekeyed === 0 ||
-      (await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [repository.model], exclusive: exclusiveWrite, logger: createLogger({ name: 'warden-cli', level: 'silent' }), queuePrefix }));
+      (await flushOutboxOnce({
+        redisUrl: env.REDIS_URL,
+        models: [repository.model],
+        exclusive: exclusiveWrite,
+        logger: createLogger({ name: 'warden-cli', level: 'silent' }),
+        signer: ChangeEventSigner.find('cli', env.INTERNAL_KEYS),
+        queuePrefix,
+      }));
     return { ...result, published };
   } finally {
     await connection.close();

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Queue } from 'bullmq';
-import { buildChangeEvent, type ChangeEvent, type ChangeEventInit, type RecordedEvent } from '@warden/contracts-events';
+import { AUDIT_EVENT_PRODUCERS, ChangeEventSigner, buildChangeEvent, type ChangeEvent, type ChangeEventInit, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
 import { AuditReporter, type CheckpointSigner } from '@warden/audit-client';
 import type { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
@@ -29,10 +29,15 @@ export interface AuditHarness {
   checkpointer: Checkpointer;
   signer: CheckpointSigner;
   sealer: RecordSealer;
-  reporter: AuditReporter;
+  /** Reports each event as the producer that owns its object type (`router`, an internal service, for any other type). */
+  reporter: Pick<AuditReporter, 'reportChange'>;
   /** The raw audit-events queue, for duplicate deliveries and for inspecting failed jobs. */
   eventsQueue: Queue;
+  /** Jobs the worker refused because their producer did not authenticate them. */
+  quarantineQueue: ComposedAuditService['quarantineQueue'];
   metrics: ComposedAuditService['metrics'];
+  /** The producer keys the test processes hold (`TEST_KEYS`), to sign events as a producer would. */
+  signerFor: (producer: string) => ChangeEventSigner;
   recordedQueue: Queue<RecordedEvent>;
   redisUrl: string;
   startWorker: (options?: WorkerOptions) => RunningWorker;
@@ -73,8 +78,16 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
   // Workers start when a test asks for them (`startWorker`): suites control who consumes.
   const prefix = config.AUDIT_QUEUE_PREFIX as string;
   const producer = createRedis(redisUrl, 'producer');
-  const reporter = AuditReporter.connect(producer, prefix);
-  const { app, mongo, records, checkpoints, tree, checkpointer, signer, sealer, eventsQueue, metrics, recordedQueue, startWorker } = service;
+  const signerFor = (name: string) => ChangeEventSigner.forProducer(name, config.INTERNAL_KEYS);
+  const reporters = new Map<string, AuditReporter>();
+  const producerOf = (objectType: string) =>
+    Object.entries(AUDIT_EVENT_PRODUCERS).find(([name, types]) => name !== 'cli' && types.includes(objectType))?.[0] ?? 'router';
+  const reporterOf = (name: string) => {
+    if (!reporters.has(name)) reporters.set(name, AuditReporter.connect(producer, signerFor(name), prefix));
+    return reporters.get(name) as AuditReporter;
+  };
+  const reporter = { reportChange: (event: ChangeEvent) => reporterOf(producerOf(event.objectType)).reportChange(event) };
+  const { app, mongo, records, checkpoints, tree, checkpointer, signer, sealer, eventsQueue, quarantineQueue, metrics, recordedQueue, startWorker } = service;
   return {
     app,
     mongo,
@@ -87,7 +100,9 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
     sealer,
     reporter,
     eventsQueue,
+    quarantineQueue,
     metrics,
+    signerFor,
     recordedQueue,
     redisUrl,
     startWorker: (workerOptions = {}) => startWorker({ name: 'audit-worker', ...workerOptions }),
@@ -106,7 +121,8 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
       await service.stopWorkers();
       await eventsQueue.obliterate({ force: true });
       await recordedQueue.obliterate({ force: true });
-      await reporter.close();
+      await quarantineQueue.obliterate({ force: true });
+      await Promise.all([...reporters.values()].map((one) => one.close()));
       producer.disconnect();
       await mongo.dropDatabase();
       await service.close();

@@ -1,7 +1,7 @@
 import type { Express } from 'express';
 import type { Connection } from 'mongoose';
 import type { Queue } from 'bullmq';
-import type { ChangeEvent } from '@warden/contracts-events';
+import type { ChangeEvent, SignedChangeEvent } from '@warden/contracts-events';
 import type { OutboxRelay } from '@warden/queue';
 import { CredentialCipher, type CredentialRepository } from '@warden/credentials-data-access';
 import { signedCall, testEnv, testLogger, uniqueName, type SignedCall } from '@warden/testing';
@@ -14,7 +14,7 @@ export interface Harness {
   app: Express;
   mongo: Connection;
   repository: CredentialRepository;
-  queue: Queue<ChangeEvent>;
+  queue: Queue<SignedChangeEvent>;
   relay: OutboxRelay;
   call: SignedCall;
   /** Calls as `secrets-reader`, the internal service `SECRET_READERS` names here (the internal secrets route). */
@@ -48,7 +48,7 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
     events: async () => {
       await relay.flush();
       const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);
-      return jobs.map((job) => job.data).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+      return jobs.map((job) => job.data.event).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
     },
     withKeys,
     close: async () => {

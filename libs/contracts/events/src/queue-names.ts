@@ -4,3 +4,5 @@
  */
 export const AUDIT_EVENTS_QUEUE = 'audit-events';
 export const AUDIT_RECORDED_QUEUE = 'audit-recorded';
+/** Jobs of `audit-events` the worker refused (not authenticated by their producer): kept, never consumed, for `warden audit quarantined`. */
+export const AUDIT_EVENTS_QUARANTINE_QUEUE = 'audit-events-quarantine';

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Model } from 'mongoose';
 import type { Logger } from '@warden/config';
+import type { ChangeEventSigner } from '@warden/contracts-events';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { createAuditEventsQueue, publishChangeEvent } from './producer';
 import { createRedis } from './redis';
@@ -10,6 +11,8 @@ export interface FlushOutboxOnceOptions {
   models: Model<any>[];
   exclusive: OutboxRelayOptions['exclusive'];
   logger: Logger;
+  /** Signs the events as this process (the CLI's `cli>audit-service` key); without one nothing is published here. */
+  signer: ChangeEventSigner | undefined;
   /** Only these documents' events (the ones this process wrote), so that it never clears an outbox a running service is writing. */
   documentIds?: unknown[];
   queuePrefix?: string;
@@ -20,10 +23,11 @@ export interface FlushOutboxOnceOptions {
 /**
  * For a short-lived process (the operator CLI) that wrote documents with events in their outboxes:
  * publishes those events now if Redis answers quickly, and resolves whether it did. Otherwise the
- * events stay where they are, and the owning service's relay publishes them: nothing is lost.
+ * events stay where they are, and the owning service's relay publishes them (signed as that
+ * service, which may speak for them): nothing is lost. The same happens without a key to sign with.
  */
-export async function flushOutboxOnce({ redisUrl, models, exclusive, logger, documentIds, queuePrefix, timeoutMs = 1_500 }: FlushOutboxOnceOptions): Promise<boolean> {
-  if (!redisUrl) return false;
+export async function flushOutboxOnce({ redisUrl, models, exclusive, logger, signer, documentIds, queuePrefix, timeoutMs = 1_500 }: FlushOutboxOnceOptions): Promise<boolean> {
+  if (!redisUrl || !signer) return false;
   const producer = createRedis(redisUrl, 'producer', { retryStrategy: () => null });
   try {
     const ready = await Promise.race([
@@ -34,7 +38,7 @@ export async function flushOutboxOnce({ redisUrl, models, exclusive, logger, doc
     if (!ready) return false;
     const queue = createAuditEventsQueue(producer, queuePrefix);
     try {
-      await new OutboxRelay({ models, publish: (event) => publishChangeEvent(queue, event), logger, exclusive }).flush(documentIds);
+      await new OutboxRelay({ models, publish: (event) => publishChangeEvent(queue, event, signer), logger, exclusive }).flush(documentIds);
       return true;
     } finally {
       await queue.close();

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
-import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
+import { AUDIT_EVENTS_QUEUE, type ChangeEvent, type ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 
 /**
  * Completed jobs are kept for a day: BullMQ ignores an add whose job id still exists, which is what
@@ -16,8 +16,8 @@ import { AUDIT_EVENTS_QUEUE, type ChangeEvent } from '@warden/contracts-events';
  * restarted. Hence no version check (Warden runs on Redis 7; BullMQ needs 5): an add while Redis
  * is down fails, the event stays in its outbox, and the first add after Redis is back succeeds.
  */
-export function createAuditEventsQueue(connection: Redis, prefix?: string, logger?: Logger): Queue<ChangeEvent> {
-  const queue = new Queue<ChangeEvent>(AUDIT_EVENTS_QUEUE, {
+export function createAuditEventsQueue(connection: Redis, prefix?: string, logger?: Logger): Queue<SignedChangeEvent> {
+  const queue = new Queue<SignedChangeEvent>(AUDIT_EVENTS_QUEUE, {
     connection,
     prefix,
     skipVersionCheck: true,
@@ -38,9 +38,13 @@ export function createAuditEventsQueue(connection: Redis, prefix?: string, logge
   return queue;
 }
 
-/** Job id = event id: the same event published twice is one job. */
-export async function publishChangeEvent(queue: Queue<ChangeEvent>, event: ChangeEvent): Promise<void> {
-  await queue.add(event.auditType, event, { jobId: event.id });
+/**
+ * Job id = event id: the same event published twice is one job. The job is the event signed by its
+ * producer (`SignedChangeEvent`): signed here, at publish time, so every way out of a process (its
+ * relay, the CLI's flush, `AuditReporter`) signs and nothing else has to.
+ */
+export async function publishChangeEvent(queue: Queue<SignedChangeEvent>, event: ChangeEvent, signer: ChangeEventSigner): Promise<void> {
+  await queue.add(event.auditType, signer.sign(event), { jobId: event.id });
 }
 
 /** The outbox settings every producing service reads from its environment (OUTBOX_POLL_MS, OUTBOX_TAKE_OVER_MS). */
@@ -50,17 +54,24 @@ export interface OutboxSettings {
 }
 
 /**
- * A service's outbox relay: it publishes the events in `models`' outboxes to `queue`, runs its own
+ * A service's outbox relay: it publishes the events in `models`' outboxes to `queue`, signed by
+ * `signer` (the service's producer key for the audit service), runs its own
  * writes under the service's per-collection serialisation (`exclusive`), and takes over another
  * replica's events only once they are stale (see OutboxRelayOptions.takeOverAfterMs).
  */
 export function createOutboxRelay(
   settings: OutboxSettings,
-  { models, queue, logger, exclusive }: Pick<OutboxRelayOptions, 'models' | 'logger' | 'exclusive'> & { queue: Queue<ChangeEvent> },
+  {
+    models,
+    queue,
+    signer,
+    logger,
+    exclusive,
+  }: Pick<OutboxRelayOptions, 'models' | 'logger' | 'exclusive'> & { queue: Queue<SignedChangeEvent>; signer: ChangeEventSigner },
 ): OutboxRelay {
   return new OutboxRelay({
     models,
-    publish: (event) => publishChangeEvent(queue, event),
+    publish: (event) => publishChangeEvent(queue, event, signer),
     logger,
     intervalMs: settings.OUTBOX_POLL_MS,
     exclusive,

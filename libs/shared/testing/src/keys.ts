@@ -7,6 +7,11 @@ export const TEST_CALLER_PAIRS: [caller: string, audience: string][] = [
   ['gateway', 'credential-service'],
   ['gateway', 'audit-service'],
   ['cli', 'audit-service'],
+  // Producers of change events: each signs the events it publishes with its key for the audit service.
+  ['token-service', 'audit-service'],
+  ['credential-service', 'audit-service'],
+  // An internal service that reports its own object types (`Endpoint`, `RoutingPolicy`) through `AuditReporter`.
+  ['router', 'audit-service'],
   // An internal service that `SECRET_READERS` names in the tests of the credential service's internal route.
   ['secrets-reader', 'credential-service'],
 ];

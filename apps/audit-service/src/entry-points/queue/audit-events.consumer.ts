@@ -1,7 +1,7 @@
-import { UnrecoverableError, Worker } from 'bullmq';
+import { UnrecoverableError, Worker, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { AUDIT_EVENTS_QUEUE, changeEventSchema, type ChangeEvent } from '@warden/contracts-events';
+import { AUDIT_EVENTS_QUEUE, changeEventSchema, type ChangeEvent, type ChangeEventVerifier, type EventRejection } from '@warden/contracts-events';
 import type { ChainAppender } from '../../domain/append-to-chain.use-case';
 import { redactSecrets } from '@warden/audit-feature';
 
@@ -11,6 +11,12 @@ export interface AuditEventsWorkerOptions {
   prefix?: string;
   concurrency: number;
   appender: ChainAppender;
+  /** Holds the producers' keys: a job it does not authenticate is never recorded. */
+  verifier: ChangeEventVerifier;
+  /** Where refused jobs go (`audit-events-quarantine`): kept for `warden audit quarantined` and `replay --quarantined`. */
+  quarantine: Queue<QuarantinedJob>;
+  /** Called once per refused job (the `audit_events_quarantined_total` counter). */
+  onQuarantined?: (reason: EventRejection) => void;
   logger: Logger;
   /** Shown as the job's `processedBy`. */
   name?: string;
@@ -25,16 +31,42 @@ export interface AuditEventsWorkerOptions {
  */
 export const STALLED_JOBS = { lockDuration: 10_000, stalledInterval: 5_000, maxStalledCount: 20 };
 
+/** A job of audit-events the worker refused, as it sits on `audit-events-quarantine` (job id = the refused job's id). */
+export interface QuarantinedJob {
+  reason: EventRejection;
+  /** The producer and key id the job claimed, when it had the shape of a signed event. */
+  producer?: string;
+  keyId?: string;
+  quarantinedAt: string;
+  /** The refused job's name and data, as they were: a replay puts them back on audit-events. */
+  name: string;
+  data: unknown;
+}
+
 /**
- * Consumes audit-events. An event that does not match the contract can never succeed, so it fails
+ * Consumes audit-events. Redis is not trusted, so a job is first authenticated: a job its producer
+ * did not sign (no MAC, an unknown producer or key id, a MAC that does not match the event, a
+ * producer speaking for another's object type) is never recorded; it is moved to
+ * `audit-events-quarantine`, logged at warn (job id and reason, never the event) and counted, and
+ * the job completes. An event that does not match the contract can never succeed, so it fails
  * at once (UnrecoverableError) into the failed set, where `warden audit failed` shows it and
  * `warden audit replay` retries it; other failures retry with the producer's backoff.
  */
-export function createAuditEventsWorker({ connection, prefix, concurrency, appender, logger, name }: AuditEventsWorkerOptions): Worker {
+export function createAuditEventsWorker({ connection, prefix, concurrency, appender, verifier, quarantine, onQuarantined, logger, name }: AuditEventsWorkerOptions): Worker {
   const worker = new Worker(
     AUDIT_EVENTS_QUEUE,
     async (job) => {
-      const parsed = changeEventSchema.safeParse(job.data);
+      const checked = verifier.verify(job.data);
+      if (!checked.ok) {
+        const { reason, producer, keyId } = checked;
+        const entry: QuarantinedJob = { reason, producer, keyId, quarantinedAt: new Date().toISOString(), name: job.name, data: job.data };
+        // Added before the job completes: if Redis fails here, the job retries and is moved aside then.
+        await quarantine.add(job.name, entry, { jobId: String(job.id) });
+        logger.warn({ jobId: job.id, reason, producer, keyId }, 'audit event refused: not authenticated by its producer; moved to audit-events-quarantine');
+        onQuarantined?.(reason);
+        return { quarantined: reason };
+      }
+      const parsed = changeEventSchema.safeParse(checked.event);
       if (!parsed.success) {
         // Paths and messages only: the payload itself may hold what must not be logged.
         const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(event)'}: ${issue.message}`);
