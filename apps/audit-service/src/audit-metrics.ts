@@ -12,6 +12,8 @@ export interface AuditMetrics {
   checkpointRefusals: Counter<'reason'>;
   /** Jobs of audit-events the worker refused to record because their producer did not authenticate them, by reason. */
   eventsQuarantined: Counter<'reason'>;
+  /** audit-recorded notifications dropped by retention (`age`, `count`): nobody consumed them in time. */
+  recordedDropped: Counter<'reason'>;
 }
 
 /**
@@ -41,6 +43,12 @@ export function createAuditMetrics(eventsQueue?: Queue): AuditMetrics {
     labelNames: ['reason'],
     registers,
   });
+  const recordedDropped = new Counter({
+    name: 'audit_recorded_dropped_total',
+    help: 'audit-recorded jobs dropped unconsumed by retention, by reason (age, count)',
+    labelNames: ['reason'],
+    registers,
+  });
   if (eventsQueue) {
     new Gauge({
       name: 'audit_events_queue_depth',
@@ -62,5 +70,5 @@ export function createAuditMetrics(eventsQueue?: Queue): AuditMetrics {
       },
     });
   }
-  return { http, chainHead, recordsWritten, checkpointsSigned, checkpointsRefused, checkpointRefusals, eventsQuarantined };
+  return { http, chainHead, recordsWritten, checkpointsSigned, checkpointsRefused, checkpointRefusals, eventsQuarantined, recordedDropped };
 }

@@ -4,7 +4,7 @@ import { AUDIT_EVENTS_QUARANTINE_QUEUE, AUDIT_EVENTS_QUEUE, ChangeEventVerifier,
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
-import { CheckpointSigner, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
+import { CheckpointSigner, RecordedRetention, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
 import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
 import { createApp, type AuditServiceDeps } from './app';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
@@ -87,6 +87,14 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     },
   });
   const workers = new Set<RunningWorker>();
+  const retention = new RecordedRetention(recordedQueue, {
+    maxAgeMs: config.AUDIT_RECORDED_RETENTION_SECONDS * 1000,
+    maxWaiting: config.AUDIT_RECORDED_MAX_JOBS,
+    onDropped: (count, why) => {
+      metrics.recordedDropped.inc({ reason: why }, count);
+      logger.warn({ count, reason: why }, 'audit-recorded notifications dropped unconsumed');
+    },
+  });
 
   const startWorker = ({ concurrency = config.AUDIT_WORKER_CONCURRENCY, batchSize = config.AUDIT_BATCH_SIZE, name }: WorkerOptions = {}): RunningWorker => {
     const connection = createRedis(config.REDIS_URL, 'worker');
@@ -153,6 +161,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
       if (config.AUDIT_ROLE === 'api') return;
       startWorker();
       checkpointer.start(config.AUDIT_CHECKPOINT_INTERVAL_MS);
+      retention.start(60_000, (error) => logger.warn({ err: error }, 'audit-recorded retention trim failed; the next one retries'));
       // Heads left unsigned by a replica that stopped are signed now, in the background.
       checkpointer.sweep().catch((error) => logger.warn({ err: error }, 'start-up checkpoint sweep failed'));
       logger.info({ concurrency: config.AUDIT_WORKER_CONCURRENCY, batchSize: config.AUDIT_BATCH_SIZE }, 'audit worker consuming audit-events');
@@ -160,6 +169,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     close: async () => {
       await stopWorkers();
       await checkpointer.stop();
+      await retention.stop();
       await atMost(1_000, Promise.all([recordedQueue.close(), eventsQueue.close(), quarantineQueue.close()]));
       await mongo.close();
       await Promise.all([quitRedis(redis), quitRedis(queues)]);

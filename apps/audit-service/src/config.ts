@@ -39,6 +39,12 @@ const schema = serviceEnvSchema.extend({
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(60_000),
   /** A burst is checkpointed every this many records, without waiting for the interval. */
   AUDIT_CHECKPOINT_EVERY: positiveInt(1_000),
+  /**
+   * Bounds on audit-recorded when internal consumers fall behind or are absent: notifications older
+   * than this many seconds, and the oldest beyond this many, are dropped (the trail itself is in MongoDB).
+   */
+  AUDIT_RECORDED_RETENTION_SECONDS: positiveInt(7 * 24 * 3_600),
+  AUDIT_RECORDED_MAX_JOBS: positiveInt(1_000_000),
 });
 export type AuditServiceConfig = z.infer<typeof schema>;
 
