@@ -404,8 +404,13 @@ export class ChaosPlatform {
       return service;
     };
     const backends: ServiceProcess[] = [];
-    for (const kind of ['token-service', 'credential-service', 'audit-service'] as const) {
-      for (let i = 1; i <= REPLICAS[kind]; i++) backends.push(await add(kind, i));
+    // The audit replicas first: each producer asks the audit replica of its own number which of its
+    // published events are recorded before it clears them from its outbox.
+    for (const kind of ['audit-service', 'token-service', 'credential-service'] as const) {
+      for (let i = 1; i <= REPLICAS[kind]; i++) {
+        const audit: Record<string, string> = kind === 'audit-service' ? {} : { AUDIT_SERVICE_URL: (this.services.get(`audit-service-${i}`) as ServiceProcess).url };
+        backends.push(await add(kind, i, audit));
+      }
     }
     const gateways: ServiceProcess[] = [];
     for (let i = 1; i <= REPLICAS.gateway; i++) {

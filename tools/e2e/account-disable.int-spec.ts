@@ -40,7 +40,10 @@ describe('warden accounts disable|enable: an account can be stopped on every gat
     expect(refused.body).toMatchObject({ status: 401, detail: "The API token's account is disabled." });
     // Another account is untouched.
     expect((await platform.clients[0].call('GET', LIST, other.secret)).status).toBe(200);
-    expect(await platform.tokens.mongo.collection('accounts').findOne({ _id: created.account.id as never })).toMatchObject({ enabled: false, revision: 1, outbox: [] });
+    const account = await platform.tokens.mongo.collection('accounts').findOne({ _id: created.account.id as never });
+    expect(account).toMatchObject({ enabled: false, revision: 1 });
+    // Published, and kept in the outbox until the audit service confirms it recorded them.
+    expect(account?.outbox.every((event: { id: string }) => Boolean(account.outboxPublishedAt?.[event.id]))).toBe(true);
 
     // The audit trail gets an Account Updated event with the state before and after.
     const producer = createRedis(redisUrl, 'producer');

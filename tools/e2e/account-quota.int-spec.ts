@@ -94,7 +94,10 @@ describe('account-wide quota: every token of an account shares one, on every gat
     expect(platform.tokens.verifyCalls()).toBe(verified);
 
     const stored = await platform.tokens.mongo.collection('accounts').findOne({ _id: accountId as never });
-    expect(stored).toMatchObject({ rateLimit: { limit: 100, windowSeconds: 60 }, revision: 2, outbox: [] });
+    expect(stored).toMatchObject({ rateLimit: { limit: 100, windowSeconds: 60 }, revision: 2 });
+    // Published, and kept in the outbox until the audit service confirms it recorded them.
+    expect(stored?.outbox.length).toBeGreaterThan(0);
+    expect(stored?.outbox.every((event: { id: string }) => Boolean(stored.outboxPublishedAt?.[event.id]))).toBe(true);
     const producer = createRedis(redisUrl, 'producer');
     const queue = createAuditEventsQueue(producer, queuePrefix);
     try {

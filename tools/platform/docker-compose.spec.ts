@@ -51,6 +51,8 @@ describe('docker-compose.yml', () => {
       CREDENTIAL_SERVICE_URL: 'http://credential-service:3002',
       AUDIT_SERVICE_URL: 'http://audit-service:3003',
     });
+    // The producers ask the audit service which published events are recorded before clearing their outboxes.
+    for (const app of ['token-service', 'credential-service']) expect([app, services[app].environment.AUDIT_SERVICE_URL]).toEqual([app, 'http://audit-service:3003']);
   });
 
   it('opens each service on the container network but keeps every operations port on loopback, unpublished', () => {

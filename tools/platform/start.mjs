@@ -95,9 +95,13 @@ function startPlatform({ redisUrl, mongoUrl }) {
   const keys = loadOrCreateKeys(dataDir);
   const own = (name) => Object.fromEntries(Object.entries(keysFor(name, keys)).filter(([variable]) => !process.env[variable]));
   const shared = { REDIS_URL: redisUrl, MONGODB_URL: mongoUrl };
+  // The producers ask the audit service which of their published events it has recorded.
+  const audit = services.find((service) => service.name === 'audit-service');
+  const auditUrl = { AUDIT_SERVICE_URL: `http://127.0.0.1:${audit.port}` };
   // Each child gets its own ADMIN_PORT: one inherited from this environment would be shared by all.
   for (const service of services) {
-    startApp(service.name, { ...shared, ...own(service.name), PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
+    const producer = service.name === 'audit-service' ? {} : auditUrl;
+    startApp(service.name, { ...shared, ...producer, ...own(service.name), PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
   }
   startApp('gateway', {
     ...shared,

@@ -5,7 +5,7 @@ import type { Logger } from '@warden/config';
 import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, redisReady, type OutboxRelay } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, type OutboxRelay } from '@warden/queue';
 import { CredentialCipher, CredentialRepository, exclusiveWrite } from '@warden/credentials-data-access';
 import { createApp } from './app';
 import type { CredentialServiceConfig } from './config';
@@ -39,7 +39,11 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
   // Every event leaves signed with this service's own key for the audit service (`credential-service>audit-service`).
   const signer = ChangeEventSigner.forProducer('credential-service', config.INTERNAL_KEYS);
-  const relay = createOutboxRelay(config, { models: [repository.model], queue, signer, logger, exclusive: exclusiveWrite });
+  const relay = createOutboxRelay(config, {
+    models: [repository.model], queue, signer, logger, exclusive: exclusiveWrite,
+    // An event leaves its outbox only once the audit service says it is recorded (asked with `credential-service>audit-service`).
+    recorded: recordedEventsClient({ auditServiceUrl: config.AUDIT_SERVICE_URL, caller: 'credential-service', keys: config.INTERNAL_KEYS }),
+  });
   const { app, admin } = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
   return {
     app,

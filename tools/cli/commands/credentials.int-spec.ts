@@ -79,7 +79,9 @@ describe('warden credentials rekey', () => {
     for (const document of await repository.model.find({}).lean<CredentialDocument[]>()) {
       expect(document).toMatchObject({ keyId: 'k2', secretsVersion: 1 });
       expect(k2Only.decryptAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
-      expect(document.outbox).toEqual([]);
+      // Published, and kept in the outbox until the audit service confirms it recorded the event.
+      const publishedAt = (document as { outboxPublishedAt?: Record<string, Date> }).outboxPublishedAt ?? {};
+      expect(document.outbox.map((event) => Boolean(publishedAt[event.id]))).toEqual([true]);
     }
     const producer = createRedis(redisUrl, 'worker');
     const queue = new Queue<SignedChangeEvent>(AUDIT_EVENTS_QUEUE, { connection: producer, prefix });

@@ -4,7 +4,7 @@ import type { Queue } from 'bullmq';
 import type { ChangeEvent, SignedChangeEvent } from '@warden/contracts-events';
 import type { OutboxRelay } from '@warden/queue';
 import { CredentialCipher, type CredentialRepository } from '@warden/credentials-data-access';
-import { signedCall, testEnv, testLogger, uniqueName, type SignedCall } from '@warden/testing';
+import { signedCall, startStandInAuditService, testEnv, testLogger, uniqueName, type SignedCall } from '@warden/testing';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { composeCredentialService } from '../compose';
@@ -29,9 +29,14 @@ export interface Harness {
 }
 
 export async function startCredentialService(keys: string, dbName = uniqueName('creds')): Promise<Harness> {
-  const config = loadConfig(testEnv({ MONGODB_DB: dbName, CREDENTIAL_ENCRYPTION_KEYS: keys, OUTBOX_POLL_MS: '60000', SECRET_READERS: 'secrets-reader' }));
+  // No audit service here: a stand-in reports an event recorded once its job is on the queue.
+  const audit = await startStandInAuditService();
+  const config = loadConfig(
+    testEnv({ MONGODB_DB: dbName, CREDENTIAL_ENCRYPTION_KEYS: keys, OUTBOX_POLL_MS: '60000', SECRET_READERS: 'secrets-reader', AUDIT_SERVICE_URL: audit.url, OUTBOX_CONFIRM_AFTER_MS: '0' }),
+  );
   const logger = testLogger('credential-service');
   const service = await composeCredentialService(config, { logger });
+  audit.recorded = async (eventIds) => (await Promise.all(eventIds.map(async (id) => ((await service.queue.getJob(id)) ? [id] : [])))).flat();
   await service.start();
   const { app, mongo, redis, repository, queue, relay } = service;
   const withKeys = (keyList: string) =>
@@ -46,6 +51,8 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
     readSecrets: signedCall(app, 'credential-service', 'secrets-reader'),
     callOn: (other: typeof app, caller?: string) => signedCall(other, 'credential-service', caller),
     events: async () => {
+      // The second flush asks the audit service about what the first published, and clears it.
+      await relay.flush();
       await relay.flush();
       const jobs = await queue.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed', 'prioritized']);
       return jobs.map((job) => job.data.event).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
@@ -55,6 +62,7 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
       await queue.obliterate({ force: true });
       await mongo.dropDatabase();
       await service.close();
+      await audit.close();
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Identity } from '@warden/http';
-import { signedCall, testEnv, testLogger, TEST_KEYS, uniqueName } from '@warden/testing';
+import { signedCall, startStandInAuditService, testEnv, testLogger, TEST_KEYS, uniqueName } from '@warden/testing';
 import { loadConfig } from '../config';
 import { composeTokenService } from '../compose';
 
@@ -19,9 +19,14 @@ export interface HarnessOptions {
 
 /** One token service, composed as production composes it, on its own database and queue prefix, with real Redis and the real MongoDB-compatible server. */
 export async function startTokenService({ relay: withRelay = true, monitorCommands = false, clock, env = {} }: HarnessOptions = {}) {
-  const config = loadConfig(testEnv({ MONGODB_DB: uniqueName('tokens'), TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200', ...env }));
+  // No audit service here: a stand-in reports an event recorded once its job is on the queue.
+  const audit = await startStandInAuditService();
+  const config = loadConfig(
+    testEnv({ MONGODB_DB: uniqueName('tokens'), TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200', AUDIT_SERVICE_URL: audit.url, OUTBOX_CONFIRM_AFTER_MS: '0', ...env }),
+  );
   const logger = testLogger('token-service');
   const service = await composeTokenService(config, { logger, clock, monitorCommands });
+  audit.recorded = async (eventIds) => (await Promise.all(eventIds.map(async (id) => ((await service.queue.getJob(id)) ? [id] : [])))).flat();
   const commands: string[] = [];
   if (monitorCommands) service.mongo.getClient().on('commandStarted', (event) => commands.push(event.commandName));
   if (withRelay) await service.start();
@@ -41,6 +46,7 @@ export async function startTokenService({ relay: withRelay = true, monitorComman
   const close = async () => {
     await service.mongo.dropDatabase().catch(() => undefined);
     await service.close();
+    await audit.close();
   };
 
   const { mongo, models, redis, queue, relay, lastUsed } = service;

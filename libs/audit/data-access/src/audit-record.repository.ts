@@ -67,6 +67,13 @@ export class AuditRecordRepository {
     return this.model.find({ eventId: { $in: eventIds } }).lean<AuditRecordDoc[]>();
   }
 
+  /** Which of `eventIds` are recorded: the ids alone, nothing of the records. */
+  async recordedEventIds(eventIds: string[]): Promise<string[]> {
+    if (eventIds.length === 0) return [];
+    const found = await this.model.find({ eventId: { $in: eventIds } }, { _id: 0, eventId: 1 }).lean<{ eventId: string }[]>();
+    return found.map((doc) => doc.eventId);
+  }
+
   async findById(accountId: string, id: string): Promise<AuditRecordDoc | null> {
     return this.model.findOne({ _id: id, accountId }).lean<AuditRecordDoc>();
   }

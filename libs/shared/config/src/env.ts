@@ -55,6 +55,12 @@ export const outboxEnvShape = {
   OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(1_000),
   /** A replica leaves another replica's pending events alone this long (see OutboxRelayOptions.takeOverAfterMs). */
   OUTBOX_TAKE_OVER_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
+  /** The audit service, asked which published events it has recorded: an event leaves its outbox only then. */
+  AUDIT_SERVICE_URL: z.string().url().default('http://127.0.0.1:3003'),
+  /** A published event is first asked about this long after it was published. */
+  OUTBOX_CONFIRM_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(3_000),
+  /** A published event the audit service has not recorded this long after is published again (Redis may have lost it). */
+  OUTBOX_REPUBLISH_AFTER_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(30_000),
 };
 
 /**

@@ -25,6 +25,8 @@ export interface FlushOutboxOnceOptions {
  * publishes those events now if Redis answers quickly, and resolves whether it did. Otherwise the
  * events stay where they are, and the owning service's relay publishes them (signed as that
  * service, which may speak for them): nothing is lost. The same happens without a key to sign with.
+ * Published events are marked and stay in their outboxes: the owning service's relay asks the
+ * audit service whether they are recorded, removes them then, and publishes them again if not.
  */
 export async function flushOutboxOnce({ redisUrl, models, exclusive, logger, signer, documentIds, queuePrefix, timeoutMs = 1_500 }: FlushOutboxOnceOptions): Promise<boolean> {
   if (!redisUrl || !signer) return false;

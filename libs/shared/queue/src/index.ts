@@ -6,3 +6,5 @@ export { OutboxRelay } from './outbox-relay';
 export type { OutboxRelayOptions, OutboxDocument } from './outbox-relay';
 export { flushOutboxOnce } from './flush-outbox-once';
 export type { FlushOutboxOnceOptions } from './flush-outbox-once';
+export { recordedEventsClient, RECORDED_EVENTS_PATH, RECORDED_EVENTS_MAX_IDS } from './recorded-events';
+export type { RecordedEventsClientOptions } from './recorded-events';

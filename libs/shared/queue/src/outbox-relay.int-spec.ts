@@ -44,7 +44,11 @@ function relay(published: string[]): OutboxRelay {
   return new OutboxRelay({ models: [model], publish: async (e) => void published.push(e.objectId), logger: testLogger('relay'), takeOverAfterMs: TAKE_OVER_MS });
 }
 
-const pending = async (id: string) => ((await model.findById(id).lean())?.outbox ?? []).length;
+/** Events of the document not published yet (published ones stay, marked, until confirmed). */
+const pending = async (id: string) => {
+  const doc = (await model.findById(id).lean()) as (Doc & { outboxPublishedAt?: Record<string, Date> }) | null;
+  return (doc?.outbox ?? []).filter((e) => !doc?.outboxPublishedAt?.[e.id]).length;
+};
 
 it("drains its own documents at once and leaves another live replica's alone until they are stale", async () => {
   const [byA, byB] = [[] as string[], [] as string[]];
@@ -97,4 +101,40 @@ it('keeps its own documents for the next drain when publishing fails', async () 
   await flaky.flush([]);
   expect(published).toContain(id);
   expect(await pending(id)).toBe(0);
+});
+
+it('keeps a published event until the audit service confirms it, and publishes it again while it does not', async () => {
+  const published: string[] = [];
+  let recorded: string[] | 'unreachable' = 'unreachable';
+  const relay = new OutboxRelay({
+    models: [model],
+    publish: async (e) => void published.push(e.id),
+    logger: testLogger('relay'),
+    recorded: async (ids) => {
+      if (recorded === 'unreachable') throw new Error('connect ECONNREFUSED');
+      return ids.filter((id) => (recorded as string[]).includes(id));
+    },
+    confirmAfterMs: 0,
+    republishAfterMs: 300,
+  });
+  const id = await write();
+  const eventId = (await model.findById(id).lean())?.outbox[0].id as string;
+  await relay.flush([id]);
+  expect(published).toEqual([eventId]);
+  // The audit service cannot be asked: the event stays, and is not published again yet.
+  await relay.flush([id]);
+  expect((await model.findById(id).lean())?.outbox).toHaveLength(1);
+  expect(published).toEqual([eventId]);
+  // Not recorded (Redis lost the job) and unconfirmed too long: published again.
+  recorded = [];
+  await new Promise((resolve) => setTimeout(resolve, 350));
+  await relay.flush([id]);
+  expect(published).toEqual([eventId, eventId]);
+  // Recorded: it leaves the outbox, and so does its mark.
+  recorded = [eventId];
+  await relay.flush([id]);
+  const doc = (await model.findById(id).lean()) as (Doc & { outboxPublishedAt?: Record<string, Date> }) | null;
+  expect(doc?.outbox).toEqual([]);
+  expect(doc?.outboxPublishedAt ?? {}).toEqual({});
+  expect(published).toEqual([eventId, eventId]);
 });

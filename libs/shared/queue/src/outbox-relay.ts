@@ -14,6 +14,12 @@ export interface OutboxDocument {
    * writer clears this and removes it.
    */
   keepTombstone?: boolean;
+  /**
+   * When each event still in `outbox` was last published (event id → time). A published event
+   * stays in the outbox until the audit service says it is recorded; one not recorded within
+   * `republishAfterMs` is published again (Redis may have lost it).
+   */
+  outboxPublishedAt?: Record<string, Date>;
 }
 
 export interface OutboxRelayOptions {
@@ -40,13 +46,26 @@ export interface OutboxRelayOptions {
    * pending document (one process, or MongoDB, where single-document updates are atomic).
    */
   takeOverAfterMs?: number;
+  /**
+   * Which of these published event ids the audit service has recorded (`recordedEventsClient`).
+   * Only those leave the outbox; unset (the CLI's one-shot flush), published events are marked and
+   * stay for a service's relay to confirm. A rejection (the audit service unreachable) is logged and
+   * the events stay.
+   */
+  recorded?: (eventIds: string[]) => Promise<string[]>;
+  /** An event is first asked about this long after it was published (default 3 s). */
+  confirmAfterMs?: number;
+  /** An event published this long ago and still not recorded is published again (default 30 s). */
+  republishAfterMs?: number;
 }
 
 /**
  * Moves change events from documents' outboxes to the queue. A change and its event are written in
- * one single-document update, so nothing is lost if the process dies or Redis is down; publishing
- * is at-least-once, and the queue's job id (= event id) plus the consumer's unique index make it
- * exactly-once in effect. Safe to run in every replica at once.
+ * one single-document update, so nothing is lost if the process dies or Redis is down. A published
+ * event is marked (`outboxPublishedAt`) and stays in its outbox until the audit service confirms it
+ * is recorded, so a Redis that loses acknowledged writes loses no event: it is published again.
+ * Publishing is at-least-once, and the queue's job id (= event id) plus the consumer's unique index
+ * make it exactly-once in effect. Safe to run in every replica at once.
  */
 export class OutboxRelay {
   private timer?: NodeJS.Timeout;
@@ -57,12 +76,19 @@ export class OutboxRelay {
   private started = false;
   /** Documents this process wrote whose events it has not published yet. */
   private readonly own = new Set<unknown>();
+  /** Documents this process published events of that are not confirmed yet: it confirms them itself. */
+  private readonly awaiting = new Set<unknown>();
   private readonly intervalMs: number;
   private readonly batchSize: number;
+  private readonly confirmAfterMs: number;
+  private readonly republishAfterMs: number;
+  private lastConfirmWarning = 0;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.intervalMs = options.intervalMs ?? 1_000;
     this.batchSize = options.batchSize ?? 100;
+    this.confirmAfterMs = options.confirmAfterMs ?? 3_000;
+    this.republishAfterMs = options.republishAfterMs ?? 30_000;
   }
 
   start(): this {
@@ -93,8 +119,9 @@ export class OutboxRelay {
   }
 
   /**
-   * Publishes everything pending now, or only the events of `documentIds`; resolves when those
-   * outboxes are empty (tests, shutdown, and the CLI for the documents it wrote use it).
+   * Publishes everything pending now, or only the events of `documentIds`, and removes those the
+   * audit service already confirms; resolves once every event there is published (tests, shutdown,
+   * and the CLI for the documents it wrote use it). Published events stay until confirmed.
    */
   async flush(documentIds?: unknown[]): Promise<void> {
     await this.draining;
@@ -113,8 +140,9 @@ export class OutboxRelay {
    */
   private async drainAll(scope: 'all' | { ids: unknown[] } = { ids: [] }): Promise<void> {
     // Taken now: a write that kicks while this drain runs adds its id back for the next one.
-    const taken = [...this.own];
+    const taken = [...this.own, ...this.awaiting];
     this.own.clear();
+    this.awaiting.clear();
     const takeOver = this.options.takeOverAfterMs;
     let filter: Record<string, unknown> = { 'outbox.0': { $exists: true } };
     let named: Set<unknown> | undefined;
@@ -131,10 +159,12 @@ export class OutboxRelay {
     const takeable = (doc: OutboxDocument) => !named || named.has(doc._id) || (doc.outbox ?? []).every((event) => event.occurredAt < stale!);
     try {
       for (const model of this.options.models) {
-        let batch: { fetched: number; published: number };
+        // In `_id` order, each batch after the last one's end: published events stay until confirmed.
+        let after: unknown;
+        let fetched: number;
         do {
-          batch = await this.drainBatch(model, filter, takeable);
-        } while (batch.fetched === this.batchSize && batch.published > 0 && !this.stopped);
+          ({ fetched, last: after } = await this.drainBatch(model, after === undefined ? filter : { $and: [filter, { _id: { $gt: after } }] }, takeable));
+        } while (fetched === this.batchSize && !this.stopped);
       }
     } catch (error) {
       for (const id of taken) this.own.add(id);
@@ -142,27 +172,68 @@ export class OutboxRelay {
     }
   }
 
+  /** The ids among `eventIds` the audit service has recorded; none while it cannot say. */
+  private async recordedAmong(eventIds: string[]): Promise<Set<string>> {
+    if (!this.options.recorded || eventIds.length === 0) return new Set();
+    try {
+      return new Set(await this.options.recorded(eventIds));
+    } catch (error) {
+      if (Date.now() - this.lastConfirmWarning >= 30_000) {
+        this.lastConfirmWarning = Date.now();
+        this.options.logger.warn({ err: error, events: eventIds.length }, 'audit service unreachable; published events stay in their outboxes until it confirms them');
+      }
+      return new Set();
+    }
+  }
+
   private async drainBatch(
     model: Model<any>,
     filter: Record<string, unknown>,
     takeable: (doc: OutboxDocument) => boolean,
-  ): Promise<{ fetched: number; published: number }> {
-    const fetched = (await model.find(filter, { outbox: 1, deletedAt: 1 }).limit(this.batchSize).lean()) as OutboxDocument[];
+  ): Promise<{ fetched: number; last: unknown }> {
+    const fetched = (await model
+      .find(filter, { outbox: 1, deletedAt: 1, outboxPublishedAt: 1 })
+      .sort({ _id: 1 })
+      .limit(this.batchSize)
+      .lean()) as OutboxDocument[];
     const pending = fetched.filter(takeable);
+    const now = Date.now();
+    const publishedAt = (doc: OutboxDocument, id: string) => {
+      const at = doc.outboxPublishedAt?.[id];
+      return at ? new Date(at).getTime() : undefined;
+    };
+    // One question for the whole batch: which events published long enough ago are recorded.
+    const due = pending.flatMap((doc) => (doc.outbox ?? []).filter((event) => now - (publishedAt(doc, event.id) ?? now + 1) >= this.confirmAfterMs).map((event) => event.id));
+    const recorded = await this.recordedAmong(due);
+    const exclusive = this.options.exclusive ?? ((_model, work) => work());
     for (const doc of pending) {
       const events = doc.outbox ?? [];
-      for (const event of events) await this.options.publish(event);
-      const exclusive = this.options.exclusive ?? ((_model, work) => work());
+      const done = events.filter((event) => recorded.has(event.id));
+      const toPublish = events.filter((event) => {
+        if (recorded.has(event.id)) return false;
+        const at = publishedAt(doc, event.id);
+        return at === undefined || now - at >= this.republishAfterMs;
+      });
+      for (const event of toPublish) await this.options.publish(event);
+      // Marks of events no longer in the outbox (another replica removed them) go too.
+      const inOutbox = new Set(events.map((event) => event.id));
+      const unmark = [...done.map((event) => event.id), ...Object.keys(doc.outboxPublishedAt ?? {}).filter((id) => !inOutbox.has(id))];
+      if (events.length > done.length) this.awaiting.add(doc._id);
+      if (toPublish.length === 0 && unmark.length === 0) continue;
+      const update: Record<string, Record<string, unknown>> = {};
+      // `$pullAll` of the exact elements read: FerretDB v1 ignores `$pull` with a query condition.
+      if (done.length > 0) update.$pullAll = { outbox: done };
+      if (toPublish.length > 0) update.$set = Object.fromEntries(toPublish.map((event) => [`outboxPublishedAt.${event.id}`, new Date(now)]));
+      if (unmark.length > 0) update.$unset = Object.fromEntries(unmark.map((id) => [`outboxPublishedAt.${id}`, '']));
       await exclusive(model, async () => {
-        // `$pullAll` of the exact elements read: FerretDB v1 ignores `$pull` with a query condition.
-        await model.collection.updateOne({ _id: doc._id } as any, { $pullAll: { outbox: events } } as any);
-        if (doc.deletedAt) {
+        await model.collection.updateOne({ _id: doc._id } as any, update as any);
+        if (doc.deletedAt && done.length > 0) {
           // Only a tombstone with nothing left to say goes away; a concurrent writer's event keeps
           // it, and so does a writer that still needs it.
           await model.deleteOne({ _id: doc._id, deletedAt: { $ne: null }, 'outbox.0': { $exists: false }, keepTombstone: { $ne: true } });
         }
       });
     }
-    return { fetched: fetched.length, published: pending.length };
+    return { fetched: fetched.length, last: fetched[fetched.length - 1]?._id };
   }
 }

@@ -47,15 +47,18 @@ export async function publishChangeEvent(queue: Queue<SignedChangeEvent>, event:
   await queue.add(event.auditType, signer.sign(event), { jobId: event.id });
 }
 
-/** The outbox settings every producing service reads from its environment (OUTBOX_POLL_MS, OUTBOX_TAKE_OVER_MS). */
+/** The outbox settings every producing service reads from its environment (`outboxEnvShape`). */
 export interface OutboxSettings {
   OUTBOX_POLL_MS: number;
   OUTBOX_TAKE_OVER_MS: number;
+  OUTBOX_CONFIRM_AFTER_MS?: number;
+  OUTBOX_REPUBLISH_AFTER_MS?: number;
 }
 
 /**
  * A service's outbox relay: it publishes the events in `models`' outboxes to `queue`, signed by
- * `signer` (the service's producer key for the audit service), runs its own
+ * `signer` (the service's producer key for the audit service), removes them once `recorded` (the
+ * audit service, `recordedEventsClient`) confirms them, runs its own
  * writes under the service's per-collection serialisation (`exclusive`), and takes over another
  * replica's events only once they are stale (see OutboxRelayOptions.takeOverAfterMs).
  */
@@ -67,7 +70,8 @@ export function createOutboxRelay(
     signer,
     logger,
     exclusive,
-  }: Pick<OutboxRelayOptions, 'models' | 'logger' | 'exclusive'> & { queue: Queue<SignedChangeEvent>; signer: ChangeEventSigner },
+    recorded,
+  }: Pick<OutboxRelayOptions, 'models' | 'logger' | 'exclusive' | 'recorded'> & { queue: Queue<SignedChangeEvent>; signer: ChangeEventSigner },
 ): OutboxRelay {
   return new OutboxRelay({
     models,
@@ -76,5 +80,8 @@ export function createOutboxRelay(
     intervalMs: settings.OUTBOX_POLL_MS,
     exclusive,
     takeOverAfterMs: settings.OUTBOX_TAKE_OVER_MS,
+    recorded,
+    confirmAfterMs: settings.OUTBOX_CONFIRM_AFTER_MS,
+    republishAfterMs: settings.OUTBOX_REPUBLISH_AFTER_MS,
   });
 }

@@ -6,3 +6,5 @@ export { readmeSection } from './readme';
 export { signedCall } from './signed-call';
 export type { SignedCall, HttpMethod } from './signed-call';
 export { eventually } from './eventually';
+export { startStandInAuditService } from './stand-in-audit-service';
+export type { StandInAuditService } from './stand-in-audit-service';
