@@ -9,6 +9,7 @@ import { AUDIT_EVENTS_QUARANTINE_QUEUE, AUDIT_EVENTS_QUEUE, type RecordedEvent }
 import { bodyDigest, IdentitySigner } from '@warden/http';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
 import { defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
+import { describeWitness, runWitness, WitnessRefusal } from './audit-witness';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -20,6 +21,11 @@ const envSchema = z.object({
   INTERNAL_KEYS: internalKeysVariable([{ caller: 'cli', audience: 'audit-service' }]).optional(),
   AUDIT_PUBLIC_KEY: z.string().optional(),
   AUDIT_SIGNING_KEY: z.string().optional(),
+  /** `audit witness`: the gateway, an API token with audit:read and audit:witness, and the witness's own key and name. */
+  WARDEN_URL: z.url().optional(),
+  WARDEN_TOKEN: z.string().optional(),
+  WITNESS_SIGNING_KEY: z.string().optional(),
+  WITNESS_NAME: z.string().optional(),
 });
 export type AuditCliEnv = z.infer<typeof envSchema>;
 
@@ -374,5 +380,38 @@ export function registerAuditCommands(program: Command): void {
       const result = await requestCheckpoints(loadAuditCliEnv(), options.account);
       const text = result.checkpoints.length === 0 ? 'No head moved since its last checkpoint.' : result.checkpoints.map((c) => `${c.accountId}  seq ${c.seq}  ${c.hash}  ${c.time}`).join('\n');
       print(Boolean(options.json), result, text);
+    });
+
+  audit
+    .command('witness')
+    .description(
+      "Witness the account's audit log through the gateway: verify the latest checkpoint under the pinned log key, prove it extends the last one this witness cosigned, cosign it and post the cosignature. Exit 1 on a fork or rollback (nothing posted, state unchanged).",
+    )
+    .option('--url <url>', 'the gateway (default WARDEN_URL)')
+    .option('--token <token>', 'an API token with audit:read and audit:witness (default WARDEN_TOKEN)')
+    .option('-k, --public-key <key>', "the pinned log key: the note verifier key of GET /audit/keys, or a PEM file, PEM text or base64 SPKI (default AUDIT_PUBLIC_KEY)")
+    .option('--witness-key <key>', "the witness's Ed25519 private key: a PEM file, PEM text or base64 PKCS#8 (default WITNESS_SIGNING_KEY)")
+    .option('--name <name>', "the witness's key name (default WITNESS_NAME, else warden-witness)")
+    .option('--state <file>', 'what this witness last cosigned (default .data/witness-<origin>.json)')
+    .option('--json', 'print JSON')
+    .action(async (options: { url?: string; token?: string; publicKey?: string; witnessKey?: string; name?: string; state?: string; json?: boolean }) => {
+      const env = loadAuditCliEnv();
+      const url = options.url ?? env.WARDEN_URL;
+      const token = options.token ?? env.WARDEN_TOKEN;
+      // The log key is never taken from the log itself: only the operator's pin proves whose checkpoint it is.
+      const publicKey = options.publicKey ?? env.AUDIT_PUBLIC_KEY;
+      const witnessKey = options.witnessKey ?? env.WITNESS_SIGNING_KEY;
+      if (!url) throw new CliError('No gateway: pass --url or set WARDEN_URL.');
+      if (!token) throw new CliError('No API token: pass --token or set WARDEN_TOKEN.');
+      if (!publicKey) throw new CliError('No pinned log key: pass --public-key or set AUDIT_PUBLIC_KEY (the verifierKey of GET /api/v1/audit/keys, checked out of band).');
+      if (!witnessKey) throw new CliError('No witness key: pass --witness-key or set WITNESS_SIGNING_KEY.');
+      try {
+        const result = await runWitness({ url, token, publicKey, witnessKey, name: options.name ?? env.WITNESS_NAME ?? 'warden-witness', state: options.state });
+        print(Boolean(options.json), result, describeWitness(result));
+      } catch (error) {
+        if (!(error instanceof WitnessRefusal)) throw error;
+        print(Boolean(options.json), { refused: true, reason: error.message }, `REFUSED: ${error.message}`);
+        process.exitCode = error.exitCode;
+      }
     });
 }

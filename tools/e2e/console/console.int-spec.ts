@@ -109,6 +109,7 @@ describe('console: signing in', () => {
       'credentials:write',
       'credentials:reveal',
       'audit:read',
+      'audit:witness',
     ]);
     // The token lives in this tab's sessionStorage only.
     const storage = await inPage<{ session: string; local: number; cookies: string }>(
@@ -140,6 +141,7 @@ describe('console: API tokens', () => {
     await dialog().getByRole('checkbox', { name: 'tokens:write' }).uncheck();
     await dialog().getByRole('checkbox', { name: 'credentials:write' }).uncheck();
     await dialog().getByRole('checkbox', { name: 'credentials:reveal' }).uncheck();
+    await dialog().getByRole('checkbox', { name: 'audit:witness' }).uncheck();
     await dialog().getByLabel('Requests').fill('100');
     await dialog().getByLabel('per (seconds)').fill('60');
     await dialog().getByRole('button', { name: 'Create token' }).click();

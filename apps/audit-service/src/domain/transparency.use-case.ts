@@ -1,5 +1,5 @@
 import { auditLogOrigin, transparency, type AuditCheckpoint, type CheckpointSigner } from '@warden/audit-client';
-import type { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
+import type { AuditCheckpointRepository, AuditCosignatureDoc, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
 
 export interface TransparencyDeps {
   records: AuditRecordRepository;
@@ -18,7 +18,7 @@ export interface TreeCheckpointView {
   time: string;
   /** The chain head at the same size (`seq` = `treeSize`). */
   hash: string;
-  /** Witness cosignatures (none yet). */
+  /** Witness cosignature lines (oldest first); `note` does not carry them. */
   cosignatures: string[];
 }
 
@@ -53,7 +53,7 @@ export class ProofRequestError extends Error {
 
 const b64 = (hash: Buffer) => hash.toString('base64');
 
-export function toTreeCheckpointView(checkpoint: AuditCheckpoint): TreeCheckpointView {
+export function toTreeCheckpointView(checkpoint: AuditCheckpoint, cosignatures: readonly string[] = []): TreeCheckpointView {
   return {
     origin: auditLogOrigin(checkpoint.accountId),
     treeSize: checkpoint.treeSize as number,
@@ -62,14 +62,113 @@ export function toTreeCheckpointView(checkpoint: AuditCheckpoint): TreeCheckpoin
     keyId: checkpoint.keyId,
     time: checkpoint.time,
     hash: checkpoint.hash,
-    cosignatures: [],
+    cosignatures: [...cosignatures],
   };
 }
 
 /** The account's newest checkpoint that carries a signed tree, or null. */
 export async function latestTreeCheckpoint({ checkpoints }: Pick<TransparencyDeps, 'checkpoints'>, accountId: string): Promise<TreeCheckpointView | null> {
   const latest = await checkpoints.latestTree(accountId);
-  return latest ? toTreeCheckpointView(latest) : null;
+  if (!latest) return null;
+  const cosignatures = await checkpoints.cosignatures(accountId, latest.treeSize as number);
+  return toTreeCheckpointView(latest, cosignatures.map((cosignature) => cosignature.cosignature));
+}
+
+/** A witness's cosignature as the API shows it. */
+export interface CosignatureView {
+  origin: string;
+  treeSize: number;
+  witness: string;
+  name: string;
+  noteKeyId: string;
+  timestamp: string;
+  cosignature: string;
+  createdAt: string;
+}
+
+/** Why a cosignature was refused (`invalid`: 400 on `path`; `not-found`: no checkpoint of that size, 404). */
+export class CosignatureError extends Error {
+  constructor(
+    readonly kind: 'invalid' | 'not-found',
+    message: string,
+    readonly path?: string,
+  ) {
+    super(message);
+    this.name = 'CosignatureError';
+  }
+}
+
+/** A key id, a uint64 timestamp and an Ed25519 signature. */
+const COSIGNATURE_VALUE_BYTES = 4 + 8 + 64;
+/** How far ahead of the log's clock a witness's timestamp may be. */
+const MAX_CLOCK_AHEAD_SECONDS = 600;
+const SIGNATURE_LINE = /^\u2014 (\S+) (\S+)$/u;
+
+function toCosignatureView(doc: AuditCosignatureDoc): CosignatureView {
+  const [name, noteKeyId] = doc.witnessKeyId.split('+');
+  return {
+    origin: auditLogOrigin(doc.accountId),
+    treeSize: doc.treeSize,
+    witness: doc.witness,
+    name,
+    noteKeyId,
+    timestamp: new Date(doc.timestamp * 1000).toISOString(),
+    cosignature: doc.cosignature,
+    createdAt: new Date(doc.createdAt).toISOString(),
+  };
+}
+
+/**
+ * Verifies a witness's cosignature/v1 of the account's checkpoint of size `treeSize` under the
+ * witness's verifier key and stores it once per witness key: `created: false` with the stored one
+ * when that key had already cosigned this checkpoint. Throws `CosignatureError`.
+ */
+export async function addCosignature(
+  { checkpoints }: Pick<TransparencyDeps, 'checkpoints'>,
+  accountId: string,
+  treeSize: number,
+  input: { cosignature: string; witness: string },
+  now: Date = new Date(),
+): Promise<{ created: boolean; cosignature: CosignatureView }> {
+  let key: transparency.VerifierKey;
+  try {
+    key = transparency.parseVerifierKey(input.witness);
+  } catch (error) {
+    throw new CosignatureError('invalid', `The witness key is not a verifier key: ${(error as Error).message}.`, 'body.witness');
+  }
+  if (key.type !== transparency.SIGNATURE_TYPE_COSIGNATURE_V1) {
+    throw new CosignatureError('invalid', 'The witness key must be a cosignature/v1 key (type 0x04).', 'body.witness');
+  }
+  const line = SIGNATURE_LINE.exec(input.cosignature);
+  if (line && line[1] !== key.name) throw new CosignatureError('invalid', `The cosignature line names ${line[1]}, not the witness key ${key.name}.`, 'body.cosignature');
+  const encoded = line ? line[2] : input.cosignature;
+  const value = Buffer.from(encoded, 'base64');
+  if (value.toString('base64') !== encoded || value.length !== COSIGNATURE_VALUE_BYTES) {
+    throw new CosignatureError('invalid', `A cosignature/v1 value is the base64 of ${COSIGNATURE_VALUE_BYTES} bytes (key id, timestamp, Ed25519 signature).`, 'body.cosignature');
+  }
+  const signature: transparency.NoteSignature = { name: key.name, keyId: value.readUInt32BE(0), signature: Buffer.from(value.subarray(4)) };
+  if (signature.keyId !== key.keyId) throw new CosignatureError('invalid', 'The cosignature carries another key id than the witness key.', 'body.cosignature');
+
+  const checkpoint = await checkpoints.treeOfSize(accountId, treeSize);
+  if (!checkpoint?.note) throw new CosignatureError('not-found', `No signed checkpoint of this account has size ${treeSize}.`);
+  const { text } = transparency.parseNote(checkpoint.note);
+  if (!transparency.verifyCosignature(text, signature, key)) {
+    throw new CosignatureError('invalid', `The cosignature does not verify over the checkpoint of size ${treeSize} under the witness key.`, 'body.cosignature');
+  }
+  const timestamp = transparency.cosignatureTimestamp(signature) as number;
+  if (timestamp > Math.floor(now.getTime() / 1000) + MAX_CLOCK_AHEAD_SECONDS) {
+    throw new CosignatureError('invalid', 'The cosignature is dated in the future.', 'body.cosignature');
+  }
+  const { inserted, stored } = await checkpoints.insertCosignature({
+    accountId,
+    treeSize,
+    witnessKeyId: `${key.name}+${key.keyId.toString(16).padStart(8, '0')}`,
+    witness: transparency.formatVerifierKey(key),
+    cosignature: transparency.formatSignatureLine(signature),
+    timestamp,
+    createdAt: now,
+  });
+  return { created: inserted, cosignature: toCosignatureView(stored) };
 }
 
 async function signedSize(deps: TransparencyDeps, accountId: string): Promise<number> {

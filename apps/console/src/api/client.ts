@@ -16,6 +16,7 @@ export const ALL_SCOPES = [
   'credentials:write',
   'credentials:reveal',
   'audit:read',
+  'audit:witness',
 ] as const satisfies readonly Scope[];
 // Fails to compile when the contract gains a scope this list lacks.
 type MissingScope = Exclude<Scope, (typeof ALL_SCOPES)[number]>;

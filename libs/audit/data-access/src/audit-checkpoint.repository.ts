@@ -2,22 +2,55 @@ import type { Connection, Model } from 'mongoose';
 import type { AuditCheckpoint } from '@warden/audit-client';
 import { isDuplicateKeyError } from '@warden/data';
 import { auditCheckpointModel, type AuditCheckpointDoc } from './audit-checkpoint.model';
+import { auditCosignatureModel, type AuditCosignatureDoc } from './audit-cosignature.model';
 
 const PROJECTION = { _id: 0, accountId: 1, seq: 1, hash: 1, time: 1, signature: 1, keyId: 1, treeSize: 1, rootHash: 1, note: 1 };
 
 /** A checkpoint as the checkpointer keeps it: the contract's fields and the tree's compact range. */
 export type StoredCheckpoint = AuditCheckpoint & Pick<AuditCheckpointDoc, 'range'>;
 
+const COSIGNATURE_PROJECTION = { _id: 0, accountId: 1, treeSize: 1, witnessKeyId: 1, witness: 1, cosignature: 1, timestamp: 1, createdAt: 1 };
+
 export class AuditCheckpointRepository {
   readonly model: Model<AuditCheckpointDoc>;
+  /** Witness cosignatures of the checkpoints (collection audit_cosignatures). */
+  readonly cosignatureModel: Model<AuditCosignatureDoc>;
 
   constructor(connection: Connection) {
     this.model = auditCheckpointModel(connection);
+    this.cosignatureModel = auditCosignatureModel(connection);
   }
 
   async init(): Promise<void> {
-    await this.model.init();
-    await this.model.createIndexes();
+    await Promise.all([this.model.init(), this.cosignatureModel.init()]);
+    await Promise.all([this.model.createIndexes(), this.cosignatureModel.createIndexes()]);
+  }
+
+  /** The signed tree of exactly this size, or null. */
+  async treeOfSize(accountId: string, treeSize: number): Promise<AuditCheckpoint | null> {
+    return this.model.findOne({ accountId, seq: treeSize, treeSize }, PROJECTION).lean<AuditCheckpoint>();
+  }
+
+  /**
+   * Stores a witness's cosignature once per (account, tree size, witness key): `inserted: false`
+   * with the stored one when that key had already cosigned that checkpoint.
+   */
+  async insertCosignature(cosignature: AuditCosignatureDoc): Promise<{ inserted: boolean; stored: AuditCosignatureDoc }> {
+    try {
+      await this.cosignatureModel.collection.insertOne({ ...cosignature });
+      return { inserted: true, stored: cosignature };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error;
+      const { accountId, treeSize, witnessKeyId } = cosignature;
+      const stored = await this.cosignatureModel.findOne({ accountId, treeSize, witnessKeyId }, COSIGNATURE_PROJECTION).lean<AuditCosignatureDoc>();
+      if (!stored) throw error;
+      return { inserted: false, stored };
+    }
+  }
+
+  /** The cosignatures of the checkpoint of this size, oldest first. */
+  async cosignatures(accountId: string, treeSize: number): Promise<AuditCosignatureDoc[]> {
+    return this.cosignatureModel.find({ accountId, treeSize }, COSIGNATURE_PROJECTION).sort({ createdAt: 1, witnessKeyId: 1 }).limit(32).lean<AuditCosignatureDoc[]>();
   }
 
   /** Stores a checkpoint; false when one for the same head already exists (another replica signed it). */

@@ -2,6 +2,8 @@ export { auditRecordModel, auditRecordSchema, ImmutableAuditRecordError } from '
 export type { AuditRecordDoc } from './audit-record.model';
 export { auditCheckpointModel, auditCheckpointSchema } from './audit-checkpoint.model';
 export type { AuditCheckpointDoc } from './audit-checkpoint.model';
+export { auditCosignatureModel, auditCosignatureSchema } from './audit-cosignature.model';
+export type { AuditCosignatureDoc } from './audit-cosignature.model';
 export { AuditRecordRepository, toAuditRecord } from './audit-record.repository';
 export type { AuditRecordFilter } from './audit-record.repository';
 export { AuditCheckpointRepository } from './audit-checkpoint.repository';

@@ -26,6 +26,7 @@ const SCOPE_SET = {
   'credentials:write': true,
   'credentials:reveal': true,
   'audit:read': true,
+  'audit:witness': true,
 } satisfies Record<Scope, true>;
 export const ALL_SCOPES: readonly Scope[] = Object.freeze(Object.keys(SCOPE_SET) as Scope[]);
 

@@ -4,7 +4,9 @@ import { AppError, OpenApiValidator, identityOf, ok, requireScope, validatedQuer
 import type { Checkpointer } from '../../domain/checkpoint.use-case';
 import { verifyAccountChain, type VerifyChainDeps } from '../../domain/verify-chain.use-case';
 import {
+  CosignatureError,
   ProofRequestError,
+  addCosignature,
   checkpointKeys,
   consistencyProofOf,
   inclusionProofOf,
@@ -52,6 +54,18 @@ export function transparencyRoutes(deps: TransparencyRoutesDeps, validator = new
     const checkpoint = outcome.kind === 'signed' ? outcome.checkpoint : await deps.checkpoints.latestTree(accountId);
     if (!checkpoint?.note) throw AppError.notFound('This account has no audit records to checkpoint.');
     res.status(200).json(ok(toTreeCheckpointView(checkpoint), [outcome.kind === 'signed' ? 'A new checkpoint was signed.' : 'Nothing new to sign: this is the latest checkpoint.']));
+  });
+
+  // A witness hands in its cosignature of one of the account's checkpoints (DESIGN.md §2: a witness scope).
+  router.post('/api/v1/audit/checkpoints/:treeSize/cosignatures', requireScope('audit:witness'), validator.validate('createAuditCosignature'), async (req, res) => {
+    const treeSize = Number(req.params.treeSize);
+    const { created, cosignature } = await addCosignature(deps, identityOf(req).accountId, treeSize, req.body as { cosignature: string; witness: string }).catch((error: unknown) => {
+      if (!(error instanceof CosignatureError)) throw error;
+      if (error.kind === 'not-found') throw AppError.notFound(error.message);
+      throw AppError.badRequest('The cosignature was refused.', [{ path: error.path ?? 'body', message: error.message }]);
+    });
+    if (created) res.status(201).json(ok(cosignature));
+    else res.status(200).json(ok(cosignature, ['This witness key had already cosigned this checkpoint.']));
   });
 
   router.get('/api/v1/audit/proofs/inclusion', scope, validator.validate('getAuditInclusionProof'), async (req, res) => {

@@ -222,6 +222,35 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/checkpoints/{treeSize}/cosignatures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a witness cosignature to a checkpoint
+         * @description A witness that verified the caller's checkpoint of size `treeSize` (its signed note, and its
+         *     consistency with the last checkpoint the witness saw) hands in its cosignature
+         *     (https://c2sp.org/tlog-cosignature, cosignature/v1): the signature line, or only its base64
+         *     value, and the witness's verifier key (`<name>+<key id>+<base64(0x04 || Ed25519 key)>`).
+         *     The cosignature must verify over that checkpoint's note text under that key, or the answer
+         *     is `400`; `404` when the account has no checkpoint of that size. A witness's key stores one
+         *     cosignature per checkpoint: the first one is kept and a later one by the same key is
+         *     answered with the stored one (`200`). `GET /audit/checkpoints/latest` lists the
+         *     cosignature lines; append them to its `note` to get the cosigned checkpoint. Requires scope
+         *     `audit:witness` (`npm run warden -- audit witness` is such a witness).
+         */
+        post: operations["createAuditCosignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/checkpoints/latest": {
         parameters: {
             query?: never;
@@ -654,6 +683,33 @@ export interface components {
         AuditConsistencyProofEnvelope: components["schemas"]["SuccessEnvelope"] & {
             data: components["schemas"]["AuditConsistencyProof"];
         };
+        /** @description A witness's cosignature of one checkpoint of the caller's log, as stored. */
+        AuditCosignature: {
+            /** @description The signature line to append to the checkpoint note. */
+            cosignature: string;
+            /**
+             * Format: date-time
+             * @description When the log stored it.
+             */
+            createdAt: string;
+            /** @description The witness key's name. */
+            name: string;
+            /** @description The witness key's note key id, 8 hex digits. */
+            noteKeyId: string;
+            /** @description The log's origin, `warden.audit/<accountId>`. */
+            origin: string;
+            /**
+             * Format: date-time
+             * @description The time the witness signed, as the cosignature carries it.
+             */
+            timestamp: string;
+            /** Format: int64 */
+            treeSize: number;
+            witness: components["schemas"]["WitnessVerifierKey"];
+        };
+        AuditCosignatureEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditCosignature"];
+        };
         AuditExportCheckpointLine: {
             checkpoint: components["schemas"]["AuditCheckpoint"];
             /**
@@ -767,7 +823,11 @@ export interface components {
         };
         /** @description The newest signed tree head of the account's log, with its signed note. */
         AuditTreeCheckpoint: {
-            /** @description Witness cosignature lines of this checkpoint (none yet). */
+            /**
+             * @description Witness cosignature lines of this checkpoint (cosignature/v1, oldest first). `note` is
+             *     the log's note as signed and does not carry them: append them to its signature lines
+             *     to get the cosigned checkpoint.
+             */
             cosignatures: string[];
             hash: components["schemas"]["Sha256Hex"];
             /** @description The signing key (as in `GET /audit/keys`). */
@@ -865,6 +925,14 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
             /** @default api */
             type?: components["schemas"]["ApiTokenType"];
+        };
+        CreateAuditCosignatureRequest: {
+            /**
+             * @description The cosignature/v1 signature line (`— <witness name> <base64>`), or only its base64
+             *     value (key id, timestamp and Ed25519 signature).
+             */
+            cosignature: string;
+            witness: components["schemas"]["WitnessVerifierKey"];
         };
         /** @description A new credential; `type` selects the shape of `properties` and `secrets`. */
         CreateCredentialRequest: components["schemas"]["CreateSmppCredentialRequest"] | components["schemas"]["CreateHttpBasicCredentialRequest"] | components["schemas"]["CreateApiKeyCredentialRequest"] | components["schemas"]["CreateOAuth2ClientCredentialsRequest"];
@@ -1099,7 +1167,7 @@ export interface components {
          * @description A permission a token can hold. A token can never grant a scope it lacks.
          * @enum {string}
          */
-        Scope: "tokens:read" | "tokens:write" | "credentials:read" | "credentials:write" | "credentials:reveal" | "audit:read";
+        Scope: "tokens:read" | "tokens:write" | "credentials:read" | "credentials:write" | "credentials:reveal" | "audit:read" | "audit:witness";
         /** @description A SHA-256 digest, lowercase hex. */
         Sha256Hex: string;
         /**
@@ -1164,6 +1232,11 @@ export interface components {
              */
             path: string;
         };
+        /**
+         * @description The witness's verifier key (https://c2sp.org/signed-note):
+         *     `<name>+<8 hex digits key id>+<base64(0x04 || 32-byte Ed25519 public key)>`.
+         */
+        WitnessVerifierKey: string;
     };
     responses: {
         /** @description The account already holds as many live API tokens as it may (`MAX_TOKENS_PER_ACCOUNT`); revoke one first. */
@@ -2505,6 +2578,104 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createAuditCosignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The size of the checkpoint the witness cosigned.
+                 * @example 42
+                 */
+                treeSize: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "cosignature": "— witness.example/w1 3fnJdAAAAABpLcaQeiBDjd892m1VHlMWp77gGC499AP+H4zIT/dOKrLvDiH1RHuNbEaKyTf3K8x55pLVncUb9rw7gUIOnRWjJa+/BQ==",
+                 *       "witness": "witness.example/w1+ddf9c974+BOvaeDudzLBNEav+BHKwIYQjscm68py81hhmKgyTkrOK"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateAuditCosignatureRequest"];
+            };
+        };
+        responses: {
+            /** @description This witness key had already cosigned this checkpoint; the stored cosignature. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "This witness key had already cosigned this checkpoint."
+                     *       ],
+                     *       "data": {
+                     *         "origin": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "treeSize": 42,
+                     *         "witness": "witness.example/w1+ddf9c974+BOvaeDudzLBNEav+BHKwIYQjscm68py81hhmKgyTkrOK",
+                     *         "name": "witness.example/w1",
+                     *         "noteKeyId": "ddf9c974",
+                     *         "timestamp": "2025-12-01T16:47:12.000Z",
+                     *         "cosignature": "— witness.example/w1 3fnJdAAAAABpLcaQeiBDjd892m1VHlMWp77gGC499AP+H4zIT/dOKrLvDiH1RHuNbEaKyTf3K8x55pLVncUb9rw7gUIOnRWjJa+/BQ==",
+                     *         "createdAt": "2025-12-01T16:47:13.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditCosignatureEnvelope"];
+                };
+            };
+            /** @description The cosignature verified and was stored. */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "origin": "warden.audit/0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "treeSize": 42,
+                     *         "witness": "witness.example/w1+ddf9c974+BOvaeDudzLBNEav+BHKwIYQjscm68py81hhmKgyTkrOK",
+                     *         "name": "witness.example/w1",
+                     *         "noteKeyId": "ddf9c974",
+                     *         "timestamp": "2025-12-01T16:47:12.000Z",
+                     *         "cosignature": "— witness.example/w1 3fnJdAAAAABpLcaQeiBDjd892m1VHlMWp77gGC499AP+H4zIT/dOKrLvDiH1RHuNbEaKyTf3K8x55pLVncUb9rw7gUIOnRWjJa+/BQ==",
+                     *         "createdAt": "2025-12-01T16:47:13.120Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditCosignatureEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
