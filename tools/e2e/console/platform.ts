@@ -61,17 +61,6 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const shared = { AUDIT_QUEUE_PREFIX: uniqueName('q'), OUTBOX_POLL_MS: '200' };
   const closers: (() => Promise<void>)[] = [];
 
-  const tokens = await composeTokenService(loadTokenServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2etokens') })), {
-    logger: testLogger('token-service'),
-  });
-  const tokenServiceUrl = await run(tokens, closers);
-
-  const credentials = await composeCredentialService(
-    loadCredentialServiceConfig(testEnv({ ...shared, MONGODB_DB: uniqueName('e2ecreds') })),
-    { logger: testLogger('credential-service') },
-  );
-  const credentialServiceUrl = await run(credentials, closers);
-
   // The audit service runs its API, one worker consuming audit-events and the checkpointer, as main.ts runs them.
   const auditSigningKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const audit = await composeAuditService(
@@ -88,6 +77,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     { logger: testLogger('audit-service') },
   );
   const auditServiceUrl = await run(audit, closers);
+
+  // The producers clear an outbox entry only once the audit service says its event is recorded.
+  const tokens = await composeTokenService(loadTokenServiceConfig(testEnv({ ...shared, AUDIT_SERVICE_URL: auditServiceUrl, MONGODB_DB: uniqueName('e2etokens') })), {
+    logger: testLogger('token-service'),
+  });
+  const tokenServiceUrl = await run(tokens, closers);
+
+  const credentials = await composeCredentialService(
+    loadCredentialServiceConfig(testEnv({ ...shared, AUDIT_SERVICE_URL: auditServiceUrl, MONGODB_DB: uniqueName('e2ecreds') })),
+    { logger: testLogger('credential-service') },
+  );
+  const credentialServiceUrl = await run(credentials, closers);
+
 
   // The gateway, with a private rate-limit prefix.
   const gatewayConfig = loadGatewayConfig({

@@ -8,7 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { Pool } from 'undici';
 import { ALL_SCOPES, closeServer, createHttpServer, listen, type Metrics } from '@warden/http';
-import { operatorIdentity, signedHeaders, testEnv, testInfra, testLogger, TEST_KEYS, uniqueName } from '@warden/testing';
+import { operatorIdentity, signedHeaders, testEnv, testInfra, testLogger, TEST_KEYS, startStandInAuditService, uniqueName } from '@warden/testing';
 // Tests compose the real token service behind the real gateway in one process (never production code).
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { composeTokenService } from '../../../token-service/src/compose';
@@ -56,8 +56,13 @@ export async function startTokenService({
   /** Token-service settings over the harness' own, e.g. MAX_TOKENS_PER_ACCOUNT. */
   env?: Record<string, string>;
 } = {}): Promise<TokenServiceHarness> {
-  const config = loadTokenServiceConfig(testEnv({ REDIS_URL: redisUrl, MONGODB_DB: uniqueName('gwtokens'), TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200', ...env }));
+  // No audit service here: a stand-in reports an event recorded once its job is on the queue.
+  const audit = await startStandInAuditService();
+  const config = loadTokenServiceConfig(
+    testEnv({ REDIS_URL: redisUrl, MONGODB_DB: uniqueName('gwtokens'), TOKEN_HASH_KEY, OUTBOX_POLL_MS: '200', AUDIT_SERVICE_URL: audit.url, OUTBOX_CONFIRM_AFTER_MS: '0', ...env }),
+  );
   const service = await composeTokenService(config, { logger: testLogger('token-service') });
+  audit.recorded = async (eventIds) => (await Promise.all(eventIds.map(async (id) => ((await service.queue.getJob(id)) ? [id] : [])))).flat();
   if (background) await service.start();
   let verifyCalls = 0;
   const counting = express();
@@ -76,6 +81,7 @@ export async function startTokenService({
       await stopServer(server);
       await service.mongo.dropDatabase().catch(() => undefined);
       await service.close();
+      await audit.close();
     },
   };
 }
