@@ -3,20 +3,12 @@ import { generateInternalKey, parseInternalKeys } from '@warden/config';
 import { ChangeEventSigner, type ChangeEvent, type EventRejection } from '@warden/contracts-events';
 import { eventually } from '@warden/testing';
 import { listQuarantinedAuditJobs, loadAuditCliEnv, replayQuarantinedJobs } from '../../../tools/cli/commands/audit';
-import { changeEvent, startAuditService, type AuditHarness, type RunningWorker } from './test/audit-service-harness';
+import { auditServiceWithWorkerForSuite, changeEvent, type AuditHarness } from './test/audit-service-harness';
 
 jest.setTimeout(60_000);
 
 let h: AuditHarness;
-let worker: RunningWorker;
-beforeAll(async () => {
-  h = await startAuditService();
-  worker = h.startWorker();
-});
-afterAll(async () => {
-  await worker.close();
-  await h.close();
-});
+auditServiceWithWorkerForSuite((started) => (h = started));
 
 /** A signer with a key the audit service has never seen, under the name and key id given. */
 const impostor = (producer: string, keyId: string) => ChangeEventSigner.forProducer(producer, parseInternalKeys(generateInternalKey(producer, 'audit-service', keyId, randomBytes)));

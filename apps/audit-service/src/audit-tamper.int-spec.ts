@@ -2,26 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { chainRecord, verifyExportStream } from '@warden/audit-client';
 import { testIdentity } from '@warden/testing';
-import { changeEvent, startAuditService, type AuditHarness, type RunningWorker } from './test/audit-service-harness';
+import { auditServiceWithWorkerForSuite, changeEvent, storedCollection, type AuditHarness } from './test/audit-service-harness';
 
 jest.setTimeout(60_000);
 
 let h: AuditHarness;
-let worker: RunningWorker;
-beforeAll(async () => {
-  h = await startAuditService();
-  worker = h.startWorker();
-});
-afterAll(async () => {
-  await worker.close();
-  await h.close();
-});
+auditServiceWithWorkerForSuite((started) => (h = started));
 
-function db() {
-  if (!h.mongo.db) throw new Error('not connected');
-  return h.mongo.db;
-}
-const raw = () => db().collection<any>('audit_records');
+const raw = () => storedCollection(h, 'audit_records');
 
 /** An account with a six-record chain, anchored by a checkpoint at its head. */
 async function seededAccount(count = 6): Promise<string> {
@@ -161,7 +149,7 @@ describe('tamper detection', () => {
     const accountId = await seededAccount();
     const head = await raw().findOne({ accountId, seq: 6 });
     const [genuine] = await h.checkpoints.all(accountId);
-    await db().collection('audit_checkpoints').insertOne({ ...genuine, seq: 7, hash: head.hash, time: new Date().toISOString() });
+    await storedCollection(h, 'audit_checkpoints').insertOne({ ...genuine, seq: 7, hash: head.hash, time: new Date().toISOString() });
     expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 7, reason: expect.stringContaining('invalid signature') });
   });
 });

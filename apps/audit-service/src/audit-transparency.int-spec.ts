@@ -2,27 +2,15 @@ import { randomUUID } from 'node:crypto';
 import { leafHash, transparency } from '@warden/audit-client';
 import { testIdentity, testLogger } from '@warden/testing';
 import { Checkpointer } from './domain/checkpoint.use-case';
-import { changeEvent, startAuditService, type AuditHarness, type RunningWorker } from './test/audit-service-harness';
+import { auditServiceWithWorkerForSuite, changeEvent, storedCollection, type AuditHarness } from './test/audit-service-harness';
 
 jest.setTimeout(60_000);
 
 let h: AuditHarness;
-let worker: RunningWorker;
-beforeAll(async () => {
-  h = await startAuditService();
-  worker = h.startWorker();
-});
-afterAll(async () => {
-  await worker.close();
-  await h.close();
-});
+auditServiceWithWorkerForSuite((started) => (h = started));
 
-function db() {
-  if (!h.mongo.db) throw new Error('not connected');
-  return h.mongo.db;
-}
-const raw = () => db().collection<any>('audit_records');
-const checkpointDocs = () => db().collection<any>('audit_checkpoints');
+const raw = () => storedCollection(h, 'audit_records');
+const checkpointDocs = () => storedCollection(h, 'audit_checkpoints');
 
 async function record(accountId: string, from: number, to: number): Promise<void> {
   for (let i = from; i <= to; i++) {

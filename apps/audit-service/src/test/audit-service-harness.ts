@@ -129,3 +129,27 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
     },
   };
 }
+
+/**
+ * Registers the suite's `beforeAll`/`afterAll` for one audit service with one running worker, and
+ * hands the harness to `use` once it is up.
+ */
+export function auditServiceWithWorkerForSuite(use: (harness: AuditHarness) => void): void {
+  let harness: AuditHarness | undefined;
+  let worker: RunningWorker | undefined;
+  beforeAll(async () => {
+    harness = await startAuditService();
+    worker = harness.startWorker();
+    use(harness);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await harness?.close();
+  });
+}
+
+/** A collection of the audit database as stored, around the repositories (the tamper tests write it directly). */
+export function storedCollection(harness: AuditHarness, name: string) {
+  if (!harness.mongo.db) throw new Error('not connected');
+  return harness.mongo.db.collection<any>(name);
+}
