@@ -37,7 +37,11 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 // Keys made for this run, like every key Warden uses: the gateway's for each service, and (for an
 // earlier ref that still signs with one shared HMAC key) that key.
-const INTERNAL_KEYS = ['token-service', 'credential-service', 'audit-service'].map((audience) => generateInternalKey('gateway', audience, 'bench-1', randomBytes)).join(',');
+const INTERNAL_KEYS = [
+  ...['token-service', 'credential-service', 'audit-service'].map((audience) => generateInternalKey('gateway', audience, 'bench-1', randomBytes)),
+  // The token service signs the events it publishes (the bench token's creation) as their producer.
+  generateInternalKey('token-service', 'audit-service', 'bench-1', randomBytes),
+].join(',');
 const LEGACY_SIGNING_KEY = randomBytes(32).toString('hex');
 const TOKEN_HASH_KEY = randomBytes(32).toString('base64url');
 const VERIFY = '/api/v1/apitokens/verify';
