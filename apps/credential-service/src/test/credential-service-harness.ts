@@ -36,7 +36,7 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
   );
   const logger = testLogger('credential-service');
   const service = await composeCredentialService(config, { logger });
-  audit.recorded = async (eventIds) => (await Promise.all(eventIds.map(async (id) => ((await service.queue.getJob(id)) ? [id] : [])))).flat();
+  audit.recordQueued(service.queue);
   await service.start();
   const { app, mongo, redis, repository, queue, relay } = service;
   const withKeys = (keyList: string) =>

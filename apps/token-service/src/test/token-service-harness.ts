@@ -26,7 +26,7 @@ export async function startTokenService({ relay: withRelay = true, monitorComman
   );
   const logger = testLogger('token-service');
   const service = await composeTokenService(config, { logger, clock, monitorCommands });
-  audit.recorded = async (eventIds) => (await Promise.all(eventIds.map(async (id) => ((await service.queue.getJob(id)) ? [id] : [])))).flat();
+  audit.recordQueued(service.queue);
   const commands: string[] = [];
   if (monitorCommands) service.mongo.getClient().on('commandStarted', (event) => commands.push(event.commandName));
   if (withRelay) await service.start();

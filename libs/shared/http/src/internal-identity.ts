@@ -171,11 +171,6 @@ export class IdentityVerifier {
     this.replays = new ReplayGuard(now);
   }
 
-  /** The callers this service holds a key of. */
-  get callers(): string[] {
-    return [...new Set([...this.byKey.keys()].map((id) => id.slice(0, id.indexOf(':'))))];
-  }
-
   verify(token: string | undefined, request: { method: string; url: string }): { ok: true; value: VerifiedIdentity } | { ok: false; reason: IdentityRefusal } {
     if (!token || token.length > 16_384) return { ok: false, reason: 'malformed' };
     const verify = this.verifierFor(token);
