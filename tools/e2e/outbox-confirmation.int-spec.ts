@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import type { ChangeEvent } from '@warden/contracts-events';
-import { testIdentity } from '@warden/testing';
+import { AUDIT_ANCHOR_PATH, AuditAnchors } from '@warden/queue';
+import { signedCall, testIdentity } from '@warden/testing';
 import { startAuditService, type AuditHarness, type RunningWorker } from '../../apps/audit-service/src/test/audit-service-harness';
 import { startTokenService, type TokenServiceHarness } from '../../apps/token-service/src/test/token-service-harness';
 
@@ -114,4 +115,27 @@ it('clears the outbox only after the record exists', async () => {
   expect(samples.filter((sample) => !sample.inOutbox && !sample.recorded)).toEqual([]);
   expect(samples[0].inOutbox).toBe(true);
   expect(await audit.records.model.countDocuments({ eventId })).toBe(1);
+});
+
+it('keeps, in the token service database, the newest record the audit service confirmed: forward only, and for the audit service alone', async () => {
+  worker = audit.startWorker();
+  const { id, accountId } = await createToken();
+  await until('the outbox to be cleared', () => tokenDoc(id), (doc) => doc?.outbox.length === 0);
+  const record = await audit.records.model.findOne({ accountId }).lean();
+  if (!record) throw new Error('the event was not recorded');
+  const anchors = new AuditAnchors(tokens.mongo);
+  expect(await anchors.get(accountId)).toMatchObject({ accountId, seq: record.seq, hash: record.hash });
+
+  // Never moved back, whoever says so (a slow replica, a replayed answer).
+  await anchors.advance([{ accountId, seq: record.seq - 1 || 0, hash: '0'.repeat(64) }]);
+  await anchors.advance([{ accountId, seq: record.seq, hash: 'f'.repeat(64) }]);
+  expect(await anchors.get(accountId)).toMatchObject({ seq: record.seq, hash: record.hash });
+
+  // The route answers the audit service only, and with the identity's own account only.
+  const asAuditService = signedCall(tokens.app, 'token-service', 'audit-service');
+  const own = await asAuditService(testIdentity({ accountId }), 'GET', AUDIT_ANCHOR_PATH);
+  expect(own.status).toBe(200);
+  expect(own.body.data.anchor).toEqual({ seq: record.seq, hash: record.hash, anchoredAt: expect.any(String) });
+  expect((await asAuditService(testIdentity({ accountId: randomUUID() }), 'GET', AUDIT_ANCHOR_PATH)).body.data).toEqual({ anchor: null });
+  expect((await tokens.as(testIdentity({ accountId })).get(AUDIT_ANCHOR_PATH)).status).toBe(401);
 });

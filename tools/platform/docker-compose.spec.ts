@@ -88,17 +88,23 @@ describe('docker-compose.yml', () => {
     expect(pairs('token-service')).toEqual([
       ['gateway>token-service', 'KEY_GATEWAY_TOKEN_SERVICE'],
       ['token-service>audit-service', 'KEY_TOKEN_SERVICE_AUDIT_SERVICE'],
+      ['audit-service>token-service', 'KEY_AUDIT_SERVICE_TOKEN_SERVICE'],
     ]);
     expect(pairs('credential-service')).toEqual([
       ['gateway>credential-service', 'KEY_GATEWAY_CREDENTIAL_SERVICE'],
       ['credential-service>audit-service', 'KEY_CREDENTIAL_SERVICE_AUDIT_SERVICE'],
+      ['audit-service>credential-service', 'KEY_AUDIT_SERVICE_CREDENTIAL_SERVICE'],
     ]);
     expect(pairs('audit-service')).toEqual([
       ['gateway>audit-service', 'KEY_GATEWAY_AUDIT_SERVICE'],
       ['cli>audit-service', 'KEY_CLI_AUDIT_SERVICE'],
       ['token-service>audit-service', 'KEY_TOKEN_SERVICE_AUDIT_SERVICE'],
       ['credential-service>audit-service', 'KEY_CREDENTIAL_SERVICE_AUDIT_SERVICE'],
+      // Its own keys for the producers, which it asks for the log heads they keep.
+      ['audit-service>token-service', 'KEY_AUDIT_SERVICE_TOKEN_SERVICE'],
+      ['audit-service>credential-service', 'KEY_AUDIT_SERVICE_CREDENTIAL_SERVICE'],
     ]);
+    expect(services['audit-service'].environment.AUDIT_ANCHOR_SOURCES).toBe('token-service=http://token-service:3001,credential-service=http://credential-service:3002');
     expect(services['token-service'].environment.TOKEN_HASH_KEY).toMatch(/^\$\{TOKEN_HASH_KEY:\?/);
     expect(services['credential-service'].environment.CREDENTIAL_ENCRYPTION_KEYS).toMatch(/^\$\{CREDENTIAL_ENCRYPTION_KEYS:\?/);
     expect(services['audit-service'].environment.AUDIT_SIGNING_KEY).toMatch(/^\$\{AUDIT_SIGNING_KEY:\?/);

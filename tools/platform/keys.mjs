@@ -17,6 +17,9 @@ export const INTERNAL_PAIRS = [
   // Producers of change events: each signs what it publishes with its own key for the audit service.
   ['token-service', 'audit-service'],
   ['credential-service', 'audit-service'],
+  // The audit service asks each producer for the log's head it keeps in its own database.
+  ['audit-service', 'token-service'],
+  ['audit-service', 'credential-service'],
 ];
 
 const KEY_ID = 'local-1';
@@ -56,6 +59,17 @@ const pairsWhere = (keys, test) =>
     .map(([, entry]) => entry)
     .join(',');
 
+/**
+ * After `warden audit rotate-key` (docs/audit.md, "Rotating the signing key"): the retired audit
+ * public keys and the record seal key kept from the first signing key; nothing before a rotation.
+ */
+function rotatedAuditKeys(keys) {
+  return {
+    ...(keys.AUDIT_PREVIOUS_PUBLIC_KEYS ? { AUDIT_PREVIOUS_PUBLIC_KEYS: keys.AUDIT_PREVIOUS_PUBLIC_KEYS } : {}),
+    ...(keys.AUDIT_SEAL_KEY ? { AUDIT_SEAL_KEY: keys.AUDIT_SEAL_KEY } : {}),
+  };
+}
+
 /** The variables one process needs, and no other key: a process that is compromised gives away only its own. */
 export function keysFor(name, keys) {
   switch (name) {
@@ -66,9 +80,9 @@ export function keysFor(name, keys) {
       return { INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name), TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY };
     case 'credential-service':
       return { INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name), CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS };
-    // Every `*>audit-service` key: the gateway's, the CLI's and the producers' (it authenticates events with them).
+    // Every `*>audit-service` key (the gateway's, the CLI's, and the producers' that authenticate events), and its own for the producers.
     case 'audit-service':
-      return { INTERNAL_KEYS: pairsWhere(keys, (_caller, audience) => audience === name), AUDIT_SIGNING_KEY: keys.AUDIT_SIGNING_KEY };
+      return { INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name), AUDIT_SIGNING_KEY: keys.AUDIT_SIGNING_KEY, ...rotatedAuditKeys(keys) };
     default:
       throw new Error(`no keys for ${name}`);
   }
@@ -82,6 +96,9 @@ export function composeEnv(keys = generate()) {
     `TOKEN_HASH_KEY=${keys.TOKEN_HASH_KEY}`,
     `CREDENTIAL_ENCRYPTION_KEYS=${keys.CREDENTIAL_ENCRYPTION_KEYS}`,
     `AUDIT_SIGNING_KEY=${keys.AUDIT_SIGNING_KEY}`,
+    // Empty until a rotation: no retired key, and the record seal key derived from the signing key.
+    `AUDIT_PREVIOUS_PUBLIC_KEYS=${keys.AUDIT_PREVIOUS_PUBLIC_KEYS ?? ''}`,
+    `AUDIT_SEAL_KEY=${keys.AUDIT_SEAL_KEY ?? ''}`,
   ].join('\n');
 }
 

@@ -99,8 +99,10 @@ function startPlatform({ redisUrl, mongoUrl }) {
   const audit = services.find((service) => service.name === 'audit-service');
   const auditUrl = { AUDIT_SERVICE_URL: `http://127.0.0.1:${audit.port}` };
   // Each child gets its own ADMIN_PORT: one inherited from this environment would be shared by all.
+  // The audit service asks the producers for the log's head each keeps in its own database.
+  const anchorSources = services.filter((service) => service.name !== 'audit-service').map((service) => `${service.name}=http://127.0.0.1:${service.port}`);
   for (const service of services) {
-    const producer = service.name === 'audit-service' ? {} : auditUrl;
+    const producer = service.name === 'audit-service' ? { AUDIT_ANCHOR_SOURCES: anchorSources.join(',') } : auditUrl;
     startApp(service.name, { ...shared, ...producer, ...own(service.name), PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
   }
   startApp('gateway', {

@@ -11,6 +11,7 @@ import type { AuditServiceConfig } from './config';
 import type { Checkpointer } from './domain/checkpoint.use-case';
 import type { RecordSealer } from '@warden/audit-feature';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
+import type { AnchorSources } from './anchor-sources';
 import { auditRoutes } from './entry-points/http/audit.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';
 import { transparencyRoutes } from './entry-points/http/transparency.routes';
@@ -28,6 +29,8 @@ export interface AuditServiceDeps {
   signer: CheckpointSigner;
   sealer: RecordSealer;
   metrics?: AuditMetrics;
+  /** The producers that keep the log's head in their own databases: `verify` holds the records against them. */
+  anchors?: AnchorSources;
 }
 
 /**

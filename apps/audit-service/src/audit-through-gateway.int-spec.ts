@@ -94,3 +94,52 @@ it('proves records and log growth through the gateway against the signed note, f
   const writer = (await (await call(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: 'no-audit', scopes: ['tokens:read'] }) })).json()) as any;
   expect((await call(writer.data.token, '/api/v1/audit/keys')).status).toBe(403);
 });
+
+it('catches a cut tail against the heads the producers keep, with or without its checkpoints, and names the missing range', async () => {
+  const owner = await platform.newAccount({ name: 'cut-tail' });
+  const json = async (path: string, init?: RequestInit) => ((await (await call(owner.secret, path, init)).json()) as any).data;
+  const audit = platform.databases.audit;
+  const anchorOf = () => platform.databases.tokens.collection('audit_anchors').findOne({ _id: owner.accountId as never });
+  // Each change reaches the trail, and the token service anchors it once the audit service confirms it.
+  const change = async (name: string) => {
+    const before = (await json('/api/v1/audit/verify')).head?.seq ?? 0;
+    expect((await call(owner.secret, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name, scopes: ['tokens:read'] }) })).status).toBe(201);
+    const anchor = await eventually(anchorOf, (doc) => (doc?.seq ?? 0) > before, 20_000);
+    return anchor?.seq as number;
+  };
+  await change('one');
+  await change('two');
+  const signed = await json('/api/v1/audit/checkpoints', { method: 'POST' });
+  await change('three');
+  const newest = await change('four');
+
+  const intact = await json('/api/v1/audit/verify');
+  expect(intact).toMatchObject({ valid: true, head: { seq: newest }, missing: null });
+  expect(signed.treeSize).toBeLessThan(newest);
+  expect(intact.externalHeads).toEqual(
+    expect.arrayContaining([
+      { source: 'token-service', status: 'present', seq: newest, anchoredAt: expect.any(String) },
+      { source: 'credential-service', status: 'none' },
+    ]),
+  );
+
+  // Someone holding the audit database deletes the two newest records (and whatever checkpoint covers them).
+  await audit.collection('audit_checkpoints').deleteMany({ accountId: owner.accountId, seq: { $gt: newest - 2 } });
+  await audit.collection('audit_records').deleteMany({ accountId: owner.accountId, seq: { $gt: newest - 2 } });
+  const cut = await json('/api/v1/audit/verify');
+  expect(cut).toMatchObject({ valid: false, firstInvalidSeq: newest - 1, missing: { fromSeq: newest - 1, toSeq: newest } });
+  expect(cut.reason).toContain(`records ${newest - 1} to ${newest} are missing`);
+  expect(cut.reason).toContain('token-service');
+  expect(cut.externalHeads).toEqual(expect.arrayContaining([expect.objectContaining({ source: 'token-service', status: 'missing', seq: newest })]));
+
+  // Deeper, into what the checkpoint covers, and the checkpoints and tree go too: the producer's head still names the range.
+  await audit.collection('audit_records').deleteMany({ accountId: owner.accountId, seq: { $gt: 1 } });
+  await audit.collection('audit_checkpoints').deleteMany({ accountId: owner.accountId });
+  await audit.collection('audit_tree_nodes').deleteMany({ accountId: owner.accountId });
+  const gone = await json('/api/v1/audit/verify');
+  expect(gone).toMatchObject({ valid: false, firstInvalidSeq: 2, checkpoint: null, missing: { fromSeq: 2, toSeq: newest } });
+  // Nothing is signed over the cut log.
+  const refused = await call(owner.secret, '/api/v1/audit/checkpoints', { method: 'POST' });
+  expect(refused.status).toBe(409);
+  expect(((await refused.json()) as any).detail).toContain('failed verification at seq 2');
+});

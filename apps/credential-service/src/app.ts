@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { IdentityVerifier, createMetrics, createServiceApp, OpenApiValidator, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
-import { pingRedis } from '@warden/queue';
+import { AuditAnchors, auditAnchorRoutes, pingRedis } from '@warden/queue';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import type { CredentialCipher, CredentialRepository } from '@warden/credentials-data-access';
 import type { CredentialServiceConfig } from './config';
@@ -32,6 +32,8 @@ export function createApp({ config, logger, mongo, redis, repository, cipher, ou
   const routes = Router();
   routes.use(credentialRoutes({ credentials, validator: new OpenApiValidator(document) }));
   routes.use(internalRoutes({ credentials, readers: config.SECRET_READERS }));
+  // The audit log's head as this service last saw it confirmed, for the audit service's verification.
+  routes.use(auditAnchorRoutes(new AuditAnchors(mongo)));
   return createServiceApp({
     logger,
     metrics: createMetrics('credential-service'),

@@ -5,7 +5,7 @@ import type { Logger } from '@warden/config';
 import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, type OutboxRelay } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, AuditAnchors, type OutboxRelay } from '@warden/queue';
 import { CredentialCipher, CredentialRepository, exclusiveWrite } from '@warden/credentials-data-access';
 import { createApp } from './app';
 import type { CredentialServiceConfig } from './config';
@@ -42,7 +42,7 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
   const relay = createOutboxRelay(config, {
     models: [repository.model], queue, signer, logger, exclusive: exclusiveWrite,
     // An event leaves its outbox only once the audit service says it is recorded (asked with `credential-service>audit-service`).
-    recorded: recordedEventsClient({ auditServiceUrl: config.AUDIT_SERVICE_URL, caller: 'credential-service', keys: config.INTERNAL_KEYS }),
+    recorded: recordedEventsClient({ auditServiceUrl: config.AUDIT_SERVICE_URL, caller: 'credential-service', keys: config.INTERNAL_KEYS, anchors: new AuditAnchors(mongo) }),
   });
   const { app, admin } = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
   return {

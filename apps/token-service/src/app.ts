@@ -5,7 +5,7 @@ import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { IdentityVerifier, OpenApiValidator, createMetrics, createServiceApp, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
-import { pingRedis } from '@warden/queue';
+import { AuditAnchors, auditAnchorRoutes, pingRedis } from '@warden/queue';
 import { AccountRepository, ApiTokenRepository } from '@warden/tokens-data-access';
 import type { TokenServiceConfig } from './config';
 import { ManageApiTokens } from './domain/manage-api-tokens.use-case';
@@ -33,6 +33,8 @@ export function createApp({ config, logger, mongo, redis, outbox, clock }: Token
   const validator = new OpenApiValidator(loadOpenApiDocument());
   const routes = Router();
   routes.use(internalVerifyRoutes({ verify }));
+  // The audit log's head as this service last saw it confirmed, for the audit service's verification.
+  routes.use(auditAnchorRoutes(new AuditAnchors(mongo)));
   routes.use(apiTokenRoutes({ validator, manage }));
   return createServiceApp({
     logger,

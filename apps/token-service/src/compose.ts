@@ -5,7 +5,7 @@ import type { Logger } from '@warden/config';
 import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, type OutboxRelay } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, AuditAnchors, type OutboxRelay } from '@warden/queue';
 import { TokenLastUsedRepository, exclusiveWrite, initTokenModels, type AccountDoc, type ApiTokenDoc } from '@warden/tokens-data-access';
 import { createApp } from './app';
 import type { TokenServiceConfig } from './config';
@@ -44,7 +44,7 @@ export async function composeTokenService(config: TokenServiceConfig, { logger, 
   const relay = createOutboxRelay(config, {
     models: [models.accounts, models.apiTokens], queue, signer, logger, exclusive: exclusiveWrite,
     // An event leaves its outbox only once the audit service says it is recorded (asked with `token-service>audit-service`).
-    recorded: recordedEventsClient({ auditServiceUrl: config.AUDIT_SERVICE_URL, caller: 'token-service', keys: config.INTERNAL_KEYS }),
+    recorded: recordedEventsClient({ auditServiceUrl: config.AUDIT_SERVICE_URL, caller: 'token-service', keys: config.INTERNAL_KEYS, anchors: new AuditAnchors(mongo) }),
   });
   const lastUsed = new LastUsedFlusher(redis, new TokenLastUsedRepository(mongo), logger);
   const { app, admin } = createApp({ config, logger, mongo, redis, outbox: relay, clock });

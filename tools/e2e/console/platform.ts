@@ -13,6 +13,7 @@ import { loadConfig as loadCredentialServiceConfig } from '../../../apps/credent
 import { composeAuditService } from '../../../apps/audit-service/src/compose';
 import { loadConfig as loadAuditServiceConfig } from '../../../apps/audit-service/src/config';
 import { loadConfig as loadGatewayConfig } from '../../../apps/gateway/src/config';
+import { freePort } from '../processes';
 import { composeGateway } from '../../../apps/gateway/src/compose-gateway';
 
 export interface BootstrapToken {
@@ -44,10 +45,10 @@ export interface PlatformOptions {
 }
 
 /** Starts a composed service and serves it on an ephemeral loopback port, as main.ts serves it (same server settings). */
-async function run(service: ComposedService, closers: (() => Promise<void>)[]): Promise<string> {
+async function run(service: ComposedService, closers: (() => Promise<void>)[], port = 0): Promise<string> {
   await service.start();
   const server: Server = service.createServer?.() ?? createHttpServer(service.app);
-  const url = await listen(server, 0, '127.0.0.1');
+  const url = await listen(server, port, '127.0.0.1');
   closers.push(async () => {
     server.closeAllConnections();
     await closeServer(server);
@@ -58,8 +59,10 @@ async function run(service: ComposedService, closers: (() => Promise<void>)[]): 
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   // One audit queue prefix for the whole platform: the producers and the audit worker must meet.
-  const shared = { AUDIT_QUEUE_PREFIX: uniqueName('q'), OUTBOX_POLL_MS: '200' };
+  const shared = { AUDIT_QUEUE_PREFIX: uniqueName('q'), OUTBOX_POLL_MS: '200', OUTBOX_CONFIRM_AFTER_MS: '200' };
   const closers: (() => Promise<void>)[] = [];
+  // The producers' ports are chosen first: the audit service asks them for the log heads they keep.
+  const [tokenPort, credentialPort] = [await freePort(), await freePort()];
 
   // The audit service runs its API, one worker consuming audit-events and the checkpointer, as main.ts runs them.
   const auditSigningKey = generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -72,6 +75,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         AUDIT_WORKER_CONCURRENCY: '8',
         AUDIT_BATCH_SIZE: '100',
         AUDIT_CHECKPOINT_INTERVAL_MS: '500',
+        AUDIT_ANCHOR_SOURCES: `token-service=http://127.0.0.1:${tokenPort},credential-service=http://127.0.0.1:${credentialPort}`,
       }),
     ),
     { logger: testLogger('audit-service') },
@@ -82,14 +86,13 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const tokens = await composeTokenService(loadTokenServiceConfig(testEnv({ ...shared, AUDIT_SERVICE_URL: auditServiceUrl, MONGODB_DB: uniqueName('e2etokens') })), {
     logger: testLogger('token-service'),
   });
-  const tokenServiceUrl = await run(tokens, closers);
+  const tokenServiceUrl = await run(tokens, closers, tokenPort);
 
   const credentials = await composeCredentialService(
     loadCredentialServiceConfig(testEnv({ ...shared, AUDIT_SERVICE_URL: auditServiceUrl, MONGODB_DB: uniqueName('e2ecreds') })),
     { logger: testLogger('credential-service') },
   );
-  const credentialServiceUrl = await run(credentials, closers);
-
+  const credentialServiceUrl = await run(credentials, closers, credentialPort);
 
   // The gateway, with a private rate-limit prefix.
   const gatewayConfig = loadGatewayConfig({

@@ -13,6 +13,14 @@ export interface AuditRecordFilter {
   to?: Date;
 }
 
+/** Where a recorded event sits: its account's chain, seq and record hash. */
+export interface RecordedEventPosition {
+  eventId: string;
+  accountId: string;
+  seq: number;
+  hash: string;
+}
+
 /** A stored record as the contract shows it (with `canonical`). */
 export function toAuditRecord(doc: AuditRecordDoc): AuditRecordWithCanonical {
   return {
@@ -67,11 +75,16 @@ export class AuditRecordRepository {
     return this.model.find({ eventId: { $in: eventIds } }).lean<AuditRecordDoc[]>();
   }
 
-  /** Which of `eventIds` are recorded: the ids alone, nothing of the records. */
-  async recordedEventIds(eventIds: string[]): Promise<string[]> {
+  /** Which of `eventIds` are recorded, with where each sits in its chain: nothing of the records' content. */
+  async recordedEvents(eventIds: string[]): Promise<RecordedEventPosition[]> {
     if (eventIds.length === 0) return [];
-    const found = await this.model.find({ eventId: { $in: eventIds } }, { _id: 0, eventId: 1 }).lean<{ eventId: string }[]>();
-    return found.map((doc) => doc.eventId);
+    return this.model.find({ eventId: { $in: eventIds } }, { _id: 0, eventId: 1, accountId: 1, seq: 1, hash: 1 }).lean<RecordedEventPosition[]>();
+  }
+
+  /** The record at `seq` of an account's chain: its hash, or null when there is none. */
+  async hashAt(accountId: string, seq: number): Promise<string | null> {
+    const doc = await this.model.findOne({ accountId, seq }, { _id: 0, hash: 1 }).lean<{ hash: string }>();
+    return doc?.hash ?? null;
   }
 
   async findById(accountId: string, id: string): Promise<AuditRecordDoc | null> {

@@ -10,6 +10,9 @@ export const TEST_CALLER_PAIRS: [caller: string, audience: string][] = [
   // Producers of change events: each signs the events it publishes with its key for the audit service.
   ['token-service', 'audit-service'],
   ['credential-service', 'audit-service'],
+  // The audit service asks each producer for the log's head it keeps (`AUDIT_ANCHOR_SOURCES`).
+  ['audit-service', 'token-service'],
+  ['audit-service', 'credential-service'],
   // An internal service that reports its own object types (`Endpoint`, `RoutingPolicy`) through `AuditReporter`.
   ['router', 'audit-service'],
   // An internal service that `SECRET_READERS` names in the tests of the credential service's internal route.

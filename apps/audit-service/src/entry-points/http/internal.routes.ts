@@ -13,7 +13,8 @@ const recordedRequest = z.object({ eventIds: z.array(z.string().min(1).max(100))
  * signs heads on demand (one account, or every account whose head moved), for the operator CLI
  * only (an identity minted with a `cli>audit-service` key). `POST /internal/v1/audit/recorded`
  * tells the producers (and the CLI) which of the event ids they published are recorded, so that
- * their outbox relays remove exactly those: the ids alone, never anything of the records.
+ * their outbox relays remove exactly those, and names the newest of those records per account
+ * (seq and hash, nothing of the content) for the producer to keep as its anchor of the log.
  */
 export function internalRoutes({ checkpointer, records }: { checkpointer: Checkpointer; records: AuditRecordRepository }): Router {
   const router = Router();
@@ -26,8 +27,12 @@ export function internalRoutes({ checkpointer, records }: { checkpointer: Checkp
       );
     }
     const asked = new Set(parsed.data.eventIds);
-    const recorded = (await records.recordedEventIds([...asked])).filter((id) => asked.has(id));
-    res.status(200).json(ok({ recorded }, [`${recorded.length} of ${asked.size} event(s) recorded.`]));
+    const found = (await records.recordedEvents([...asked])).filter((event) => asked.has(event.eventId));
+    // The newest of these records per account: the producer keeps it as its anchor (a head outside this database).
+    const heads = new Map<string, { accountId: string; seq: number; hash: string }>();
+    for (const { accountId, seq, hash } of found) if ((heads.get(accountId)?.seq ?? 0) < seq) heads.set(accountId, { accountId, seq, hash });
+    const recorded = found.map((event) => event.eventId);
+    res.status(200).json(ok({ recorded, heads: [...heads.values()] }, [`${recorded.length} of ${asked.size} event(s) recorded.`]));
   });
   router.post('/internal/v1/audit/checkpoints', acceptCallers('cli'), async (req, res) => {
     const parsed = checkpointRequest.safeParse(req.body ?? {});
