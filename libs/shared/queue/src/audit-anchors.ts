@@ -27,7 +27,8 @@ interface AuditAnchorDoc {
 
 const schema = new Schema<AuditAnchorDoc>(
   { _id: { type: String, required: true }, seq: { type: Number, required: true }, hash: { type: String, required: true }, anchoredAt: { type: Date, required: true } },
-  { collection: 'audit_anchors', versionKey: false },
+  // Nothing to create up front (the `_id` index is the only one): the collection appears with its first anchor.
+  { collection: 'audit_anchors', versionKey: false, autoCreate: false, autoIndex: false },
 );
 
 const DUPLICATE_KEY = 11000;
