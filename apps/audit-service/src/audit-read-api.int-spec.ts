@@ -134,7 +134,7 @@ describe('GET /api/v1/audit/{id}', () => {
 describe('verify, checkpoints and export', () => {
   it('reports an empty chain', async () => {
     const res = await h.call(testIdentity({ scopes: ['audit:read'] }), 'GET', '/api/v1/audit/verify');
-    expect(res.body).toEqual({ success: true, messages: ['The audit chain is empty.'], data: { valid: true, checked: 0, head: null, checkpoint: null, unanchored: 0 } });
+    expect(res.body).toEqual({ success: true, messages: ['The audit chain is empty.'], data: { valid: true, checked: 0, head: null, checkpoint: null, unanchored: 0, externalHeads: [], missing: null } });
   });
 
   it('signs checkpoints on demand for the operator CLI only, and lists them with the public key', async () => {

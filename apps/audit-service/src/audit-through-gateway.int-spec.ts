@@ -119,7 +119,7 @@ it('catches a cut tail against the heads the producers keep, with or without its
   expect(intact.externalHeads).toEqual(
     expect.arrayContaining([
       { source: 'token-service', status: 'present', seq: newest, anchoredAt: expect.any(String) },
-      { source: 'credential-service', status: 'none' },
+      { source: 'credential-service', status: 'none', seq: null, anchoredAt: null },
     ]),
   );
 

@@ -60,8 +60,8 @@ export interface AccountVerification extends Omit<ChainVerification, 'checkpoint
  */
 export type ExternalHead =
   | { source: string; status: 'present' | 'missing' | 'rewritten'; seq: number; anchoredAt: string }
-  | { source: string; status: 'none' }
-  | { source: string; status: 'unreachable'; reason: string };
+  | { source: string; status: 'none'; seq: null; anchoredAt: null }
+  | { source: string; status: 'unreachable'; seq: null; anchoredAt: null; reason: string };
 
 /**
  * Recomputes an account's whole chain from the stored canonical texts (see `walkStoredChain`), then
@@ -106,7 +106,7 @@ export async function verifyAccountChain(deps: VerifyChainDeps, accountId: strin
 async function checkExternalHeads(records: AuditRecordRepository, accountId: string, anchors: SourceAnchor[], storedSeq: number): Promise<ExternalHead[]> {
   return Promise.all(
     anchors.map(async (anchor): Promise<ExternalHead> => {
-      if (anchor.status !== 'anchored') return anchor;
+      if (anchor.status !== 'anchored') return { ...anchor, seq: null, anchoredAt: null };
       const { source, seq, anchoredAt } = anchor;
       if (seq > storedSeq) return { source, status: 'missing', seq, anchoredAt };
       const hash = await records.hashAt(accountId, seq);
