@@ -22,7 +22,7 @@ function useRunningPlatformDefaults(): void {
   const keysFile = join(dataDir, 'keys.json');
   if (existsSync(keysFile)) {
     // Written by tools/platform/keys.mjs: the CLI takes its own internal key (cli>...) and the keys of the data it reads.
-    const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as { internal?: Record<string, string>; TOKEN_HASH_KEY?: string; CREDENTIAL_ENCRYPTION_KEYS?: string; AUDIT_PUBLIC_KEY?: string };
+    const keys = JSON.parse(readFileSync(keysFile, 'utf8')) as { internal?: Record<string, string>; TOKEN_HASH_KEY?: string; CREDENTIAL_ENCRYPTION_KEYS?: string; AUDIT_PUBLIC_KEY?: string; AUDIT_PREVIOUS_PUBLIC_KEYS?: string };
     const own = Object.entries(keys.internal ?? {})
       .filter(([pair]) => pair.startsWith('cli>'))
       .map(([, entry]) => entry)
@@ -31,6 +31,7 @@ function useRunningPlatformDefaults(): void {
     process.env.TOKEN_HASH_KEY ??= keys.TOKEN_HASH_KEY;
     process.env.CREDENTIAL_ENCRYPTION_KEYS ??= keys.CREDENTIAL_ENCRYPTION_KEYS;
     process.env.AUDIT_PUBLIC_KEY ??= keys.AUDIT_PUBLIC_KEY;
+    process.env.AUDIT_PREVIOUS_PUBLIC_KEYS ??= keys.AUDIT_PREVIOUS_PUBLIC_KEYS;
   }
 }
 

@@ -1,8 +1,9 @@
-import { randomUUID } from 'node:crypto';
-import { leafHash, transparency } from '@warden/audit-client';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { formatPreviousPublicKey, leafHash, loadSigningKey, transparency } from '@warden/audit-client';
+import { recordSealKeyOf } from '@warden/audit-feature';
 import { testIdentity, testLogger } from '@warden/testing';
 import { Checkpointer } from './domain/checkpoint.use-case';
-import { auditServiceWithWorkerForSuite, changeEvent, storedCollection, type AuditHarness } from './test/audit-service-harness';
+import { auditServiceWithWorkerForSuite, changeEvent, startAuditService, storedCollection, type AuditHarness } from './test/audit-service-harness';
 
 jest.setTimeout(60_000);
 
@@ -159,5 +160,59 @@ describe('the verifiable log', () => {
     expect(await replica.attempt(accountId)).toMatchObject({ kind: 'refused', refusal: { code: 'tree-mismatch' } });
     expect(await refusals('tree-mismatch')).toBe(before + 1);
     expect(await checkpointDocs().countDocuments({ accountId })).toBe(1);
+  });
+});
+
+describe('signing key rotation', () => {
+  it('keeps what the retired key signed valid by its key id, signs anew with the new key, lists both, and refuses an unknown key id', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 4);
+    expect((await post(accountId, '/api/v1/audit/checkpoints')).body.data).toMatchObject({ treeSize: 4, keyId: h.signer.keyId });
+    const before = await openLatest(accountId);
+
+    // The operator rotates: a new signing key, the old one's public key retired, the record seal key kept.
+    const retiredAt = new Date();
+    const rotated = await startAuditService({
+      database: h.database,
+      signingKey: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      env: {
+        AUDIT_PREVIOUS_PUBLIC_KEYS: formatPreviousPublicKey(h.signer.publicKey, retiredAt),
+        AUDIT_SEAL_KEY: recordSealKeyOf(loadSigningKey(h.signingKey)).toString('base64'),
+      },
+    });
+    const worker = rotated.startWorker();
+    try {
+      const as = (method: 'GET' | 'POST', url: string) => rotated.call(testIdentity({ accountId, scopes: ['audit:read'] }), method, url);
+      for (let i = 5; i <= 7; i++) await rotated.reporter.reportChange(changeEvent(accountId, { objectId: `obj-${i}`, after: { name: `v${i}` } }));
+      await rotated.waitForRecords(accountId, 7);
+      // Full verification first (old checkpoint under the old key, old records' seals), then signed by the new key.
+      const signed = await as('POST', '/api/v1/audit/checkpoints');
+      expect(signed.body).toMatchObject({ messages: ['A new checkpoint was signed.'], data: { treeSize: 7, keyId: rotated.signer.keyId } });
+      expect((await as('GET', '/api/v1/audit/verify')).body.data).toMatchObject({ valid: true, checked: 7, checkpoint: { seq: 7, treeSize: 7 } });
+
+      const keys = (await as('GET', '/api/v1/audit/keys')).body.data.keys;
+      expect(keys).toEqual([
+        expect.objectContaining({ keyId: rotated.signer.keyId, validFrom: signed.body.data.time, validUntil: null }),
+        expect.objectContaining({ keyId: h.signer.keyId, verifierKey: before.key.verifierKey, validFrom: before.latest.time, validUntil: retiredAt.toISOString() }),
+      ]);
+      const latest = (await as('GET', '/api/v1/audit/checkpoints/latest')).body.data;
+      const opened = transparency.openCheckpoint(latest.note, [transparency.parseVerifierKey(keys[0].verifierKey)], { origin: `warden.audit/${accountId}` }).checkpoint;
+      // The new tree extends the one the retired key signed, and an old proof still checks against the old root.
+      const consistency = (await as('GET', '/api/v1/audit/proofs/consistency?from=4&to=7')).body.data;
+      expect(transparency.verifyConsistency(4, 7, before.checkpoint.rootHash, opened.rootHash, consistency.proof.map(b64))).toBe(true);
+      const inclusion = (await as('GET', '/api/v1/audit/proofs/inclusion?seq=2&treeSize=4')).body.data;
+      expect(transparency.verifyInclusion(b64(inclusion.leafHash), 1, 4, inclusion.proof.map(b64), before.checkpoint.rootHash)).toBe(true);
+
+      // A replica that does not know the new key: the new checkpoint names an unknown key id and is invalid.
+      const stale = await get(accountId, '/api/v1/audit/verify');
+      expect(stale.body.data).toMatchObject({ valid: false, firstInvalidSeq: 7, reason: expect.stringContaining(`unknown key (key id ${rotated.signer.keyId})`) });
+      expect((await get(accountId, '/api/v1/audit/checkpoints/latest')).status).toBe(409);
+      expect((await get(accountId, '/api/v1/audit/proofs/inclusion?seq=1')).status).toBe(409);
+      const staleReplica = new Checkpointer({ records: h.records, checkpoints: h.checkpoints, tree: h.tree, signer: h.signer, sealer: h.sealer, logger: testLogger('audit-stale'), every: 1_000 });
+      expect(await staleReplica.attempt(accountId)).toMatchObject({ kind: 'refused', refusal: { code: 'tree-mismatch', reason: expect.stringContaining('unknown key') } });
+    } finally {
+      await worker.close();
+      await rotated.close();
+    }
   });
 });

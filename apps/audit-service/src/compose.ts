@@ -11,7 +11,7 @@ import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import type { AuditServiceConfig } from './config';
 import { ChainAppender } from './domain/append-to-chain.use-case';
 import { Checkpointer } from './domain/checkpoint.use-case';
-import { RecordSealer } from '@warden/audit-feature';
+import { RecordSealer, loadRecordSealKey } from '@warden/audit-feature';
 import { createAuditEventsWorker, type QuarantinedJob } from './entry-points/queue/audit-events.consumer';
 
 export interface AuditServiceIo {
@@ -54,8 +54,9 @@ export interface ComposedAuditService
  */
 export async function composeAuditService(config: AuditServiceConfig, { logger }: AuditServiceIo): Promise<ComposedAuditService> {
   const signingKey = loadSigningKey(config.AUDIT_SIGNING_KEY);
-  const signer = new CheckpointSigner(signingKey);
-  const sealer = new RecordSealer(signingKey);
+  // The current key signs; the keys it replaced still verify what they signed (by key id).
+  const signer = new CheckpointSigner(signingKey, config.AUDIT_PREVIOUS_PUBLIC_KEYS);
+  const sealer = new RecordSealer(config.AUDIT_SEAL_KEY ? loadRecordSealKey(config.AUDIT_SEAL_KEY) : signingKey);
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   const records = new AuditRecordRepository(mongo);
   const checkpoints = new AuditCheckpointRepository(mongo);

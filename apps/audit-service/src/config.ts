@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { internalKeysVariable, loadEnv, portVariable, serviceEnvSchema } from '@warden/config';
-import { loadSigningKey } from '@warden/audit-client';
+import { loadSigningKey, parsePreviousPublicKeys } from '@warden/audit-client';
+import { loadRecordSealKey } from '@warden/audit-feature';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -35,6 +36,36 @@ const schema = serviceEnvSchema.extend({
     },
     { message: 'must be an Ed25519 private key (PEM or base64 PKCS#8)' },
   ),
+  /**
+   * The signing keys AUDIT_SIGNING_KEY replaced (docs/audit.md, "Rotating the signing key"):
+   * `<base64 SPKI public key>@<RFC 3339 time it was retired>`, comma-separated. Checkpoints they
+   * signed still verify, each under the key its key id names.
+   */
+  AUDIT_PREVIOUS_PUBLIC_KEYS: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      try {
+        return parsePreviousPublicKeys(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
+  /** The record seal key (base64, 32 bytes); empty: derived from AUDIT_SIGNING_KEY. Kept as it is when the signing key rotates. */
+  AUDIT_SEAL_KEY: z
+    .string()
+    .default('')
+    .refine(
+      (value) => {
+        try {
+          return value === '' || loadRecordSealKey(value).length > 0;
+        } catch {
+          return false;
+        }
+      },
+      { message: 'must be 32 bytes, base64' },
+    ),
   /** Every account whose chain grew is checkpointed this often. */
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(60_000),
   /** A burst is checkpointed every this many records, without waiting for the interval. */

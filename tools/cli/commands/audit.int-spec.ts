@@ -1,16 +1,18 @@
 import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { AUDIT_EVENTS_QUEUE, buildChangeEvent, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
-import { CheckpointSigner, consumeRecordedEvents, verifyExportFile, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
+import { CheckpointSigner, consumeRecordedEvents, keyIdOf, verifyExportFile, createRecordedQueue, loadSigningKey, parsePreviousPublicKeys, publishRecorded, transparency } from '@warden/audit-client';
+import { RecordSealer, loadRecordSealKey, recordSealKeyOf } from '@warden/audit-feature';
 import { eventually, testInfra, TEST_KEYS, uniqueName } from '@warden/testing';
 import { writeSyntheticExport } from '../../bench/audit-fixture';
 import type { Redis } from 'ioredis';
+import { rotateAuditSigningKey } from './audit-rotate-key';
 import { listFailedAuditJobs, loadAuditCliEnv, replayAuditJobs, resolvePublicKey, tailAudit, verifyAuditExport, type AuditCliEnv } from './audit';
 
 jest.setTimeout(120_000);
@@ -78,7 +80,40 @@ describe('warden audit verify', () => {
     const otherKey = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
     const foreign = join(dir, 'foreign.ndjson');
     writeSyntheticExport(foreign, { records: 10, signer: otherKey });
-    expect(await verifyAuditExport(foreign, { publicKey: signer.publicKey, progress: false })).toMatchObject({ exitCode: 1, reason: expect.stringContaining('invalid signature') });
+    // A file whose keys are not the operator's: its checkpoints name a key id the operator does not trust.
+    expect(await verifyAuditExport(foreign, { publicKey: signer.publicKey, progress: false })).toMatchObject({
+      exitCode: 1,
+      reason: expect.stringContaining(`signed by an unknown key (key id ${otherKey.keyId})`),
+    });
+  });
+
+  it('verifies an export across a key rotation with both operator keys, its tree roots and its witness cosignatures', async () => {
+    const retired = new CheckpointSigner(generateKeyPairSync('ed25519').privateKey);
+    const witness = generateKeyPairSync('ed25519').privateKey;
+    const witnessKey = transparency.formatVerifierKey(transparency.verifierKey('witness.example', witness, transparency.SIGNATURE_TYPE_COSIGNATURE_V1));
+    const file = join(dir, 'rotated.ndjson');
+    const options = { records: 3_000, signer, checkpointEvery: 1_000, signerAt: (seq: number) => (seq <= 1_000 ? retired : signer) };
+    writeSyntheticExport(file, { ...options, witness: { name: 'witness.example', key: witness } });
+    const cli = await warden(['audit', 'verify', '--file', file, '--public-key', signer.publicKeyPem, '--public-key', retired.publicKeyPem, '--witness-key', witnessKey]);
+    expect(cli.stdout).toContain('tree root matches 3 signed tree note(s), up to size 3000; 3 witness cosignature(s) verified');
+    expect(cli.code).toBe(0);
+    const verify = (path: string, keys = [signer.publicKey, retired.publicKey]) => verifyAuditExport(path, { publicKey: keys, witnessKeys: [transparency.parseVerifierKey(witnessKey)], progress: false });
+    // The current key alone does not vouch for what the retired key signed.
+    expect(await verify(file, [signer.publicKey])).toMatchObject({ exitCode: 1, firstInvalidSeq: 1_000, reason: expect.stringContaining(`unknown key (key id ${retired.keyId})`) });
+
+    const altered = join(dir, 'rotated-altered.ndjson');
+    writeSyntheticExport(altered, { ...options, tamper: (record) => (record.seq === 1_500 ? { ...record, remoteIp: '198.51.100.7' } : record) });
+    expect(await verify(altered)).toMatchObject({ exitCode: 1, firstInvalidSeq: 1_500, reason: expect.stringContaining("field 'remoteIp'") });
+
+    const wrongRoot = join(dir, 'rotated-wrong-root.ndjson');
+    writeSyntheticExport(wrongRoot, { ...options, wrongRootAt: 2_000 });
+    expect(await verify(wrongRoot)).toMatchObject({ exitCode: 1, firstInvalidSeq: 2_000, reason: expect.stringContaining('signed tree root that the records up to seq 2000 do not give') });
+
+    const forged = join(dir, 'rotated-forged-cosignature.ndjson');
+    writeSyntheticExport(forged, { ...options, witness: { name: 'witness.example', key: witness, forgeAt: 3_000 } });
+    expect(await verify(forged)).toMatchObject({ exitCode: 1, firstInvalidSeq: 3_000, reason: expect.stringContaining('by witness witness.example does not verify') });
+    // Without the witness key, the same cosignatures are present but unverifiable: reported, not held against the file.
+    expect(await verifyAuditExport(forged, { publicKey: [signer.publicKey, retired.publicKey], progress: false })).toMatchObject({ exitCode: 0, cosignatures: { verified: 0, unverifiable: 3 } });
   });
 
   it('exits 2 when no checkpoint anchors the chain', async () => {
@@ -106,6 +141,34 @@ describe('warden audit verify', () => {
     const cli = await warden(['audit', 'verify', '--file', join(dir, 'nope.ndjson'), '--public-key', signer.publicKeyPem]);
     expect(cli.code).toBe(1);
     expect(cli.stderr).toContain('No such file');
+  });
+});
+
+describe('warden audit rotate-key', () => {
+  it('retires the signing key into AUDIT_PREVIOUS_PUBLIC_KEYS and keeps the record seal key', async () => {
+    const file = join(dir, 'keys.json');
+    const first = generateKeyPairSync('ed25519').privateKey;
+    const firstBase64 = first.export({ type: 'pkcs8', format: 'der' }).toString('base64');
+    writeFileSync(file, JSON.stringify({ internal: { 'cli>audit-service': 'cli>audit-service:local-1:x' }, AUDIT_SIGNING_KEY: firstBase64 }), { mode: 0o600 });
+    const cli = await warden(['audit', 'rotate-key', '--keys', file, '--json']);
+    expect(cli.code).toBe(0);
+    const rotated = JSON.parse(readFileSync(file, 'utf8'));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(rotated.internal).toEqual({ 'cli>audit-service': 'cli>audit-service:local-1:x' });
+    expect(rotated.AUDIT_SIGNING_KEY).not.toBe(firstBase64);
+    expect(rotated.AUDIT_SEAL_KEY).toBe(recordSealKeyOf(first).toString('base64'));
+    const [previous] = parsePreviousPublicKeys(rotated.AUDIT_PREVIOUS_PUBLIC_KEYS);
+    expect(previous.keyId).toBe(keyIdOf(first));
+    const current = new CheckpointSigner(loadSigningKey(rotated.AUDIT_SIGNING_KEY), parsePreviousPublicKeys(rotated.AUDIT_PREVIOUS_PUBLIC_KEYS));
+    expect(JSON.parse(cli.stdout)).toMatchObject({ retired: { keyId: keyIdOf(first), retiredAt: previous.validUntil }, current: { keyId: current.keyId, publicKey: rotated.AUDIT_PUBLIC_KEY } });
+    // Records sealed before the rotation keep their seals under the kept seal key.
+    const seal = new RecordSealer(first).seal('acc', 1, 'a'.repeat(64));
+    expect(new RecordSealer(loadRecordSealKey(rotated.AUDIT_SEAL_KEY)).verify('acc', 1, 'a'.repeat(64), seal)).toBe(true);
+    // A second rotation keeps both retired keys and the same seal key.
+    rotateAuditSigningKey(file);
+    const twice = JSON.parse(readFileSync(file, 'utf8'));
+    expect(parsePreviousPublicKeys(twice.AUDIT_PREVIOUS_PUBLIC_KEYS).map((key) => key.keyId)).toEqual([keyIdOf(first), current.keyId]);
+    expect(twice.AUDIT_SEAL_KEY).toBe(rotated.AUDIT_SEAL_KEY);
   });
 });
 

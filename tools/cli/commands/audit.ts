@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomUUID, type KeyObject } from 'node:crypto';
 import type { Command } from 'commander';
 import { Queue, type Job } from 'bullmq';
@@ -8,7 +9,8 @@ import { internalKeysVariable, loadEnv } from '@warden/config';
 import { AUDIT_EVENTS_QUARANTINE_QUEUE, AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
 import { bodyDigest, IdentitySigner } from '@warden/http';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
-import { defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, verifyExportFile, type ExportVerification } from '@warden/audit-client';
+import { defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, parsePreviousPublicKeys, transparency, verifyExportFile, type ExportVerification } from '@warden/audit-client';
+import { rotateAuditSigningKey } from './audit-rotate-key';
 import { describeWitness, runWitness, WitnessRefusal } from './audit-witness';
 
 const envSchema = z.object({
@@ -21,6 +23,8 @@ const envSchema = z.object({
   INTERNAL_KEYS: internalKeysVariable([{ caller: 'cli', audience: 'audit-service' }]).optional(),
   AUDIT_PUBLIC_KEY: z.string().optional(),
   AUDIT_SIGNING_KEY: z.string().optional(),
+  /** Retired checkpoint keys (`<base64 SPKI>@<retired at>`, comma-separated), trusted for what they signed. */
+  AUDIT_PREVIOUS_PUBLIC_KEYS: z.string().optional(),
   /** `audit witness`: the gateway, an API token with audit:read and audit:witness, and the witness's own key and name. */
   WARDEN_URL: z.url().optional(),
   WARDEN_TOKEN: z.string().optional(),
@@ -52,10 +56,37 @@ export function resolvePublicKey(option: string | undefined, env: AuditCliEnv): 
   const given = option ?? env.AUDIT_PUBLIC_KEY;
   if (given) {
     const text = !given.includes('-----BEGIN') && existsSync(given) ? readFileSync(given, 'utf8') : given;
-    return { key: loadPublicKey(text), source: option ? '--public-key' : 'AUDIT_PUBLIC_KEY' };
+    // A note verifier key (`GET /audit/keys` → verifierKey) names the same Ed25519 key.
+    const key = /^[^\s+]+\+[0-9a-f]{8}\+/.test(text.trim()) ? transparency.parseVerifierKey(text.trim()).publicKey : loadPublicKey(text);
+    return { key, source: option ? '--public-key' : 'AUDIT_PUBLIC_KEY' };
   }
   if (env.AUDIT_SIGNING_KEY) return { key: loadPublicKey(env.AUDIT_SIGNING_KEY), source: 'AUDIT_SIGNING_KEY' };
   throw new CliError('No public key: pass --public-key or set AUDIT_PUBLIC_KEY.', 1);
+}
+
+/**
+ * Every checkpoint key the operator trusts: each `--public-key` (repeatable: the current key and
+ * the keys it replaced), else AUDIT_PUBLIC_KEY, else the public half of AUDIT_SIGNING_KEY, and then
+ * the retired keys of AUDIT_PREVIOUS_PUBLIC_KEYS. Checkpoints are verified under the one their key id names.
+ */
+export function resolvePublicKeys(options: readonly string[], env: AuditCliEnv): KeyObject[] {
+  const keys = options.length > 0 ? options.map((option) => resolvePublicKey(option, env).key) : [resolvePublicKey(undefined, env).key];
+  return [...keys, ...parsePreviousPublicKeys(env.AUDIT_PREVIOUS_PUBLIC_KEYS).map((previous) => previous.publicKey)];
+}
+
+/** Witness verifier keys (`<name>+<key id>+<base64(0x04 || key)>`, cosignature/v1), each `--witness-key`. */
+export function resolveWitnessKeys(options: readonly string[]): transparency.VerifierKey[] {
+  return options.map((option) => {
+    const text = existsSync(option) ? readFileSync(option, 'utf8').trim() : option.trim();
+    let key: transparency.VerifierKey;
+    try {
+      key = transparency.parseVerifierKey(text);
+    } catch (error) {
+      throw new CliError(`--witness-key ${JSON.stringify(option.slice(0, 40))} is not a witness verifier key: ${(error as Error).message}`);
+    }
+    if (key.type !== transparency.SIGNATURE_TYPE_COSIGNATURE_V1) throw new CliError(`--witness-key ${key.name}: a witness key is a cosignature/v1 key (type 0x04)`);
+    return key;
+  });
 }
 
 /** Shown on a terminal, and on large files even when stderr is not one (as periodic lines). */
@@ -63,7 +94,12 @@ const PROGRESS_MIN_BYTES = 64 * 1024 * 1024;
 
 export async function verifyAuditExport(
   file: string,
-  { publicKey, progress = 'auto', stderr = process.stderr }: { publicKey: KeyObject; progress?: 'auto' | boolean; stderr?: NodeJS.WriteStream },
+  {
+    publicKey,
+    witnessKeys = [],
+    progress = 'auto',
+    stderr = process.stderr,
+  }: { publicKey: KeyObject | readonly KeyObject[]; witnessKeys?: readonly transparency.VerifierKey[]; progress?: 'auto' | boolean; stderr?: NodeJS.WriteStream },
 ): Promise<ExportVerification & { recordsPerSecond: number; seconds: number }> {
   if (!existsSync(file)) throw new CliError(`No such file: ${file}`, 1);
   const total = fileSize(file);
@@ -83,7 +119,7 @@ export async function verifyAuditExport(
   try {
     // Worker threads pay off once there is more to parse than it takes to start them.
     const threads = total >= 8 * 1024 * 1024 ? defaultVerifyThreads() : 1;
-    const result = await verifyExportFile(file, { publicKey, threads, onProgress: (bytes) => bar?.update(mib(bytes)) });
+    const result = await verifyExportFile(file, { publicKey, witnessKeys, threads, onProgress: (bytes) => bar?.update(mib(bytes)) });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     return { ...result, seconds, recordsPerSecond: seconds > 0 ? Math.round(result.checked / seconds) : result.checked };
   } finally {
@@ -91,9 +127,18 @@ export async function verifyAuditExport(
   }
 }
 
+/** What the tree and the witnesses add: the signed tree notes the records give, and the cosignatures verified or not. */
+function describeTree(result: ExportVerification): string {
+  const tree = result.tree.size === null ? 'no signed tree' : `tree root matches ${result.tree.checkpoints} signed tree note(s), up to size ${result.tree.size}`;
+  const { verified, unverifiable, witnesses } = result.cosignatures;
+  if (witnesses.length === 0) return `${tree}; no witness cosignature`;
+  const unknown = witnesses.filter((witness) => witness.unverifiable > 0).map((witness) => `${witness.name}+${witness.noteKeyId}`);
+  return `${tree}; ${verified} witness cosignature(s) verified${unverifiable > 0 ? `, ${unverifiable} present but unverifiable (no --witness-key for ${unknown.join(', ')})` : ''}`;
+}
+
 function describe(result: ExportVerification & { recordsPerSecond: number; seconds: number }): string {
   const head = result.head ? `head seq ${result.head.seq} (${result.head.hash})` : 'no records';
-  const speed = `${result.checked} records checked in ${result.seconds.toFixed(2)}s (${result.recordsPerSecond}/s)`;
+  const speed = `${result.checked} records checked in ${result.seconds.toFixed(2)}s (${result.recordsPerSecond}/s); ${describeTree(result)}`;
   if (result.exitCode === 1) return `INVALID: first bad record seq ${result.firstInvalidSeq}: ${result.reason}\n${speed}; ${head}`;
   const anchor = result.checkpoint ? `checkpoint at seq ${result.checkpoint.seq} signed ${result.checkpoint.time}` : 'no checkpoint';
   if (result.exitCode === 2) {
@@ -300,6 +345,8 @@ function print(json: boolean, value: unknown, text: string): void {
   process.stdout.write(`${json ? JSON.stringify(value) : text}\n`);
 }
 
+const collect = (value: string, previous: string[]) => [...previous, value];
+
 export function registerAuditCommands(program: Command): void {
   const audit = program.command('audit').description('Verify exports, inspect and replay failed audit events, follow the trail, sign checkpoints.');
 
@@ -307,13 +354,15 @@ export function registerAuditCommands(program: Command): void {
     .command('verify')
     .description('Verify an export (GET /api/v1/audit/export) offline. Exit 0 valid and anchored, 1 invalid, 2 valid but not anchored by a checkpoint.')
     .requiredOption('-f, --file <path>', 'the NDJSON export')
-    .option('-k, --public-key <key>', 'the audit public key: a PEM file, PEM text or base64 SPKI (default AUDIT_PUBLIC_KEY)')
+    .option('-k, --public-key <key>', 'an audit public key: a PEM file, PEM text, base64 SPKI or note verifier key; repeat it for the keys a rotation retired (default AUDIT_PUBLIC_KEY and AUDIT_PREVIOUS_PUBLIC_KEYS)', collect, [])
+    .option('-w, --witness-key <vkey>', "a witness's verifier key (cosignature/v1): its cosignatures in the file must verify; repeatable", collect, [])
     .option('--json', 'print the result as JSON')
     .option('--no-progress', 'never show the progress bar')
-    .action(async (options: { file: string; publicKey?: string; json?: boolean; progress: boolean }) => {
+    .action(async (options: { file: string; publicKey: string[]; witnessKey: string[]; json?: boolean; progress: boolean }) => {
       const env = loadAuditCliEnv();
-      const { key } = resolvePublicKey(options.publicKey, env);
-      const result = await verifyAuditExport(options.file, { publicKey: key, progress: options.progress ? 'auto' : false });
+      const keys = resolvePublicKeys(options.publicKey, env);
+      const witnessKeys = resolveWitnessKeys(options.witnessKey);
+      const result = await verifyAuditExport(options.file, { publicKey: keys, witnessKeys, progress: options.progress ? 'auto' : false });
       print(Boolean(options.json), result, describe(result));
       process.exitCode = result.exitCode;
     });
@@ -380,6 +429,27 @@ export function registerAuditCommands(program: Command): void {
       const result = await requestCheckpoints(loadAuditCliEnv(), options.account);
       const text = result.checkpoints.length === 0 ? 'No head moved since its last checkpoint.' : result.checkpoints.map((c) => `${c.accountId}  seq ${c.seq}  ${c.hash}  ${c.time}`).join('\n');
       print(Boolean(options.json), result, text);
+    });
+
+  audit
+    .command('rotate-key')
+    .description(
+      'Rotate the audit signing key in the keys file (.data/keys.json): a new key signs from the next start; the current one is retired into AUDIT_PREVIOUS_PUBLIC_KEYS (what it signed still verifies) and the record seal key is kept (AUDIT_SEAL_KEY). Restart the platform afterwards.',
+    )
+    .option('--keys <file>', 'the keys file (default .data/keys.json)')
+    .option('--json', 'print JSON')
+    .action((options: { keys?: string; json?: boolean }) => {
+      let rotated: ReturnType<typeof rotateAuditSigningKey>;
+      try {
+        rotated = rotateAuditSigningKey(options.keys ?? join(__dirname, '..', '..', '..', '.data', 'keys.json'));
+      } catch (error) {
+        throw new CliError((error as Error).message);
+      }
+      print(
+        Boolean(options.json),
+        rotated,
+        `Rotated: key ${rotated.retired.keyId} retired at ${rotated.retired.retiredAt}; key ${rotated.current.keyId} signs from the next start.\nRestart the audit service (npm start) and give verifiers the new public key:\n${rotated.current.publicKey}`,
+      );
     });
 
   audit

@@ -1,5 +1,5 @@
 import type { Logger } from '@warden/config';
-import { GENESIS_HASH, auditLogOrigin, transparency, verifyCheckpoint, type AuditCheckpoint, type ChainHead, type CheckpointSigner } from '@warden/audit-client';
+import { GENESIS_HASH, auditLogOrigin, transparency, type AuditCheckpoint, type ChainHead, type CheckpointSigner } from '@warden/audit-client';
 import {
   ConflictingTreeNodeError,
   type AuditCheckpointRepository,
@@ -134,9 +134,9 @@ export class Checkpointer {
     if (known) return known;
     const latest = await this.options.checkpoints.latest(accountId);
     if (!latest) return { seq: 0, hash: GENESIS_HASH };
-    if (!verifyCheckpoint(latest, this.options.signer.publicKey, this.options.signer.keyId)) {
-      throw refuse('tree-mismatch', latest.seq, `the stored checkpoint at seq ${latest.seq} has an invalid signature`);
-    }
+    // Verified under the key its key id names: the current key or one it replaced.
+    const unverified = this.options.signer.keyring.failure(latest);
+    if (unverified) throw refuse('tree-mismatch', latest.seq, `the stored ${unverified}`);
     const head = { seq: latest.seq, hash: latest.hash };
     this.signed.set(accountId, head);
     return head;
@@ -156,11 +156,14 @@ export class Checkpointer {
   private checkedTree(accountId: string, stored: StoredCheckpoint): SignedTree {
     const { signer } = this.options;
     const mismatch = (why: string) => refuse('tree-mismatch', stored.seq, `the stored checkpoint at seq ${stored.seq} ${why}`);
-    if (!verifyCheckpoint(stored, signer.publicKey, signer.keyId)) throw mismatch('has an invalid signature');
+    const unverified = signer.keyring.failure(stored);
+    if (unverified) throw refuse('tree-mismatch', stored.seq, `the stored ${unverified}`);
     const origin = auditLogOrigin(accountId);
     let opened: transparency.Checkpoint;
     try {
-      opened = transparency.openCheckpoint(stored.note ?? '', [signer.noteVerifierKey(origin)], { origin }).checkpoint;
+      // The note is signed by the same key as the checkpoint: the one its key id names.
+      const key = signer.keyring.noteVerifierKey(stored.keyId, origin);
+      opened = transparency.openCheckpoint(stored.note ?? '', key ? [key] : [], { origin }).checkpoint;
     } catch (error) {
       throw mismatch(`has a note that does not verify (${(error as Error).message})`);
     }

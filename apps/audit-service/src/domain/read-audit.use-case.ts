@@ -1,6 +1,7 @@
 import type { AuditCheckpoint, AuditRecord, AuditRecordWithCanonical } from '@warden/audit-client';
 import { toAuditRecord, type AuditCheckpointRepository, type AuditRecordFilter, type AuditRecordRepository } from '@warden/audit-data-access';
 import type { Checkpointer } from './checkpoint.use-case';
+import { toCosignatureView } from './transparency.use-case';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,8 +46,9 @@ export async function listCheckpoints(
 
 /**
  * The export as NDJSON lines: the head is anchored first (a checkpoint on demand, if it moved), then
- * every record up to the head in ascending seq, then every checkpoint, so the file verifies offline
- * on its own. Checkpoints are read before the head: each covers records that already existed, so
+ * every record up to the head in ascending seq, then every checkpoint (each names its key id; tree
+ * checkpoints carry their signed note), then the witnesses' cosignatures of those checkpoints, so
+ * the file verifies offline with only the operator's public keys. Checkpoints are read before the head: each covers records that already existed, so
  * a checkpoint beyond the exported head means records were removed, and the verifier says so.
  */
 export async function* exportAuditLines(deps: ReadAuditDeps, accountId: string): AsyncGenerator<string> {
@@ -62,4 +64,14 @@ export async function* exportAuditLines(deps: ReadAuditDeps, accountId: string):
     }
   }
   for (const checkpoint of checkpoints) yield `${JSON.stringify({ kind: 'checkpoint', checkpoint })}\n`;
+  // Then the witnesses' cosignatures of those checkpoints (a later checkpoint's are not in this export).
+  const sizes = new Set(checkpoints.map((checkpoint) => checkpoint.treeSize).filter((size) => size !== undefined));
+  const cosignatures = deps.checkpoints.allCosignatures(accountId);
+  try {
+    for await (const doc of cosignatures) {
+      if (sizes.has(doc.treeSize)) yield `${JSON.stringify({ kind: 'cosignature', cosignature: toCosignatureView(doc) })}\n`;
+    }
+  } finally {
+    await cosignatures.close();
+  }
 }

@@ -1,4 +1,4 @@
-import { auditLogOrigin, transparency, type AuditCheckpoint, type CheckpointSigner } from '@warden/audit-client';
+import { auditLogOrigin, publicKeyPem, transparency, type AuditCheckpoint, type CheckpointSigner } from '@warden/audit-client';
 import type { AuditCheckpointRepository, AuditCosignatureDoc, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
 
 export interface TransparencyDeps {
@@ -51,6 +51,29 @@ export class ProofRequestError extends Error {
   }
 }
 
+/** The stored checkpoint does not verify under the key its key id names (or names no trusted key): nothing is served from it (409). */
+export class UntrustedCheckpointError extends Error {
+  constructor(readonly reason: string) {
+    super(`The stored ${reason}: it is not served.`);
+    this.name = 'UntrustedCheckpointError';
+  }
+}
+
+/** The stored signed tree, verified under the key its key id names (the current key or a retired one). */
+export function trustedTree<T extends AuditCheckpoint>(signer: CheckpointSigner, checkpoint: T): T {
+  const origin = auditLogOrigin(checkpoint.accountId);
+  const unverified = signer.keyring.failure(checkpoint);
+  if (unverified) throw new UntrustedCheckpointError(unverified);
+  const key = signer.keyring.noteVerifierKey(checkpoint.keyId, origin);
+  try {
+    const opened = transparency.openCheckpoint(checkpoint.note ?? '', key ? [key] : [], { origin }).checkpoint;
+    if (opened.size !== checkpoint.treeSize || opened.rootHash.toString('base64') !== checkpoint.rootHash) throw new Error('it does not say what the note signs');
+  } catch (error) {
+    throw new UntrustedCheckpointError(`checkpoint at seq ${checkpoint.seq} has a note that does not verify (${(error as Error).message})`);
+  }
+  return checkpoint;
+}
+
 const b64 = (hash: Buffer) => hash.toString('base64');
 
 export function toTreeCheckpointView(checkpoint: AuditCheckpoint, cosignatures: readonly string[] = []): TreeCheckpointView {
@@ -67,9 +90,10 @@ export function toTreeCheckpointView(checkpoint: AuditCheckpoint, cosignatures: 
 }
 
 /** The account's newest checkpoint that carries a signed tree, or null. */
-export async function latestTreeCheckpoint({ checkpoints }: Pick<TransparencyDeps, 'checkpoints'>, accountId: string): Promise<TreeCheckpointView | null> {
+export async function latestTreeCheckpoint({ checkpoints, signer }: Pick<TransparencyDeps, 'checkpoints' | 'signer'>, accountId: string): Promise<TreeCheckpointView | null> {
   const latest = await checkpoints.latestTree(accountId);
   if (!latest) return null;
+  trustedTree(signer, latest);
   const cosignatures = await checkpoints.cosignatures(accountId, latest.treeSize as number);
   return toTreeCheckpointView(latest, cosignatures.map((cosignature) => cosignature.cosignature));
 }
@@ -104,7 +128,7 @@ const COSIGNATURE_VALUE_BYTES = 4 + 8 + 64;
 const MAX_CLOCK_AHEAD_SECONDS = 600;
 const SIGNATURE_LINE = /^\u2014 (\S+) (\S+)$/u;
 
-function toCosignatureView(doc: AuditCosignatureDoc): CosignatureView {
+export function toCosignatureView(doc: AuditCosignatureDoc): CosignatureView {
   const [name, noteKeyId] = doc.witnessKeyId.split('+');
   return {
     origin: auditLogOrigin(doc.accountId),
@@ -124,7 +148,7 @@ function toCosignatureView(doc: AuditCosignatureDoc): CosignatureView {
  * when that key had already cosigned this checkpoint. Throws `CosignatureError`.
  */
 export async function addCosignature(
-  { checkpoints }: Pick<TransparencyDeps, 'checkpoints'>,
+  { checkpoints, signer }: Pick<TransparencyDeps, 'checkpoints' | 'signer'>,
   accountId: string,
   treeSize: number,
   input: { cosignature: string; witness: string },
@@ -151,6 +175,8 @@ export async function addCosignature(
 
   const checkpoint = await checkpoints.treeOfSize(accountId, treeSize);
   if (!checkpoint?.note) throw new CosignatureError('not-found', `No signed checkpoint of this account has size ${treeSize}.`);
+  // Only a checkpoint that verifies under the key its key id names is cosigned.
+  trustedTree(signer, checkpoint);
   const { text } = transparency.parseNote(checkpoint.note);
   if (!transparency.verifyCosignature(text, signature, key)) {
     throw new CosignatureError('invalid', `The cosignature does not verify over the checkpoint of size ${treeSize} under the witness key.`, 'body.cosignature');
@@ -171,8 +197,10 @@ export async function addCosignature(
   return { created: inserted, cosignature: toCosignatureView(stored) };
 }
 
+/** The size of the latest signed tree, once it verifies under its key (proofs are only given up to a trusted tree). */
 async function signedSize(deps: TransparencyDeps, accountId: string): Promise<number> {
-  return (await deps.checkpoints.latestTree(accountId))?.treeSize ?? 0;
+  const latest = await deps.checkpoints.latestTree(accountId);
+  return latest ? (trustedTree(deps.signer, latest).treeSize ?? 0) : 0;
 }
 
 /**
@@ -231,27 +259,29 @@ export interface CheckpointKeyView {
   /** `<name>+<note key id>+<base64(0x01 || public key)>`. */
   verifierKey: string;
   publicKey: string;
-  /** The time of the first signed tree of this account under this key; null before any. */
+  /** When the key started signing: its first signed tree of this account, else when it replaced the key before it; null when neither is known. */
   validFrom: string | null;
-  /** Null while the key is current. */
+  /** When it was retired; null while it is the signing key. */
   validUntil: string | null;
 }
 
-/** The keys that verify the account's checkpoints (one for now). */
+/** The keys that verify the account's checkpoints: the signing key first, then the retired keys it replaced, newest first. */
 export async function checkpointKeys({ checkpoints, signer }: Pick<TransparencyDeps, 'checkpoints' | 'signer'>, accountId: string): Promise<CheckpointKeyView[]> {
   const name = auditLogOrigin(accountId);
-  const key = signer.noteVerifierKey(name);
-  const first = await checkpoints.firstTree(accountId);
-  return [
-    {
-      keyId: signer.keyId,
-      algorithm: 'Ed25519',
-      name,
-      noteKeyId: key.keyId.toString(16).padStart(8, '0'),
-      verifierKey: transparency.formatVerifierKey(key),
-      publicKey: signer.publicKeyPem,
-      validFrom: first?.time ?? null,
-      validUntil: null,
-    },
-  ];
+  return Promise.all(
+    signer.keyring.keys.map(async (trusted) => {
+      const key = transparency.verifierKey(name, trusted.publicKey);
+      const first = await checkpoints.firstTree(accountId, trusted.keyId);
+      return {
+        keyId: trusted.keyId,
+        algorithm: 'Ed25519' as const,
+        name,
+        noteKeyId: key.keyId.toString(16).padStart(8, '0'),
+        verifierKey: transparency.formatVerifierKey(key),
+        publicKey: publicKeyPem(trusted.publicKey),
+        validFrom: first?.time ?? trusted.validFrom,
+        validUntil: trusted.validUntil,
+      };
+    }),
+  );
 }

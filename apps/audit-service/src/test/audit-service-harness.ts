@@ -23,6 +23,9 @@ export interface AuditHarness {
   app: Express;
   mongo: Connection;
   prefix: string;
+  /** Its MONGODB_DB, and its AUDIT_SIGNING_KEY (PEM). */
+  database: string;
+  signingKey: string;
   records: AuditRecordRepository;
   checkpoints: AuditCheckpointRepository;
   tree: AuditTreeNodeRepository;
@@ -63,15 +66,28 @@ export function changeEvent(accountId: string, overrides: Partial<ChangeEventIni
   });
 }
 
-export async function startAuditService(options: { checkpointEvery?: number } = {}): Promise<AuditHarness> {
+export interface AuditServiceOptions {
+  checkpointEvery?: number;
+  /** Another replica on this harness's database (left in place on close) and its own queue prefix: a restart with other keys, say. */
+  database?: string;
+  /** AUDIT_SIGNING_KEY (default: one key for every harness of this run). */
+  signingKey?: string;
+  /** More variables, e.g. AUDIT_PREVIOUS_PUBLIC_KEYS and AUDIT_SEAL_KEY after a rotation. */
+  env?: Record<string, string>;
+}
+
+export async function startAuditService(options: AuditServiceOptions = {}): Promise<AuditHarness> {
   const { redisUrl } = testInfra();
+  const database = options.database ?? uniqueName('audit');
+  const signingKey = options.signingKey ?? TEST_AUDIT_SIGNING_KEY;
   const config = loadConfig(
     testEnv({
-      MONGODB_DB: uniqueName('audit'),
-      AUDIT_SIGNING_KEY: TEST_AUDIT_SIGNING_KEY,
+      MONGODB_DB: database,
+      AUDIT_SIGNING_KEY: signingKey,
       AUDIT_CHECKPOINT_EVERY: String(options.checkpointEvery ?? 1_000),
       AUDIT_WORKER_CONCURRENCY: '32',
       AUDIT_BATCH_SIZE: '100',
+      ...options.env,
     }),
   );
   const service = await composeAuditService(config, { logger: testLogger('audit-service') });
@@ -92,6 +108,8 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
     app,
     mongo,
     prefix,
+    database,
+    signingKey,
     records,
     checkpoints,
     tree,
@@ -124,7 +142,7 @@ export async function startAuditService(options: { checkpointEvery?: number } = 
       await quarantineQueue.obliterate({ force: true });
       await Promise.all([...reporters.values()].map((one) => one.close()));
       producer.disconnect();
-      await mongo.dropDatabase();
+      if (!options.database) await mongo.dropDatabase();
       await service.close();
     },
   };

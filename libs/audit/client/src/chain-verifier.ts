@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import { CONTENT_FIELDS, GENESIS_HASH, leafHash, type AuditRecordWithCanonical, type ChainHead } from './chain';
-import { keyIdOf, verifyCheckpoint, type AuditCheckpoint } from './checkpoint';
+import { CheckpointKeyring, type AuditCheckpoint } from './checkpoint';
 
 export interface ChainFailure {
   seq: number;
@@ -171,12 +171,13 @@ export class ChainVerifier {
 
   /**
    * Checks the signed checkpoints against the chain and gives the verification result. Each
-   * checkpoint must carry a valid signature of `publicKey` for `accountId` (when given), and the
-   * chain must reach it with the same hash.
+   * checkpoint must carry a valid signature for `accountId` (when given) by the trusted key its
+   * key id names (`keys`: one public key, several, or a keyring of the current and retired keys),
+   * and the chain must reach it with the same hash.
    */
-  finish(checkpoints: AuditCheckpoint[], publicKey: KeyObject | undefined, accountId?: string): ChainVerification {
+  finish(checkpoints: AuditCheckpoint[], keys: KeyObject | readonly KeyObject[] | CheckpointKeyring | undefined, accountId?: string): ChainVerification {
     const failures: ChainFailure[] = this.failure ? [this.failure] : [];
-    const keyId = publicKey ? keyIdOf(publicKey) : undefined;
+    const keyring = CheckpointKeyring.of(keys);
     const account = accountId ?? checkpoints[0]?.accountId;
     let anchor: AuditCheckpoint | undefined;
     for (const checkpoint of [...checkpoints].sort((a, b) => a.seq - b.seq)) {
@@ -185,8 +186,9 @@ export class ChainVerifier {
         failures.push({ seq: checkpoint.seq, reason: `checkpoint at seq ${checkpoint.seq} belongs to another account` });
         continue;
       }
-      if (!publicKey || !verifyCheckpoint(checkpoint, publicKey, keyId)) {
-        failures.push({ seq: checkpoint.seq, reason: `checkpoint at seq ${checkpoint.seq} has an invalid signature` });
+      const unverified = keyring.failure(checkpoint);
+      if (unverified) {
+        failures.push({ seq: checkpoint.seq, reason: unverified });
         continue;
       }
       const reached = this.intact?.seq ?? 0;

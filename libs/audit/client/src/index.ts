@@ -1,11 +1,23 @@
 export { GENESIS_HASH, CONTENT_FIELDS, canonicalContent, leafHash, chainRecord } from './chain';
 export type { AuditRecord, AuditRecordWithCanonical, AuditRecordContent, ChainHead } from './chain';
-export { CheckpointSigner, auditLogOrigin, checkpointMessage, keyIdOf, loadPublicKey, loadSigningKey, publicKeyPem, verifyCheckpoint } from './checkpoint';
-export type { AuditCheckpoint, CheckpointStatement } from './checkpoint';
+export {
+  CheckpointKeyring,
+  CheckpointSigner,
+  auditLogOrigin,
+  checkpointMessage,
+  formatPreviousPublicKey,
+  keyIdOf,
+  loadPublicKey,
+  loadSigningKey,
+  parsePreviousPublicKeys,
+  publicKeyPem,
+  verifyCheckpoint,
+} from './checkpoint';
+export type { AuditCheckpoint, CheckpointStatement, TrustedCheckpointKey } from './checkpoint';
 export { ChainVerifier, jsonEqual, selfCheck } from './chain-verifier';
 export type { ChainFailure, ChainVerification, CheckedRecord } from './chain-verifier';
 export { verifyExportFile, verifyExportStream, fileSize, defaultVerifyThreads } from './export-verifier';
-export type { ExportVerification, ExportVerifyOptions } from './export-verifier';
+export type { ExportCosignature, ExportVerification, ExportVerifyOptions } from './export-verifier';
 export { AuditReporter, InvalidChangeEventError } from './audit-reporter.producer';
 export { createRecordedQueue, publishRecorded, consumeRecordedEvents, followRecordedEvents } from './recorded-events';
 export { RecordedRetention } from './recorded-retention';

@@ -3,6 +3,9 @@
 // hashed. The sequential half (seq continuity, prevHash links, checkpoints) stays with the caller
 // (ChainVerifier.pushChecked). Plain JavaScript so that it loads the same under tsx, Jest and node;
 // it mirrors ChainVerifier's checks in chain-verifier.ts (the CLI tests run both).
+// It also hashes the Merkle tree (RFC 9162) over the block's records: the complete subtrees of
+// KEPT_LEVEL and up that lie inside the block, placed as if the block's first record were leaf
+// seq - 1. The caller keeps them only when that is where the block really starts (ExportTree).
 import { createHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 
@@ -10,6 +13,34 @@ const CONTENT = new Set(['id', 'seq', 'timestamp', 'objectType', 'auditType', 'o
 const OWN = new Set(['hash', 'canonical']);
 const LEAF_PREFIX = Buffer.from([0x00]);
 const has = Object.prototype.hasOwnProperty;
+// export-tree.ts KEPT_LEVEL: lower subtrees are not sent.
+const KEPT_LEVEL = 6;
+const HASH_HEX = /^[0-9a-f]{64}$/;
+const node = Buffer.alloc(65);
+node[0] = 0x01;
+
+/** SHA-256(0x01 || left || right). */
+function nodeHash(left, right) {
+  left.copy(node, 1);
+  right.copy(node, 33);
+  return createHash('sha256').update(node).digest();
+}
+
+/** The complete subtrees of level KEPT_LEVEL and up inside leaves [start, start + leaves.length). */
+function subtrees(start, leaves) {
+  const out = [];
+  let first = start;
+  let row = leaves;
+  for (let level = 1; row.length > 1; level++) {
+    const from = Math.ceil(first / 2);
+    const next = [];
+    for (let parent = from; 2 * parent + 1 < first + row.length; parent++) next.push(nodeHash(row[2 * parent - first], row[2 * parent + 1 - first]));
+    first = from;
+    row = next;
+    if (level >= KEPT_LEVEL) for (let i = 0; i < row.length; i++) out.push({ level, index: first + i, hash: row[i] });
+  }
+  return out;
+}
 
 function jsonEqual(a, b) {
   if (a === b) return true;
@@ -52,14 +83,17 @@ function selfCheck(record) {
 parentPort.on('message', ({ id, buffer }) => {
   const text = Buffer.from(buffer).toString('utf8');
   const entries = [];
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf('\n', start);
+  const leaves = [];
+  let start;
+  let treeable = true;
+  let cursor = 0;
+  while (cursor < text.length) {
+    let end = text.indexOf('\n', cursor);
     if (end === -1) end = text.length;
-    if (end > start) {
+    if (end > cursor) {
       let parsed;
       try {
-        parsed = JSON.parse(text.slice(start, end));
+        parsed = JSON.parse(text.slice(cursor, end));
       } catch {
         parsed = undefined;
       }
@@ -67,11 +101,17 @@ parentPort.on('message', ({ id, buffer }) => {
       else if (parsed && parsed.kind === 'record' && parsed.record && typeof parsed.record === 'object') {
         const record = parsed.record;
         entries.push({ kind: 'record', recordSeq: record.seq, hash: record.hash, ...selfCheck(record) });
+        if (start === undefined) start = Number.isSafeInteger(record.seq) && record.seq >= 1 ? record.seq - 1 : -1;
+        if (typeof record.hash === 'string' && HASH_HEX.test(record.hash)) leaves.push(Buffer.from(record.hash, 'hex'));
+        else treeable = false;
       } else if (parsed && parsed.kind === 'checkpoint' && parsed.checkpoint && typeof parsed.checkpoint === 'object') {
         entries.push({ kind: 'checkpoint', checkpoint: parsed.checkpoint });
+      } else if (parsed && parsed.kind === 'cosignature' && parsed.cosignature && typeof parsed.cosignature === 'object') {
+        entries.push({ kind: 'cosignature', cosignature: parsed.cosignature });
       } else entries.push({ kind: 'unknown' });
     }
-    start = end + 1;
+    cursor = end + 1;
   }
-  parentPort.postMessage({ id, entries });
+  const tree = treeable && start >= 0 ? { start, count: leaves.length, nodes: subtrees(start, leaves) } : null;
+  parentPort.postMessage({ id, entries, tree });
 });

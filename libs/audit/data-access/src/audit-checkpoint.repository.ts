@@ -73,9 +73,16 @@ export class AuditCheckpointRepository {
     return this.model.findOne({ accountId, treeSize: { $exists: true } }, { ...PROJECTION, range: 1 }).sort({ seq: -1 }).lean<StoredCheckpoint>();
   }
 
-  /** The oldest checkpoint that carries a tree (when the current key started signing this account's notes). */
-  async firstTree(accountId: string): Promise<AuditCheckpoint | null> {
-    return this.model.findOne({ accountId, treeSize: { $exists: true } }, PROJECTION).sort({ seq: 1 }).lean<AuditCheckpoint>();
+  /** The oldest checkpoint that carries a tree, of any key or signed by key `keyId` (when that key started signing this account's notes). */
+  async firstTree(accountId: string, keyId?: string): Promise<AuditCheckpoint | null> {
+    const query: Record<string, any> = { accountId, treeSize: { $exists: true } };
+    if (keyId !== undefined) query.keyId = keyId;
+    return this.model.findOne(query, PROJECTION).sort({ seq: 1 }).lean<AuditCheckpoint>();
+  }
+
+  /** Every cosignature of the account's checkpoints, by tree size then oldest first (an export streams them). */
+  allCosignatures(accountId: string): AsyncIterable<AuditCosignatureDoc> & { close: () => Promise<void> } {
+    return this.cosignatureModel.find({ accountId }, COSIGNATURE_PROJECTION).sort({ treeSize: 1, createdAt: 1, witnessKeyId: 1 }).lean<AuditCosignatureDoc>().cursor() as any;
   }
 
   /** Newest first. */

@@ -1,3 +1,3 @@
 export { buildRecord } from './build-record';
-export { RecordSealer } from './record-seal';
+export { RecordSealer, loadRecordSealKey, recordSealKeyOf } from './record-seal';
 export { redactSecrets } from './secret-redaction';

@@ -12,17 +12,24 @@ import {
   inclusionProofOf,
   latestTreeCheckpoint,
   toTreeCheckpointView,
+  UntrustedCheckpointError,
   type TransparencyDeps,
 } from '../../domain/transparency.use-case';
 
 export type TransparencyRoutesDeps = TransparencyDeps & VerifyChainDeps & { checkpointer: Checkpointer };
+
+/** A stored checkpoint that does not verify under the key its key id names is never served (409). */
+function untrusted(error: unknown): never {
+  if (error instanceof UntrustedCheckpointError) throw new AppError({ status: 409, title: 'Conflict', detail: error.message });
+  throw error;
+}
 
 function proofError(error: unknown): never {
   if (error instanceof ProofRequestError) {
     if (error.kind === 'invalid') throw AppError.badRequest('The query string is invalid.', [{ path: error.path ?? 'query', message: error.message }]);
     throw AppError.notFound(error.message);
   }
-  throw error;
+  untrusted(error);
 }
 
 /**
@@ -34,7 +41,7 @@ export function transparencyRoutes(deps: TransparencyRoutesDeps, validator = new
   const scope = requireScope('audit:read');
 
   router.get('/api/v1/audit/checkpoints/latest', scope, validator.validate('getLatestAuditCheckpoint'), async (req, res) => {
-    const latest = await latestTreeCheckpoint(deps, identityOf(req).accountId);
+    const latest = await latestTreeCheckpoint(deps, identityOf(req).accountId).catch(untrusted);
     if (!latest) throw AppError.notFound('No signed checkpoint of this account exists yet.');
     res.json(ok(latest));
   });
@@ -60,7 +67,7 @@ export function transparencyRoutes(deps: TransparencyRoutesDeps, validator = new
   router.post('/api/v1/audit/checkpoints/:treeSize/cosignatures', requireScope('audit:witness'), validator.validate('createAuditCosignature'), async (req, res) => {
     const treeSize = Number(req.params.treeSize);
     const { created, cosignature } = await addCosignature(deps, identityOf(req).accountId, treeSize, req.body as { cosignature: string; witness: string }).catch((error: unknown) => {
-      if (!(error instanceof CosignatureError)) throw error;
+      if (!(error instanceof CosignatureError)) untrusted(error);
       if (error.kind === 'not-found') throw AppError.notFound(error.message);
       throw AppError.badRequest('The cosignature was refused.', [{ path: error.path ?? 'body', message: error.message }]);
     });

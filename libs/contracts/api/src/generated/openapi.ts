@@ -264,8 +264,10 @@ export interface paths {
          *     (https://c2sp.org/tlog-checkpoint): origin `warden.audit/<accountId>`, tree size, base64
          *     RFC 9162 root hash, and an Ed25519 signature line under the key name of the origin (verify
          *     it with the `verifierKey` of `GET /audit/keys`). Leaf i of the tree is the record with seq
-         *     i + 1; its leaf hash is SHA-256(0x00 || canonical text), the record's `hash`. `404` when no
-         *     checkpoint was signed yet. Requires scope `audit:read`.
+         *     i + 1; its leaf hash is SHA-256(0x00 || canonical text), the record's `hash`. `keyId` names
+         *     the signing key (after a rotation, older checkpoints name a retired key of
+         *     `GET /audit/keys`). `404` when no checkpoint was signed yet; `409` when the stored
+         *     checkpoint does not verify under the key its `keyId` names. Requires scope `audit:read`.
          */
         get: operations["getLatestAuditCheckpoint"];
         put?: never;
@@ -286,9 +288,17 @@ export interface paths {
         /**
          * Export the audit chain
          * @description Streams the caller's whole account chain as NDJSON (one JSON object per line, each an
-         *     `AuditExportLine`): first every record in ascending `seq`, each with its `canonical` text,
-         *     then every signed checkpoint. The export is verifiable offline with only the public key
-         *     (`npm run warden -- audit verify --file export.ndjson`). Requires scope `audit:read`.
+         *     `AuditExportLine`), after signing a fresh checkpoint when the head moved: first every
+         *     record in ascending `seq` (`kind: record`), each with its `canonical` text; then every
+         *     signed checkpoint (`kind: checkpoint`), each naming its signing key by `keyId` and, since
+         *     the Merkle tree exists, carrying `treeSize`, `rootHash` and the signed `note`; then the
+         *     witnesses' cosignatures of those checkpoints (`kind: cosignature`, as
+         *     `POST /audit/checkpoints/{treeSize}/cosignatures` answered them). No key is in the file:
+         *     it verifies offline with the operator's public keys (repeat `--public-key` for keys a
+         *     rotation retired) and, for cosignatures, the witnesses' keys
+         *     (`npm run warden -- audit verify --file export.ndjson --public-key ... --witness-key ...`):
+         *     every record, the tree root at each checkpoint against its signed note, and each
+         *     cosignature. Requires scope `audit:read`.
          */
         get: operations["exportAuditRecords"];
         put?: never;
@@ -308,10 +318,13 @@ export interface paths {
         };
         /**
          * List the checkpoint keys
-         * @description The public keys that verify the caller's account checkpoints: the key id of the chain
-         *     signatures, the C2SP note key name (the origin) and note key id, the verifier key string
-         *     (`<name>+<key id>+<base64(0x01 || public key)>`) and the PEM, with their validity
-         *     (`validUntil: null` while current). Requires scope `audit:read`.
+         * @description Every public key that verifies the caller's account checkpoints: the signing key first,
+         *     then the keys it replaced when the operator rotated it, newest first. Each checkpoint names
+         *     its key by `keyId` (the key id of the chain signatures) and is verified under that key
+         *     only; a checkpoint naming a key id not listed here is invalid. For each: the C2SP note key
+         *     name (the origin) and note key id, the verifier key string
+         *     (`<name>+<key id>+<base64(0x01 || public key)>`), the PEM, and its validity (`validFrom`,
+         *     and `validUntil`: when it was retired, `null` while it signs). Requires scope `audit:read`.
          */
         get: operations["listAuditKeys"];
         put?: never;
@@ -718,8 +731,16 @@ export interface components {
              */
             kind: "checkpoint";
         };
+        AuditExportCosignatureLine: {
+            cosignature: components["schemas"]["AuditCosignature"];
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "cosignature";
+        };
         /** @description One line of an audit export. */
-        AuditExportLine: components["schemas"]["AuditExportRecordLine"] | components["schemas"]["AuditExportCheckpointLine"];
+        AuditExportLine: components["schemas"]["AuditExportRecordLine"] | components["schemas"]["AuditExportCheckpointLine"] | components["schemas"]["AuditExportCosignatureLine"];
         AuditExportRecordLine: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -757,9 +778,13 @@ export interface components {
             noteKeyId: string;
             /** @description The Ed25519 public key as a PEM SubjectPublicKeyInfo. */
             publicKey: string;
-            /** @description The first checkpoint of this account signed with the key; `null` before any. */
+            /**
+             * @description When the key started signing: the first checkpoint of this account signed with it, else
+             *     (a key that has signed nothing for this account yet) when it replaced the key before it;
+             *     `null` when neither is known.
+             */
             validFrom: string | null;
-            /** @description When the key stopped signing; `null` while it is current. */
+            /** @description When the operator retired the key (it signs nothing after); `null` while it is the signing key. */
             validUntil: string | null;
             /** @description The C2SP verifier key, `<name>+<note key id>+<base64(0x01 || public key)>`. */
             verifierKey: string;
@@ -1683,6 +1708,35 @@ export interface components {
                  *       "success": false,
                  *       "messages": [
                  *         "Request bodies must be application/json."
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /**
+         * @description The stored checkpoint this answer rests on does not verify under the key its `keyId` names
+         *     (an unknown key id, or a bad signature): nothing is served from it.
+         */
+        UntrustedCheckpoint: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/409",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "The stored checkpoint at seq 7 is signed by an unknown key (key id 6aa86a47fe77e66c): it is not served.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "The stored checkpoint at seq 7 is signed by an unknown key (key id 6aa86a47fe77e66c): it is not served."
                  *       ],
                  *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
                  *     }
@@ -2674,6 +2728,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["UntrustedCheckpoint"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -2725,6 +2780,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["UntrustedCheckpoint"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
@@ -2873,6 +2929,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["UntrustedCheckpoint"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
@@ -2938,6 +2995,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["UntrustedCheckpoint"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
