@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { transparency } from '@warden/audit-client';
+import { Readable } from 'node:stream';
+import { transparency, verifyExportStream } from '@warden/audit-client';
 import { eventually } from '@warden/testing';
 // A witness as an operator runs it (`warden audit witness`) against the real gateway, the token
 // service and the audit worker composed together (tools/e2e/console/platform.ts).
@@ -96,6 +97,16 @@ describe('audit witness', () => {
     expect(latest.treeSize).toBe(signed.treeSize);
     expect(latest.cosignatures).toEqual([result.output.cosignature]);
     expect(openCosigned(latest).checkpoint.size).toBe(signed.treeSize);
+
+    // The export carries both cosignatures; offline, they verify under the witness key the operator gives, and nothing else is needed but the log key.
+    const exported = Buffer.from(await (await call(platform.admin.secret, '/api/v1/audit/export')).arrayBuffer());
+    const lines = exported.toString('utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(lines.filter((line) => line.kind === 'cosignature').map((line) => line.cosignature)).toEqual([
+      expect.objectContaining({ treeSize: previous.size, witness: witnessVkey }),
+      expect.objectContaining({ treeSize: signed.treeSize, cosignature: result.output.cosignature }),
+    ]);
+    const offline = await verifyExportStream(Readable.from([exported]), { publicKey: transparency.parseVerifierKey(logKey).publicKey, witnessKeys: [transparency.parseVerifierKey(witnessVkey)], threads: 1 });
+    expect(offline).toMatchObject({ exitCode: 0, tree: { size: signed.treeSize }, cosignatures: { verified: 2, unverifiable: 0 } });
   });
 
   it('refuses a forked log (same size, another root) with exit 1: nothing is posted and the state is unchanged', async () => {
