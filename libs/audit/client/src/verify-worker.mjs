@@ -6,24 +6,25 @@
 // It also hashes the Merkle tree (RFC 9162) over the block's records: the complete subtrees of
 // KEPT_LEVEL and up that lie inside the block, placed as if the block's first record were leaf
 // seq - 1. The caller keeps them only when that is where the block really starts (ExportTree).
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 
 const CONTENT = new Set(['id', 'seq', 'timestamp', 'objectType', 'auditType', 'objectId', 'username', 'actor', 'remoteIp', 'detail', 'prevHash']);
 const OWN = new Set(['hash', 'canonical']);
-const LEAF_PREFIX = Buffer.from([0x00]);
 const has = Object.prototype.hasOwnProperty;
 // export-tree.ts KEPT_LEVEL: lower subtrees are not sent.
 const KEPT_LEVEL = 6;
 const HASH_HEX = /^[0-9a-f]{64}$/;
 const node = Buffer.alloc(65);
 node[0] = 0x01;
+// crypto.hash (Node 20.12 and later) is one call instead of a Hash object: about twice as fast on these small inputs.
+const sha256 = oneShotHash ? (data, encoding) => oneShotHash('sha256', data, encoding) : (data, encoding) => createHash('sha256').update(data).digest(encoding);
 
 /** SHA-256(0x01 || left || right). */
 function nodeHash(left, right) {
   left.copy(node, 1);
   right.copy(node, 33);
-  return createHash('sha256').update(node).digest();
+  return sha256(node, 'buffer');
 }
 
 /** The complete subtrees of level KEPT_LEVEL and up inside leaves [start, start + leaves.length). */
@@ -63,7 +64,8 @@ function jsonEqual(a, b) {
 
 function selfCheck(record) {
   if (typeof record.canonical !== 'string') return { error: 'the record has no canonical text' };
-  const hash = createHash('sha256').update(LEAF_PREFIX).update(record.canonical, 'utf8').digest('hex');
+  // SHA-256(0x00 || canonical): U+0000 is the one byte 0x00 in UTF-8.
+  const hash = sha256(`\u0000${record.canonical}`, 'hex');
   if (typeof record.hash !== 'string' || hash !== record.hash) return { error: 'hash mismatch: the canonical text does not hash to the stored hash' };
   let content;
   try {
