@@ -8,6 +8,7 @@ import { CheckpointSigner, RecordedRetention, createRecordedQueue, loadSigningKe
 import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
 import { createApp, type AuditServiceDeps } from './app';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
+import { AnchorSources } from './anchor-sources';
 import type { AuditServiceConfig } from './config';
 import { ChainAppender } from './domain/append-to-chain.use-case';
 import { Checkpointer } from './domain/checkpoint.use-case';
@@ -139,7 +140,9 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     await Promise.all([...workers].map((running) => running.close()));
   };
 
-  const { app, admin } = createApp({ config, logger, mongo, redis, records, checkpoints, tree, checkpointer, signer, sealer, metrics });
+  // The heads kept outside this database, by the producers that were told their events are recorded.
+  const anchors = config.AUDIT_ANCHOR_SOURCES.length > 0 ? new AnchorSources(config.AUDIT_ANCHOR_SOURCES, config.INTERNAL_KEYS) : undefined;
+  const { app, admin } = createApp({ config, logger, mongo, redis, records, checkpoints, tree, checkpointer, signer, sealer, metrics, anchors });
   return {
     app,
     admin,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { internalKeysVariable, loadEnv, portVariable, serviceEnvSchema } from '@warden/config';
 import { loadSigningKey, parsePreviousPublicKeys } from '@warden/audit-client';
 import { loadRecordSealKey } from '@warden/audit-feature';
+import { parseAnchorSources } from './anchor-sources';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 
@@ -76,6 +77,22 @@ const schema = serviceEnvSchema.extend({
    */
   AUDIT_RECORDED_RETENTION_SECONDS: positiveInt(7 * 24 * 3_600),
   AUDIT_RECORDED_MAX_JOBS: positiveInt(1_000_000),
+  /**
+   * The producing services that keep the log's head in their own databases, as `name=url` pairs
+   * (each needs an `audit-service>name` key in INTERNAL_KEYS): `GET /audit/verify` holds the records
+   * against them, so a cut tail is caught even with its checkpoints gone. Empty: checkpoints only.
+   */
+  AUDIT_ANCHOR_SOURCES: z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      try {
+        return parseAnchorSources(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    }),
 });
 export type AuditServiceConfig = z.infer<typeof schema>;
 

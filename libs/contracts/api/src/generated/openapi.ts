@@ -394,10 +394,13 @@ export interface paths {
         /**
          * Verify the audit chain
          * @description Recomputes the caller's account chain: each record's hash from its canonical text and each
-         *     `prevHash` link, up to the head, and checks the chain against the newest signed checkpoint
-         *     (which catches a deleted tail). `valid: false` comes with `firstInvalidSeq` and `reason`;
-         *     `checkpoint: null` means the chain is not anchored by any checkpoint yet. Requires scope
-         *     `audit:read`.
+         *     `prevHash` link, up to the head, and checks the chain against every signed checkpoint and
+         *     the Merkle tree against the newest signed note, and the stored records against the head
+         *     each producing service keeps in its own database (`externalHeads`). A deleted tail is caught
+         *     with or without its checkpoints: `valid: false` with `missing` naming the range, and
+         *     `firstInvalidSeq` and `reason`. `checkpoint: null` means the chain is not anchored by any
+         *     checkpoint yet; `unanchored` counts the records after it; `checkpoint.cosignatures` lists
+         *     the witness cosignatures found. Requires scope `audit:read`.
          */
         get: operations["verifyAuditChain"];
         put?: never;
@@ -749,6 +752,24 @@ export interface components {
             kind: "record";
             record: components["schemas"]["AuditRecordWithCanonical"];
         };
+        AuditExternalHead: {
+            /**
+             * Format: date-time
+             * @description When the service was told that record is stored; `null` for `none` and `unreachable`.
+             */
+            anchoredAt: string | null;
+            /** @description Why the service could not be asked (`unreachable` only). */
+            reason?: string;
+            /**
+             * Format: int64
+             * @description The record the service saw confirmed; `null` for `none` and `unreachable`.
+             */
+            seq: number | null;
+            /** @description The producing service that keeps this head. */
+            source: string;
+            /** @enum {string} */
+            status: "present" | "missing" | "rewritten" | "none" | "unreachable";
+        };
         AuditInclusionProof: {
             leafHash: components["schemas"]["MerkleHash"];
             /**
@@ -882,6 +903,8 @@ export interface components {
             checked: number;
             /** @description The newest signed checkpoint the chain was checked against; `null` if none. */
             checkpoint?: {
+                /** @description The witness cosignatures found for the signed tree (checked when each was handed in). */
+                cosignatures?: components["schemas"]["AuditCosignature"][];
                 hash: components["schemas"]["Sha256Hex"];
                 rootHash?: components["schemas"]["MerkleHash"];
                 /** Format: int64 */
@@ -895,12 +918,27 @@ export interface components {
                 treeSize?: number;
             } | null;
             /**
+             * @description The log's head as each producing service keeps it in its own database (the newest record
+             *     the audit service confirmed to it): `present` (that record is stored, with that hash),
+             *     `missing` (the log ends before it), `rewritten` (another record sits at its seq), `none`
+             *     (nothing of this account confirmed to it yet), `unreachable` (it did not answer; not
+             *     counted either way).
+             */
+            externalHeads?: components["schemas"]["AuditExternalHead"][];
+            /**
              * Format: int64
              * @description The first record that failed verification (only when `valid` is false).
              */
             firstInvalidSeq?: number;
             /** @description The newest record of the chain; `null` when the account has no records. */
             head: components["schemas"]["AuditChainHead"] | null;
+            /** @description Records that a signed checkpoint or an external head proves were written and that are gone; `null` when none are. */
+            missing?: {
+                /** Format: int64 */
+                fromSeq: number;
+                /** Format: int64 */
+                toSeq: number;
+            } | null;
             /** @description Why verification failed (only when `valid` is false). */
             reason?: string;
             /**
