@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -7,6 +8,14 @@ const root = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as Record<string, any>;
 const services = compose.services as Record<string, any>;
 const apps = ['gateway', 'token-service', 'credential-service', 'audit-service'];
+
+describe('the variables of a rotated audit signing key', () => {
+  it('are printed for compose, empty until a rotation, and read by the audit service', () => {
+    const env = execFileSync(process.execPath, [join(root, 'tools/platform/keys.mjs'), '--env'], { encoding: 'utf8' }).split('\n');
+    expect(env).toEqual(expect.arrayContaining(['AUDIT_PREVIOUS_PUBLIC_KEYS=', 'AUDIT_SEAL_KEY=']));
+    expect(services['audit-service'].environment).toMatchObject({ AUDIT_PREVIOUS_PUBLIC_KEYS: '${AUDIT_PREVIOUS_PUBLIC_KEYS:-}', AUDIT_SEAL_KEY: '${AUDIT_SEAL_KEY:-}' });
+  });
+});
 
 describe('docker-compose.yml', () => {
   it('runs MongoDB 7, Redis 7 and the four apps', () => {
