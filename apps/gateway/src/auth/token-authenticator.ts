@@ -105,7 +105,7 @@ export function createTokenAuthenticator({ config, redis, logger, registry, sign
     keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
     defaultAccountPolicy,
     logger,
-    onDegraded: () => cache.flush(),
+    onDegraded: () => forget(),
     now,
   });
   const metrics: AuthMetrics = createAuthMetrics(registry, () => limiter.degraded);
@@ -116,11 +116,18 @@ export function createTokenAuthenticator({ config, redis, logger, registry, sign
   const flights = new Map<string, VerifyFlight>();
 
   // A replica that loses Redis, even while idle, must not trust what it verified before: the
-  // token service may have changed a token it could no longer announce to this replica.
-  const flush = () => cache.flush();
-  redis.on('close', flush);
-  redis.on('reconnecting', flush);
-  redis.on('end', flush);
+  // token service may have changed a token it could no longer announce to this replica, and a
+  // Redis that crashed may come back without its last second of writes (a revoke's signal among
+  // them), its version keys back at values that verifications from before the change match. Nor
+  // may a request after the drop share a verification still in flight from before it: the token
+  // service may have read the token before that change.
+  function forget(): void {
+    cache.flush();
+    flights.clear();
+  }
+  redis.on('close', forget);
+  redis.on('reconnecting', forget);
+  redis.on('end', forget);
 
   function toVerifiedToken(data: VerifiedTokenData): VerifiedToken {
     const policy = data.rateLimit ? policies.get('per-token', data.rateLimit.limit, data.rateLimit.windowSeconds) : defaultTokenPolicy;
@@ -299,9 +306,9 @@ export function createTokenAuthenticator({ config, redis, logger, registry, sign
     },
 
     async close() {
-      redis.off('close', flush);
-      redis.off('reconnecting', flush);
-      redis.off('end', flush);
+      redis.off('close', forget);
+      redis.off('reconnecting', forget);
+      redis.off('end', forget);
       await verifier.close();
     },
   };
