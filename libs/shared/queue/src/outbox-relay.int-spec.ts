@@ -74,6 +74,27 @@ it("drains its own documents at once and leaves another live replica's alone unt
   await Promise.all([a.stop(), b.stop()]);
 });
 
+it("leaves another replica's published events alone while that replica still publishes them again, and takes them once it stopped", async () => {
+  // The audit service has recorded every event: a relay that takes a document removes its events
+  // (a write that, on FerretDB v1, can undo the writer's own concurrent write to it).
+  const other = new OutboxRelay({ models: [model], publish: async () => undefined, logger: testLogger('relay'), takeOverAfterMs: TAKE_OVER_MS, recorded: async (ids) => ids });
+  // Published by their writer, which republishes what the audit service has not confirmed every
+  // 30 s (the default republishAfterMs): 10 s ago, so it is alive; 3 minutes ago, so it stopped.
+  const published10sAgo = randomUUID();
+  const published3minAgo = randomUUID();
+  for (const [id, publishedAgo] of [
+    [published10sAgo, 10_000],
+    [published3minAgo, 180_000],
+  ] as const) {
+    const old = event(id, 2 * TAKE_OVER_MS);
+    await model.collection.insertOne({ _id: id, outbox: [old], deletedAt: null, outboxPublishedAt: { [old.id]: new Date(Date.now() - publishedAgo) } } as never);
+  }
+  await other.flush([]);
+  expect((await model.findById(published3minAgo).lean())?.outbox).toEqual([]);
+  expect((await model.findById(published10sAgo).lean())?.outbox).toHaveLength(1);
+  await other.stop();
+});
+
 it('without takeOverAfterMs drains every pending document, as a single process does', async () => {
   const published: string[] = [];
   const ids = [await write(), await write()];

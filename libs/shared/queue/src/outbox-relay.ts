@@ -59,6 +59,12 @@ export interface OutboxRelayOptions {
   republishAfterMs?: number;
 }
 
+/** When the relay last published the event, if it did (epoch ms). */
+function publishedAt(doc: OutboxDocument, eventId: string): number | undefined {
+  const at = doc.outboxPublishedAt?.[eventId];
+  return at ? new Date(at).getTime() : undefined;
+}
+
 /**
  * Moves change events from documents' outboxes to the queue. A change and its event are written in
  * one single-document update, so nothing is lost if the process dies or Redis is down. A published
@@ -156,7 +162,13 @@ export class OutboxRelay {
     }
     // Another replica's document only when every event in it is stale (FerretDB v1 cannot query
     // that: `$not`/`$elemMatch` match too much), so a document its writer still writes is left alone.
-    const takeable = (doc: OutboxDocument) => !named || named.has(doc._id) || (doc.outbox ?? []).every((event) => event.occurredAt < stale!);
+    // A published event is stale only once its publication is `republishAfterMs` older still: its
+    // writer, while it lives, publishes it again that often until the audit service confirms it
+    // (a confirmation can wait long when the audit service is down or Redis lost the job), and
+    // FerretDB v1 can undo one of two concurrent writes to a document.
+    const abandoned = takeOver === undefined ? 0 : Date.now() - takeOver - this.republishAfterMs;
+    const takeable = (doc: OutboxDocument) =>
+      !named || named.has(doc._id) || (doc.outbox ?? []).every((event) => event.occurredAt < stale! && (publishedAt(doc, event.id) ?? 0) < abandoned);
     try {
       for (const model of this.options.models) {
         // In `_id` order, each batch after the last one's end: published events stay until confirmed.
@@ -198,10 +210,6 @@ export class OutboxRelay {
       .lean()) as OutboxDocument[];
     const pending = fetched.filter(takeable);
     const now = Date.now();
-    const publishedAt = (doc: OutboxDocument, id: string) => {
-      const at = doc.outboxPublishedAt?.[id];
-      return at ? new Date(at).getTime() : undefined;
-    };
     // One question for the whole batch: which events published long enough ago are recorded.
     const due = pending.flatMap((doc) => (doc.outbox ?? []).filter((event) => now - (publishedAt(doc, event.id) ?? now + 1) >= this.confirmAfterMs).map((event) => event.id));
     const recorded = await this.recordedAmong(due);
