@@ -1,6 +1,7 @@
 // A chaos run: the platform as separate processes, a recorded workload from several accounts
-// while service processes are SIGKILLed and restarted and Redis restarts once, then checks of the
-// recorded history against what the platform stored. `npm run chaos` runs the full profile;
+// while service processes are SIGKILLed and restarted, Redis restarts once and crashes once
+// (losing the last second of its append-only file), then checks of the recorded history against
+// what the platform stored. `npm run chaos` runs the full profile;
 // tools/e2e/chaos.int-spec.ts the slim one inside `npm test`.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +19,7 @@ import {
   type Violation,
 } from './checks';
 import { Instruments, readAccountAudit, type DrainReport } from './collect';
-import { FaultInjector, type FaultOptions } from './faults';
+import { FaultInjector, REDIS_CRASH, type FaultOptions } from './faults';
 import { explainLostEvent, type LostEventReport } from './forensics';
 import { isChange, outcomeOf, type FaultWindow, type OperationKind, type ProcessKind } from './history';
 import { ChaosPlatform, REPLICAS, pidAlive, portOpen, type ServiceKind } from './platform';
@@ -49,7 +50,11 @@ const SERVICE_ENV: ChaosProfile['env'] = {
   // 11 processes share 2 cores here: the gateway waits up to 5 s (not 2 s) for a verification, so
   // that a starved token service is not mistaken for a failed one.
   gateway: { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_ACCOUNT: '1000000', RATE_LIMIT_PER_IP: '100000', RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: '100000', TOKEN_VERIFY_TIMEOUT_MS: '5000' },
-  'token-service': { LAST_USED_FLUSH_MS: '5000' },
+  // A crashed Redis loses the jobs of its last second: their events stay in their outboxes until
+  // the audit service confirms them, and are published again after 5 s (not 30 s) unrecorded, so
+  // that happens inside the run.
+  'token-service': { LAST_USED_FLUSH_MS: '5000', OUTBOX_REPUBLISH_AFTER_MS: '5000' },
+  'credential-service': { OUTBOX_REPUBLISH_AFTER_MS: '5000' },
   'audit-service': { AUDIT_CHECKPOINT_INTERVAL_MS: '5000' },
 };
 
@@ -62,7 +67,7 @@ const FULL: ChaosProfile = {
   thinkMs: [5, 40],
   backoffMs: [200, 500],
   contentionRate: 0.05,
-  faults: { firstAfterMs: 3_000, gapMs: [2_000, 5_000], pauseMs: [200, 1_500], redisAfterMs: 40_000 },
+  faults: { firstAfterMs: 3_000, gapMs: [2_000, 5_000], pauseMs: [200, 1_500], redisAfterMs: 40_000, redisCrashAfterMs: 65_000, aofLossMs: 1_000 },
   // A SIGKILLed audit worker's jobs wait for their lock to expire (30 s) and the next stalled-job
   // check (every 30 s) before another worker takes them: up to a minute.
   drainTimeoutMs: 120_000,
@@ -72,7 +77,8 @@ const FULL: ChaosProfile = {
 
 export const PROFILES: Record<'full' | 'slim', ChaosProfile> = {
   full: FULL,
-  // The full run, shorter, with fewer accounts, and one fault of each kind all at once, then the Redis restart.
+  // The full run, shorter, with fewer accounts: the Redis crash, one fault of each kind of service
+  // all at once, then the Redis restart.
   slim: {
     ...FULL,
     name: 'slim',
@@ -81,10 +87,12 @@ export const PROFILES: Record<'full' | 'slim', ChaosProfile> = {
     maxOperations: 5_000,
     thinkMs: [10, 40],
     faults: {
-      firstAfterMs: 500,
+      // The crash first, 3 s in, while every process is up and the workload writes at full speed.
+      firstAfterMs: 3_000,
       gapMs: [300, 600],
       pauseMs: [200, 500],
-      sequence: [['audit-service', 'gateway', 'token-service', 'credential-service'], 'redis'],
+      sequence: [REDIS_CRASH, ['audit-service', 'gateway', 'token-service', 'credential-service'], 'redis'],
+      aofLossMs: 1_000,
     },
     drainTimeoutMs: 75_000,
   },
@@ -130,7 +138,17 @@ export interface ChaosResult {
     contentionPairs: number;
     byKind: Partial<Record<OperationKind, { ok: number; refused: number; failed: number }>>;
   };
-  faults: { windows: FaultWindow[]; killCount: number; kills: Partial<Record<ProcessKind, number>>; redisRestarts: number };
+  faults: {
+    windows: FaultWindow[];
+    /** SIGKILLs of service processes, in all and by kind (a Redis crash is counted apart). */
+    killCount: number;
+    kills: Partial<Record<ProcessKind, number>>;
+    /** Redis restarts with SIGTERM. */
+    redisRestarts: number;
+    /** Redis crashes, and what their append-only files lost: acknowledged writes, audit jobs among them, token version signals. */
+    redisCrashes: number;
+    aofLost: { commands: number; auditJobs: number; versionSignals: number; revocations: number };
+  };
   audit: {
     records: number;
     acknowledged: number;
@@ -241,7 +259,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       accounts.push({ accountId, admin: { tokenId: created.tokenId, secret: created.token }, home: gateways[(i - 1) % gateways.length], tokens: [], credentials: [], dead: [] });
     }
 
-    const replica = (kind: string) => (kind === 'redis' ? kind : `${kind}-${random.int(1, REPLICAS[kind as ServiceKind])}`);
+    const replica = (kind: string) => (kind === 'redis' || kind === REDIS_CRASH ? kind : `${kind}-${random.int(1, REPLICAS[kind as ServiceKind])}`);
     const sequence = profile.faults.sequence?.map((step) => (Array.isArray(step) ? step.map(replica) : replica(step)));
     faults = new FaultInjector(platform, random, { ...profile.faults, sequence }, log);
     const workload = new Workload(client, random, accounts, {
@@ -337,7 +355,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }
     const changes = history.filter(isChange);
     const kills: Partial<Record<ProcessKind, number>> = {};
-    for (const window of faults.windows) if (window.action === 'SIGKILL') kills[window.kind] = (kills[window.kind] ?? 0) + 1;
+    const serviceKills = faults.windows.filter((w) => w.action === 'SIGKILL' && w.kind !== 'redis');
+    const redisCrashes = faults.windows.filter((w) => w.action === 'SIGKILL' && w.kind === 'redis');
+    for (const window of serviceKills) kills[window.kind] = (kills[window.kind] ?? 0) + 1;
     result = {
       runId,
       seed,
@@ -361,9 +381,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       },
       faults: {
         windows: faults.windows,
-        killCount: faults.windows.filter((w) => w.action === 'SIGKILL').length,
+        killCount: serviceKills.length,
         kills,
-        redisRestarts: faults.windows.filter((w) => w.kind === 'redis').length,
+        redisRestarts: faults.windows.filter((w) => w.kind === 'redis' && w.action === 'restart').length,
+        redisCrashes: redisCrashes.length,
+        aofLost: {
+          commands: redisCrashes.reduce((sum, w) => sum + (w.aofLost?.commands ?? 0), 0),
+          auditJobs: redisCrashes.reduce((sum, w) => sum + (w.aofLost?.auditJobs ?? 0), 0),
+          versionSignals: redisCrashes.reduce((sum, w) => sum + (w.aofLost?.versionSignals ?? 0), 0),
+          revocations: redisCrashes.reduce((sum, w) => sum + (w.aofLost?.revocations ?? 0), 0),
+        },
       },
       audit: {
         records: match.records,
@@ -433,7 +460,7 @@ function emptyResult(base: {
     startedAt: base.startedAt.toISOString(),
     durationMs: 0,
     operations: { total: 0, changes: { ok: 0, refused: 0, failed: 0 }, reads: 0, probes: 0, contentionPairs: 0, byKind: {} },
-    faults: { windows: [], killCount: 0, kills: {}, redisRestarts: 0 },
+    faults: { windows: [], killCount: 0, kills: {}, redisRestarts: 0, redisCrashes: 0, aofLost: { commands: 0, auditJobs: 0, versionSignals: 0, revocations: 0 } },
     audit: { records: 0, acknowledged: 0, indeterminate: 0, indeterminateRecorded: 0, lost: 0, duplicates: 0, orphans: 0, lostReports: [] },
     chains: { valid: 0, total: 0 },
     revocation: { probes: 0, refused: 0, inconclusive: 0, accepted: 0 },

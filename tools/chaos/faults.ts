@@ -1,5 +1,9 @@
-// Faults while the workload runs: SIGKILL of a random service process (never the databases)
-// followed by a restart on the same port after a short pause, and one restart of Redis. Each
+// Faults while the workload runs: SIGKILL of a random service process (never the database server)
+// followed by a restart on the same port after a short pause; one restart of Redis with SIGTERM
+// (it writes and fsyncs its append-only file, then exits); and one crash of Redis: SIGKILL, its
+// append-only file cut back to the length it had a second before (what `appendfsync everysec`
+// guarantees after a host crash), and a restart from that file, so the last second of
+// acknowledged writes (queued jobs, token version signals, rate-limit windows) is gone. Each
 // fault's window runs from the signal to the moment the restarted process answers ready.
 import type { FaultWindow } from './history';
 import type { ChaosPlatform } from './platform';
@@ -7,8 +11,13 @@ import type { Random } from './random';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A fault: a service process by name, or `redis`. */
+/**
+ * A fault: a service process by name (SIGKILL), `redis` (restart with SIGTERM), or `redis-crash`
+ * (SIGKILL and a restart from an append-only file that lacks its last `aofLossMs`).
+ */
 export type FaultTarget = string;
+
+export const REDIS_CRASH = 'redis-crash';
 
 export interface FaultOptions {
   /** Quiet time after the workload starts, before the first fault. */
@@ -20,10 +29,13 @@ export interface FaultOptions {
   /**
    * A fixed sequence of targets (e.g. one of each kind, then `redis`), a list being faults injected
    * at the same time; without it, targets are drawn at random among all service processes, with
-   * Redis restarted once at `redisAfterMs`.
+   * Redis restarted once at `redisAfterMs` and crashed once at `redisCrashAfterMs`.
    */
   sequence?: (FaultTarget | FaultTarget[])[];
   redisAfterMs?: number;
+  redisCrashAfterMs?: number;
+  /** How much of its append-only file a crashed Redis loses: `appendfsync everysec` fsyncs once a second. */
+  aofLossMs: number;
 }
 
 export class FaultInjector {
@@ -43,15 +55,18 @@ export class FaultInjector {
     const started = Date.now();
     await this.wait(this.options.firstAfterMs, done);
     const sequence = this.options.sequence ? [...this.options.sequence] : undefined;
-    let redisRestarted = false;
+    const due: { target: FaultTarget; afterMs: number }[] = [
+      { target: 'redis', afterMs: this.options.redisAfterMs ?? Number.POSITIVE_INFINITY },
+      { target: REDIS_CRASH, afterMs: this.options.redisCrashAfterMs ?? Number.POSITIVE_INFINITY },
+    ];
     // A fixed sequence is injected in full, even if a slow restart outlasts the workload.
     while ((sequence ? sequence.length > 0 : !done()) && this.failures.length === 0) {
       let targets: FaultTarget | FaultTarget[] | undefined;
+      const redisFault = due.findIndex((fault) => Date.now() - started >= fault.afterMs);
       if (sequence) targets = sequence.shift();
-      else if (!redisRestarted && this.options.redisAfterMs !== undefined && Date.now() - started >= this.options.redisAfterMs) targets = 'redis';
+      else if (redisFault !== -1) targets = due.splice(redisFault, 1)[0].target;
       else targets = this.random.pick([...this.platform.services.keys()]);
       if (!targets) break;
-      if (targets.includes('redis')) redisRestarted = true;
       await Promise.all((Array.isArray(targets) ? targets : [targets]).map((target) => this.inject(target)));
       await this.wait(this.random.int(...this.options.gapMs), done);
     }
@@ -64,20 +79,34 @@ export class FaultInjector {
 
   async inject(target: FaultTarget): Promise<void> {
     const pauseMs = this.random.int(...this.options.pauseMs);
-    const managed = target === 'redis' ? this.platform.redis : this.platform.services.get(target);
+    const crash = target === REDIS_CRASH;
+    const name = crash ? 'redis' : target;
+    const managed = name === 'redis' ? this.platform.redis : this.platform.services.get(name);
     if (!managed) throw new Error(`no process named ${target}`);
     const pidBefore = managed.pid;
-    // Redis is restarted the way an orchestrator restarts it (SIGTERM: it writes its append-only
-    // file and exits); service processes are killed outright.
-    const action = target === 'redis' ? 'restart' : 'SIGKILL';
-    const { at } = await managed.signal(target === 'redis' ? 'SIGTERM' : 'SIGKILL');
-    this.log(`fault: ${action} ${target} (pid ${pidBefore}); back in ${pauseMs} ms`);
+    // Service processes are killed outright. Redis is restarted the way an orchestrator restarts
+    // it (SIGTERM: it writes its append-only file and exits), or crashes (see `RedisProcess.crash`).
+    const action: FaultWindow['action'] = name === 'redis' && !crash ? 'restart' : 'SIGKILL';
+    let lost: FaultWindow['aofLost'];
+    let at: number;
+    if (crash) {
+      const crashed = await this.platform.redis.crash(this.options.aofLossMs);
+      at = crashed.at;
+      lost = crashed.cut;
+      this.log(
+        `fault: SIGKILL redis (pid ${pidBefore}); its append-only file lost the last ${this.options.aofLossMs} ms: ${lost.commands} commands (${lost.bytes} bytes), ` +
+          `${lost.auditJobs} audit jobs added, ${lost.versionSignals} token version signals (${lost.revocations} revocations); back in ${pauseMs} ms`,
+      );
+    } else {
+      ({ at } = await managed.signal(action === 'restart' ? 'SIGTERM' : 'SIGKILL'));
+      this.log(`fault: ${action} ${name} (pid ${pidBefore}); back in ${pauseMs} ms`);
+    }
     await sleep(pauseMs);
     try {
       const readyAt = await managed.start();
       const window: FaultWindow = {
         id: this.windows.length + 1,
-        target,
+        target: name,
         kind: managed.kind,
         action,
         start: at,
@@ -85,12 +114,13 @@ export class FaultInjector {
         pauseMs,
         pidBefore,
         pidAfter: managed.pid,
+        ...(lost ? { aofLost: lost } : {}),
       };
       this.windows.push(window);
-      this.log(`fault: ${target} ready again (pid ${managed.pid}) ${readyAt - at} ms after the signal`);
+      this.log(`fault: ${name} ready again (pid ${managed.pid}) ${readyAt - at} ms after the signal`);
     } catch (error) {
-      this.failures.push(`${target} did not come back: ${(error as Error).message}`);
-      this.windows.push({ id: this.windows.length + 1, target, kind: managed.kind, action, start: at, end: Number.POSITIVE_INFINITY, pauseMs, pidBefore });
+      this.failures.push(`${name} did not come back: ${(error as Error).message}`);
+      this.windows.push({ id: this.windows.length + 1, target: name, kind: managed.kind, action, start: at, end: Number.POSITIVE_INFINITY, pauseMs, pidBefore });
     }
   }
 }

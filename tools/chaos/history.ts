@@ -70,6 +70,8 @@ export interface FaultWindow {
   pauseMs: number;
   pidBefore?: number;
   pidAfter?: number;
+  /** A Redis crash: what its append-only file lost (the writes of its last second). */
+  aofLost?: { bytes: number; commands: number; auditJobs: number; versionSignals: number; revocations: number };
 }
 
 export type Outcome = 'ok' | 'refused' | 'failed';

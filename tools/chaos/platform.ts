@@ -4,11 +4,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { generateInternalKey } from '@warden/config';
+import { AUDIT_EVENTS_QUEUE } from '@warden/contracts-events';
 import type { ProcessKind } from './history';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -223,11 +224,74 @@ export class ServiceProcess extends ManagedProcess {
   }
 }
 
+/** What a crash of Redis took from its append-only file. */
+export interface AofCut {
+  /** Bytes of the newest AOF file cut off: what was written in the last `lossMs` before the kill. */
+  bytes: number;
+  /** Commands in those bytes (a script's effects count one per write, MULTI and EXEC included). */
+  commands: number;
+  /** Of those, audit jobs added to `audit-events` (their `added` event). */
+  auditJobs: number;
+  /** Token version signals (`warden:tokver:<id>` set), and how many of them were revocations. */
+  versionSignals: number;
+  revocations: number;
+}
+
+/** The commands in a piece of AOF (RESP arrays of bulk strings), each as its arguments; a cut-off last one is left out. */
+export function parseAof(aof: Buffer): string[][] {
+  const commands: string[][] = [];
+  let at = 0;
+  const line = (): string | undefined => {
+    const end = aof.indexOf('\r\n', at, 'latin1');
+    if (end === -1) return undefined;
+    const text = aof.toString('latin1', at, end);
+    at = end + 2;
+    return text;
+  };
+  while (at < aof.length) {
+    const header = line();
+    if (header === undefined || !header.startsWith('*')) return commands;
+    const args: string[] = [];
+    for (let arg = Number(header.slice(1)); arg > 0; arg--) {
+      const bulk = line();
+      if (bulk === undefined || !bulk.startsWith('$')) return commands;
+      const length = Number(bulk.slice(1));
+      if (at + length + 2 > aof.length) return commands;
+      args.push(aof.toString('latin1', at, at + length));
+      at += length + 2;
+    }
+    commands.push(args);
+  }
+  return commands;
+}
+
+/** What the cut-off commands were, as far as the checks care. */
+export function describeAofCut(tail: Buffer): AofCut {
+  const commands = parseAof(tail);
+  // `tokenVersionKey` and `REVOKED` of the revocation protocol (libs/shared/api-token, libs/tokens/feature).
+  const signals = commands.filter(([name, key]) => name?.toUpperCase() === 'SET' && key?.startsWith('warden:tokver:'));
+  return {
+    bytes: tail.length,
+    commands: commands.length,
+    auditJobs: commands.filter(([name, key, ...rest]) => name?.toUpperCase() === 'XADD' && key?.endsWith(`:${AUDIT_EVENTS_QUEUE}:events`) && rest.includes('added')).length,
+    versionSignals: signals.length,
+    revocations: signals.filter(([, , value]) => value === 'revoked').length,
+  };
+}
+
 /**
- * Redis with an append-only file, so a restart keeps the queues and keys: SIGTERM makes it write
- * and fsync everything before it exits, as an orchestrator's restart does.
+ * Redis with an append-only file (`appendfsync everysec`), so a restart keeps the queues and keys.
+ * SIGTERM makes it write and fsync everything before it exits, as an orchestrator's restart does.
+ * `crash` is the other way a Redis goes: everysec promises only what was fsynced, up to a second
+ * before the end. A SIGKILL alone loses nothing here (the kernel still holds what Redis wrote), so
+ * `crash` kills it and cuts its newest AOF file back to the length it had `lossMs` before, as a
+ * host that died would leave it: the restarted Redis lacks the last second of acknowledged writes.
  */
 export class RedisProcess extends ManagedProcess {
+  /** The newest AOF file's length, sampled every 50 ms while Redis runs (the last few seconds). */
+  private aofSizes: { at: number; file: string; size: number }[] = [];
+  private sampler?: NodeJS.Timeout;
+
   constructor(
     port: number,
     private readonly dir: string,
@@ -243,11 +307,67 @@ export class RedisProcess extends ManagedProcess {
 
   protected spawnChild(): ChildProcess {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--daemonize', 'no', '--dir', this.dir];
-    return spawn('redis-server', [...args, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', ''], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // No automatic AOF rewrite: the newest AOF file stays the one `crash` cuts (a run writes far
+    // less than the 64 MB a rewrite would wait for anyway).
+    const aof = ['--appendonly', 'yes', '--appendfsync', 'everysec', '--auto-aof-rewrite-percentage', '0', '--save', ''];
+    return spawn('redis-server', [...args, ...aof], { stdio: ['ignore', 'ignore', 'pipe'] });
   }
 
   protected isReady(): Promise<boolean> {
     return redisPing(this.port);
+  }
+
+  override async start(timeoutMs?: number): Promise<number> {
+    const ready = await super.start(timeoutMs);
+    this.aofSizes = [];
+    this.sampleAof();
+    clearInterval(this.sampler);
+    this.sampler = setInterval(() => this.sampleAof(), 50).unref();
+    return ready;
+  }
+
+  override async signal(signal: NodeJS.Signals): Promise<{ at: number; exited: Exited }> {
+    clearInterval(this.sampler);
+    return super.signal(signal);
+  }
+
+  override async stop(graceMs: number): Promise<StopReport | undefined> {
+    clearInterval(this.sampler);
+    return super.stop(graceMs);
+  }
+
+  /** SIGKILL, then the newest AOF file cut back to its length `lossMs` before the signal. */
+  async crash(lossMs: number): Promise<{ at: number; exited: Exited; cut: AofCut }> {
+    this.sampleAof();
+    const killed = await this.signal('SIGKILL');
+    const file = this.newestAof();
+    // Its length `lossMs` before the kill, or when this process started if that was later.
+    const samples = this.aofSizes.filter((sample) => sample.file === file);
+    const before = samples.filter((sample) => sample.at <= killed.at - lossMs).at(-1) ?? samples[0];
+    if (!file || !before) return { ...killed, cut: describeAofCut(Buffer.alloc(0)) };
+    const tail = readFileSync(file).subarray(before.size);
+    truncateSync(file, before.size);
+    return { ...killed, cut: describeAofCut(tail) };
+  }
+
+  /** The incremental AOF file Redis appends to, from its manifest (Redis 7's multi-part AOF). */
+  private newestAof(): string | undefined {
+    const manifest = join(this.dir, 'appendonlydir', 'appendonly.aof.manifest');
+    if (!existsSync(manifest)) return undefined;
+    const newest = [...readFileSync(manifest, 'utf8').matchAll(/^file (\S+) seq \d+ type i$/gm)].at(-1)?.[1];
+    return newest === undefined ? undefined : join(this.dir, 'appendonlydir', newest);
+  }
+
+  private sampleAof(): void {
+    try {
+      const file = this.newestAof();
+      if (!file) return;
+      const at = Date.now();
+      this.aofSizes.push({ at, file, size: statSync(file).size });
+      while (this.aofSizes.length > 0 && this.aofSizes[0].at < at - 5_000) this.aofSizes.shift();
+    } catch {
+      // Between a rewrite's files, or Redis gone: the next sample will do.
+    }
   }
 }
 

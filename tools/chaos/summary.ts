@@ -9,7 +9,7 @@ function table(rows: [string, string][]): string {
   return [line, ...rows.map(([label, value]) => `| ${pad(label, width)} | ${pad(value, valueWidth)} |`), line].join('\n');
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
 /** The table `npm run chaos` prints and docs/reliability.md quotes. */
 export function formatSummary(result: ChaosResult): string {
@@ -26,7 +26,15 @@ export function formatSummary(result: ChaosResult): string {
       `${ops.total}: ${ops.changes.ok} changes answered 2xx, ${ops.changes.failed} unanswered or 5xx, ${ops.changes.refused} refused; ${ops.reads} reads; ${ops.probes} probes`,
     ],
     ['concurrent write pairs', `${ops.contentionPairs} (same object, at once)`],
-    ['faults injected', `${plural(faults.killCount, 'SIGKILL')} (${kills || 'none'}), ${plural(faults.redisRestarts, 'Redis restart')}`],
+    [
+      'faults injected',
+      `${plural(faults.killCount, 'SIGKILL')} (${kills || 'none'}), ${plural(faults.redisRestarts, 'Redis restart')}, ` +
+        plural(faults.redisCrashes, 'Redis crash', 'Redis crashes') +
+        (faults.redisCrashes > 0
+          ? ` (SIGKILL and its last second cut from the AOF: ${plural(faults.aofLost.commands, 'acknowledged write')}, ` +
+            `${plural(faults.aofLost.auditJobs, 'audit job')}, ${plural(faults.aofLost.versionSignals, 'token version signal')}, ${plural(faults.aofLost.revocations, 'revocation')})`
+          : ''),
+    ],
     ['audit records', `${audit.records} for ${result.chains.total} accounts; drained in ${(result.drain.waitedMs / 1000).toFixed(1)} s`],
     ['lost events', String(audit.lost)],
     ['duplicates', String(audit.duplicates)],

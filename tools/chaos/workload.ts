@@ -64,8 +64,9 @@ const TOKEN_SCOPES = ['tokens:read', 'credentials:read', 'audit:read'];
 const MAX_LIVE = 5;
 
 export class Workload {
-  private stopAt = 0;
-  private hardStopAt = 0;
+  // Not done before it starts: the faults wait their first delay from the workload's start.
+  private stopAt = Number.POSITIVE_INFINITY;
+  private hardStopAt = Number.POSITIVE_INFINITY;
   /** Set by the runner: the workload also runs until the faults are over (bounded by 3x the duration). */
   faultsOver: () => boolean = () => true;
 

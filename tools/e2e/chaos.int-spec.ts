@@ -7,8 +7,11 @@ import { formatSummary } from '../chaos/summary';
 
 // The chaos run of docs/reliability.md, slimmed for `npm test`: the same runner and checks as
 // `npm run chaos` (2 gateways, 2 token, 2 credential and 3 audit services as separate processes on
-// their own Redis), with one SIGKILL of each kind of service and one Redis restart. The database is
-// the run's MongoDB-compatible server, each service on its own fresh database.
+// their own Redis), with one Redis crash (SIGKILL, and a restart from an append-only file without
+// its last second, so acknowledged audit jobs and token version signals are lost), one SIGKILL of
+// each kind of service, and one Redis restart (SIGTERM). The checks still find every change with
+// exactly one record, every chain valid and no dead secret accepted. The database is the run's
+// MongoDB-compatible server, each service on its own fresh database.
 const root = join(__dirname, '..', '..');
 
 describe('chaos run (slim)', () => {
@@ -31,9 +34,11 @@ describe('chaos run (slim)', () => {
     expect(result.violations).toEqual([]);
   });
 
-  it('injected one SIGKILL of each kind of service and one Redis restart under load', () => {
+  it('injected one SIGKILL of each kind of service, one Redis restart and one Redis crash that lost acknowledged writes, under load', () => {
     expect(result.faults.kills).toEqual({ gateway: 1, 'token-service': 1, 'credential-service': 1, 'audit-service': 1 });
     expect(result.faults.redisRestarts).toBe(1);
+    expect(result.faults.redisCrashes).toBe(1);
+    expect(result.faults.aofLost.commands).toBeGreaterThan(0);
     expect(result.operations.changes.ok).toBeGreaterThan(30);
     expect(result.revocation.probes).toBeGreaterThan(0);
     expect(result.chains.valid).toBe(result.chains.total);
