@@ -31,7 +31,8 @@ function useRunningPlatformDefaults(): void {
     process.env.TOKEN_HASH_KEY ??= keys.TOKEN_HASH_KEY;
     process.env.CREDENTIAL_ENCRYPTION_KEYS ??= keys.CREDENTIAL_ENCRYPTION_KEYS;
     process.env.AUDIT_PUBLIC_KEY ??= keys.AUDIT_PUBLIC_KEY;
-    process.env.AUDIT_PREVIOUS_PUBLIC_KEYS ??= keys.AUDIT_PREVIOUS_PUBLIC_KEYS;
+    // Only after a rotation (an unset variable must stay unset, not become the text 'undefined').
+    if (keys.AUDIT_PREVIOUS_PUBLIC_KEYS) process.env.AUDIT_PREVIOUS_PUBLIC_KEYS ??= keys.AUDIT_PREVIOUS_PUBLIC_KEYS;
   }
 }
 
