@@ -201,8 +201,10 @@ export interface paths {
         /**
          * List signed checkpoints
          * @description Lists the signed checkpoints of the caller's account chain, newest first, with the Ed25519
-         *     public key that verifies them. Each signature covers the RFC 8785 canonical JSON of
-         *     `{accountId, seq, hash, time}`. Requires scope `audit:read`.
+         *     public key of the current signing key. Each signature covers the RFC 8785 canonical JSON of
+         *     `{accountId, seq, hash, time}` and is verified under the key its `keyId` names: checkpoints
+         *     signed before a key rotation name a retired key, which `GET /audit/keys` lists. Requires
+         *     scope `audit:read`.
          */
         get: operations["listAuditCheckpoints"];
         put?: never;
@@ -679,7 +681,7 @@ export interface components {
         };
         AuditCheckpointList: {
             checkpoints: components["schemas"]["AuditCheckpoint"][];
-            /** @description The Ed25519 public key that verifies the signatures, as a PEM SubjectPublicKeyInfo. */
+            /** @description The current signing key's Ed25519 public key, as a PEM SubjectPublicKeyInfo (checkpoints naming another `keyId` were signed by a retired key of `GET /audit/keys`). */
             publicKey: string;
         };
         AuditCheckpointListEnvelope: components["schemas"]["SuccessEnvelope"] & {
