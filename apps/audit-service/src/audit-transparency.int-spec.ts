@@ -208,6 +208,13 @@ describe('signing key rotation', () => {
       expect(stale.body.data).toMatchObject({ valid: false, firstInvalidSeq: 7, reason: expect.stringContaining(`unknown key (key id ${rotated.signer.keyId})`) });
       expect((await get(accountId, '/api/v1/audit/checkpoints/latest')).status).toBe(409);
       expect((await get(accountId, '/api/v1/audit/proofs/inclusion?seq=1')).status).toBe(409);
+      const witness = generateKeyPairSync('ed25519').privateKey;
+      const witnessKey = transparency.verifierKey('witness.example', witness, transparency.SIGNATURE_TYPE_COSIGNATURE_V1);
+      const cosignature = transparency.formatSignatureLine(transparency.signCosignature(transparency.parseNote(latest.note).text, witnessKey.name, witness, Math.floor(Date.now() / 1000)));
+      const body = { cosignature, witness: transparency.formatVerifierKey(witnessKey) };
+      const cosign = (harness: AuditHarness) => harness.call(testIdentity({ accountId, scopes: ['audit:witness'] }), 'POST', '/api/v1/audit/checkpoints/7/cosignatures', body);
+      expect((await cosign(h)).status).toBe(409);
+      expect((await cosign(rotated)).status).toBe(201);
       const staleReplica = new Checkpointer({ records: h.records, checkpoints: h.checkpoints, tree: h.tree, signer: h.signer, sealer: h.sealer, logger: testLogger('audit-stale'), every: 1_000 });
       expect(await staleReplica.attempt(accountId)).toMatchObject({ kind: 'refused', refusal: { code: 'tree-mismatch', reason: expect.stringContaining('unknown key') } });
     } finally {
