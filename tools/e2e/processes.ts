@@ -1,20 +1,13 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
-import { testInfra, TEST_KEYS, uniqueName } from '@warden/testing';
+import { freePort, testInfra, TEST_KEYS, uniqueName } from '@warden/testing';
 
 // For tests that run Warden's real processes: free ports, waits bounded by a deadline, and stops
 // that end in a known state.
 
-/** A TCP port that is free on 127.0.0.1 right now. */
-export async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  server.close();
-  return port;
-}
+export { freePort };
 
 /** Whether something accepts TCP connections on `host`:`port` (127.0.0.1 unless given). */
 export function accepts(port: number, host = '127.0.0.1'): Promise<boolean> {

@@ -5,7 +5,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { ALL_SCOPES, closeServer, createHttpServer, listen, type ComposedService } from '@warden/http';
-import { operatorIdentity, signedHeaders, testEnv, testLogger, uniqueName } from '@warden/testing';
+import { freePort, operatorIdentity, signedHeaders, testEnv, testLogger, uniqueName } from '@warden/testing';
 import { composeTokenService } from '../../../apps/token-service/src/compose';
 import { loadConfig as loadTokenServiceConfig } from '../../../apps/token-service/src/config';
 import { composeCredentialService } from '../../../apps/credential-service/src/compose';
@@ -13,7 +13,6 @@ import { loadConfig as loadCredentialServiceConfig } from '../../../apps/credent
 import { composeAuditService } from '../../../apps/audit-service/src/compose';
 import { loadConfig as loadAuditServiceConfig } from '../../../apps/audit-service/src/config';
 import { loadConfig as loadGatewayConfig } from '../../../apps/gateway/src/config';
-import { freePort } from '../processes';
 import { composeGateway } from '../../../apps/gateway/src/compose-gateway';
 
 export interface BootstrapToken {

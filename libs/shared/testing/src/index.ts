@@ -8,3 +8,4 @@ export type { SignedCall, HttpMethod } from './signed-call';
 export { eventually } from './eventually';
 export { startStandInAuditService } from './stand-in-audit-service';
 export type { StandInAuditService } from './stand-in-audit-service';
+export { freePort } from './free-port';
