@@ -24,7 +24,7 @@ function chain(n: number): AuditRecordWithCanonical[] {
       username: 'ci',
       actor: { type: 'token', id: 'tok-1', name: 'ci' },
       remoteIp: null,
-      detail: { create: { after: { name: `t${seq}` } }, auditType: 'Created', auditObject: 'ApiToken' },
+      detail: { create: { after: { name: seq % 7 === 0 ? `clé-🔑-${seq}` : `t${seq}` } }, auditType: 'Created', auditObject: 'ApiToken' },
       prevHash,
     });
     records.push(record);

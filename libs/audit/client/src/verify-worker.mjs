@@ -6,6 +6,7 @@
 // It also hashes the Merkle tree (RFC 9162) over the block's records: the complete subtrees of
 // KEPT_LEVEL and up that lie inside the block, placed as if the block's first record were leaf
 // seq - 1. The caller keeps them only when that is where the block really starts (ExportTree).
+import { isAscii } from 'node:buffer';
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
 
@@ -86,7 +87,10 @@ function selfCheck(record) {
 }
 
 parentPort.on('message', ({ id, buffer }) => {
-  const text = Buffer.from(buffer).toString('utf8');
+  const bytes = Buffer.from(buffer);
+  // ASCII (the usual export) decodes the same as Latin-1, which is a copy instead of UTF-8 decoding: a
+  // quarter of this thread's time on a 2 MiB block otherwise (and JSON.parse is faster on one-byte strings).
+  const text = isAscii && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const entries = [];
   const leaves = [];
   let start;
