@@ -212,11 +212,13 @@ async function verifyWithWorkers(source: AsyncIterable<Buffer>, threads: number,
   }
   const pending: Promise<{ entries: WorkerEntry[]; tree: BlockTree }>[] = [];
   let nextId = 0;
-  const send = (block: Buffer) => {
+  /** Hands the first `length` bytes of `block` to the next worker: its memory moves when the block owns it whole, else a copy does. */
+  const send = (block: Buffer, length = block.length) => {
     const id = nextId++;
-    const copy = block.buffer.slice(block.byteOffset, block.byteOffset + block.length) as ArrayBuffer;
+    const owned = block.byteOffset === 0 && block.buffer.byteLength === block.length;
+    const buffer = (owned ? block.buffer : block.buffer.slice(block.byteOffset, block.byteOffset + length)) as ArrayBuffer;
     pending.push(new Promise((resolve, reject) => waiting.set(id, { resolve, reject })));
-    workers[id % threads].postMessage({ id, buffer: copy }, [copy]);
+    workers[id % threads].postMessage({ id, buffer, length }, [buffer]);
   };
   const drain = async (keep: number) => {
     while (pending.length > keep) {
@@ -239,9 +241,11 @@ async function verifyWithWorkers(source: AsyncIterable<Buffer>, threads: number,
         const joined = Buffer.concat(parts, size);
         const cut = joined.lastIndexOf(NEWLINE);
         if (cut >= 0) {
-          send(joined.subarray(0, cut + 1));
-          parts = cut + 1 < joined.length ? [joined.subarray(cut + 1)] : [];
-          size = joined.length - cut - 1;
+          // The partial line after the cut is copied out first: the block's memory moves to the worker.
+          const rest = cut + 1 < joined.length ? Buffer.from(joined.subarray(cut + 1)) : undefined;
+          send(joined, cut + 1);
+          parts = rest ? [rest] : [];
+          size = rest?.length ?? 0;
         } else {
           parts = [joined];
         }
