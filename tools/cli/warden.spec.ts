@@ -3,7 +3,7 @@ import { buildProgram } from './warden';
 /** Every command the operator CLI offers, by group: what `warden --help` and `warden <group> --help` must list. */
 const COMMANDS = {
   accounts: ['create', 'disable', 'rate-limit', 'enable'],
-  audit: ['verify', 'failed', 'quarantined', 'replay', 'tail', 'checkpoint', 'witness'],
+  audit: ['verify', 'failed', 'quarantined', 'replay', 'tail', 'checkpoint', 'witness', 'rotate-key'],
   credentials: ['rekey'],
 };
 
