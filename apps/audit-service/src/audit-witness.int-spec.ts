@@ -45,8 +45,10 @@ async function witness(args: string[] = []) {
 async function growAndSign(): Promise<any> {
   const admin = platform.admin.secret;
   const before = (await json(admin, '/api/v1/audit/checkpoints/latest'))?.treeSize ?? 0;
-  await call(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: `grow-${before}`, scopes: ['audit:read'] }) });
-  await eventually(() => json(admin, '/api/v1/audit/verify'), (verify) => verify.head.seq > before);
+  const created = await json(admin, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: `grow-${before}`, scopes: ['audit:read'] }) });
+  // This token's own record, not just any newer one: an earlier change still on its way would let
+  // the periodic checkpointer sign past this checkpoint before the witness runs.
+  await eventually(() => json(admin, `/api/v1/audit?objectId=${created.id}`), (records) => records.length === 1);
   return json(admin, '/api/v1/audit/checkpoints', { method: 'POST' });
 }
 
@@ -56,6 +58,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'witness.pem'), witnessPrivate.export({ format: 'pem', type: 'pkcs8' }));
   const created = await json(platform.admin.secret, '/api/v1/apitokens', { method: 'POST', body: JSON.stringify({ name: 'witness', scopes: ['audit:read', 'audit:witness'] }) });
   witnessToken = created.token;
+  // Its record is in before any test counts records.
+  await eventually(() => json(platform.admin.secret, `/api/v1/audit?objectId=${created.id}`), (records) => records.length === 1);
   // The operator pins the log's note key once, out of band; the witness never takes it from the log.
   logKey = (await json(platform.admin.secret, '/api/v1/audit/keys')).keys[0].verifierKey;
 });
