@@ -163,6 +163,34 @@ describe('the verifiable log', () => {
   });
 });
 
+describe('burst checkpoints', () => {
+  it('extend the tree from the links this process wrote, reading no record back, and walk the stored records when another writer came between', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 4);
+    expect(await h.checkpointer.checkpoint(accountId)).toMatchObject({ treeSize: 4 });
+    await record(accountId, 5, 7);
+    const walks = jest.spyOn(h.records, 'streamChain');
+    try {
+      expect(await h.checkpointer.attempt(accountId, { fromWritten: true })).toMatchObject({ kind: 'signed', checkpoint: { treeSize: 7 } });
+      expect(walks).not.toHaveBeenCalled();
+      // What it signed is what the stored records give: the whole chain and tree verify against it.
+      const verify = await get(accountId, '/api/v1/audit/verify');
+      expect(verify.body.data).toMatchObject({ valid: true, checkpoint: { seq: 7, treeSize: 7 }, unanchored: 0 });
+      const { checkpoint } = await openLatest(accountId);
+      const inclusion = (await get(accountId, '/api/v1/audit/proofs/inclusion?seq=6&treeSize=7')).body.data;
+      expect(transparency.verifyInclusion(b64(inclusion.leafHash), 5, 7, inclusion.proof.map(b64), checkpoint.rootHash)).toBe(true);
+
+      // A replica that did not write records 8 and 9 has no links for them: it reads them back and verifies them first.
+      await record(accountId, 8, 9);
+      const replica = new Checkpointer({ records: h.records, checkpoints: h.checkpoints, tree: h.tree, signer: h.signer, sealer: h.sealer, logger: testLogger('audit-replica'), every: 1_000 });
+      expect(await replica.attempt(accountId, { fromWritten: true })).toMatchObject({ kind: 'signed', checkpoint: { treeSize: 9 } });
+      expect(walks).toHaveBeenCalled();
+    } finally {
+      walks.mockRestore();
+    }
+  });
+});
+
 describe('signing key rotation', () => {
   it('keeps what the retired key signed valid by its key id, signs anew with the new key, lists both, and refuses an unknown key id', async () => {
     const accountId = randomUUID();

@@ -37,6 +37,12 @@ export type CheckpointOutcome =
 
 export interface AttemptOptions {
   full?: boolean;
+  /**
+   * A burst checkpoint: when this process wrote every record since the last signed tree (one
+   * contiguous run of links from its head), the tree is extended from those links without reading
+   * the records back; otherwise, as without it.
+   */
+  fromWritten?: boolean;
   verifyChain?: () => Promise<{ seq: number; reason: string } | undefined>;
 }
 
@@ -60,6 +66,13 @@ interface SignedTree {
   head: ChainHead;
 }
 
+/** A record as the appender wrote it: enough to extend the tree and check the chain's links. */
+interface Link {
+  seq: number;
+  prevHash: string;
+  hash: string;
+}
+
 const EMPTY_TREE: SignedTree = { range: transparency.CompactRange.empty(), head: { seq: 0, hash: GENESIS_HASH } };
 
 class Refused extends Error {
@@ -80,7 +93,11 @@ const refuse = (code: RefusalCode, seq: number, reason: string) => new Refused({
  * checkpoint must carry a valid signature and note whose root its compact range gives, the head
  * must not be below it, and every record after it is verified (hashes, links from its signed
  * head, seals) before its leaf is appended. The complete subtrees the append completes are saved
- * before the note is signed, so every signed tree can be proven from stored nodes. `full` also
+ * before the note is signed, so every signed tree can be proven from stored nodes. A burst
+ * checkpoint (the appender crossed a multiple of `every`) extends the tree from the links this
+ * process wrote itself when they continue the last signed tree without a gap, reading nothing
+ * back: on a store that scans every query (FerretDB v1), walking the records each burst made
+ * appends wait behind it. The periodic ones still walk the stored records. `full` also
  * re-derives the previous root from every record (the on-demand route): records changed behind
  * the previous checkpoint are found there. Anything else is refused, logged at error and counted;
  * nothing is signed.
@@ -89,6 +106,8 @@ export class Checkpointer {
   private readonly signed = new Map<string, ChainHead>();
   private readonly trees = new Map<string, SignedTree>();
   private readonly dirty = new Set<string>();
+  /** Per account, the links this process wrote after its last signed tree, one contiguous run (at most `4 × every`). */
+  private readonly written = new Map<string, Link[]>();
   private readonly running = new Map<string, Promise<CheckpointOutcome>>();
   private timer?: NodeJS.Timeout;
   private tick?: Promise<void>;
@@ -103,9 +122,20 @@ export class Checkpointer {
     const last = written[written.length - 1];
     if (!last) return;
     this.dirty.add(accountId);
+    this.remember(accountId, written);
     if (Math.floor(from.seq / this.options.every) !== Math.floor(last.seq / this.options.every)) {
-      this.checkpoint(accountId).catch((error) => this.options.logger.warn({ err: error, accountId }, 'burst checkpoint failed; the next one will cover it'));
+      this.attempt(accountId, { fromWritten: true }).catch((error) => this.options.logger.warn({ err: error, accountId }, 'burst checkpoint failed; the next one will cover it'));
     }
+  }
+
+  /** Adds a run to the account's links when it continues them; a run that does not (another writer came between) starts them over. */
+  private remember(accountId: string, docs: AuditRecordDoc[]): void {
+    const links = docs.map(({ seq, prevHash, hash }) => ({ seq, prevHash, hash }));
+    const run = this.written.get(accountId) ?? [];
+    const tail = run[run.length - 1];
+    const continues = tail !== undefined && tail.seq + 1 === links[0].seq && tail.hash === links[0].prevHash;
+    const next = continues ? run.concat(links) : links;
+    this.written.set(accountId, next.length > 4 * this.options.every ? next.slice(-4 * this.options.every) : next);
   }
 
   /** Signs the account's head if it moved since its last checkpoint; one at a time per account. Null when nothing was signed. */
@@ -192,9 +222,13 @@ export class Checkpointer {
     }
   }
 
-  private async extend(accountId: string, { full = false, verifyChain }: AttemptOptions): Promise<CheckpointOutcome> {
+  private async extend(accountId: string, { full = false, verifyChain, fromWritten = false }: AttemptOptions): Promise<CheckpointOutcome> {
     const last = await this.lastSigned(accountId);
     const tree = await this.lastTree(accountId);
+    if (fromWritten && !full && !verifyChain) {
+      const extended = this.extendFromWritten(accountId, last, tree);
+      if (extended) return this.signTree(accountId, extended.range, extended.head, extended.nodes);
+    }
     const signedSize = Math.max(last.seq, tree.range.size);
     const head = await this.options.records.head(accountId);
     const headSeq = head?.seq ?? 0;
@@ -232,6 +266,36 @@ export class Checkpointer {
     }
     if (head.seq === last.seq) return { kind: 'unchanged', checkpoint: await this.options.checkpoints.latest(accountId) };
 
+    return this.signTree(accountId, range, head, nodes);
+  }
+
+  /**
+   * The tree extended from the links this process wrote, when they continue the last signed tree
+   * without a gap (each link's prevHash is the hash before it, the first one's the signed head's):
+   * the records are the ones the appender computed, hashed and sealed itself, so nothing is read
+   * back. Undefined when they do not (another replica wrote in between, a restart): the caller
+   * walks the stored records instead.
+   */
+  private extendFromWritten(accountId: string, last: ChainHead, tree: SignedTree): { range: transparency.CompactRange; head: ChainHead; nodes: transparency.TreeNode[] } | undefined {
+    const run = this.written.get(accountId) ?? [];
+    if (last.seq !== tree.range.size || last.hash !== tree.head.hash) return undefined;
+    const start = run.findIndex((link) => link.seq === tree.range.size + 1);
+    if (start < 0) return undefined;
+    let range = tree.range;
+    const nodes: transparency.TreeNode[] = [];
+    let head = tree.head;
+    for (const link of run.slice(start)) {
+      if (link.seq !== head.seq + 1 || link.prevHash !== head.hash) return undefined;
+      const step = range.append(Buffer.from(link.hash, 'hex'));
+      range = step.range;
+      nodes.push(...step.nodes);
+      head = { seq: link.seq, hash: link.hash };
+    }
+    return head.seq > tree.head.seq ? { range, head, nodes } : undefined;
+  }
+
+  /** Saves the nodes the extension completed, then signs the tree and the chain head, and remembers both. */
+  private async signTree(accountId: string, range: transparency.CompactRange, head: ChainHead, nodes: transparency.TreeNode[]): Promise<CheckpointOutcome> {
     try {
       await this.options.tree.save(accountId, nodes);
     } catch (error) {
@@ -250,6 +314,7 @@ export class Checkpointer {
     await this.options.checkpoints.insert({ ...checkpoint, range: range.serialize().toString('base64') });
     this.signed.set(accountId, { seq: head.seq, hash: head.hash });
     this.trees.set(accountId, { range, head: { seq: head.seq, hash: head.hash } });
+    this.written.set(accountId, (this.written.get(accountId) ?? []).filter((link) => link.seq > head.seq));
     this.options.onSigned?.(checkpoint);
     return { kind: 'signed', checkpoint };
   }
