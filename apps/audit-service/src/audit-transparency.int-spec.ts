@@ -86,6 +86,27 @@ describe('the verifiable log', () => {
     expect(verified.body.data).toMatchObject({ valid: true, checked: 13, checkpoint: { seq: 11, treeSize: 11, rootHash: toRoot }, unanchored: 2 });
   });
 
+  it('stores only subtrees of 256 leaves and up, and proves any record from them and the hashes of the records of one block', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 260);
+    expect(await h.checkpointer.checkpoint(accountId)).toMatchObject({ treeSize: 260 });
+    // One stored node (leaves 1-256); everything below it and the last 4 leaves come from the records.
+    expect(await storedCollection(h, 'audit_tree_nodes').find({ accountId }).project({ _id: 0, level: 1, index: 1 }).toArray()).toEqual([{ level: 8, index: 0 }]);
+    const leaves = (await raw().find({ accountId }).sort({ seq: 1 }).toArray()).map((doc: { hash: string }) => Buffer.from(doc.hash, 'hex'));
+    const { checkpoint } = await openLatest(accountId);
+    expect(checkpoint.rootHash.equals(transparency.rootFromLeaves(leaves))).toBe(true);
+    for (const seq of [1, 128, 256, 257, 260]) {
+      const proof = (await get(accountId, `/api/v1/audit/proofs/inclusion?seq=${seq}`)).body.data;
+      expect(proof.proof.map(b64)).toEqual(transparency.inclusionProofFromLeaves(seq - 1, leaves));
+      expect(transparency.verifyInclusion(b64(proof.leafHash), seq - 1, 260, proof.proof.map(b64), checkpoint.rootHash)).toBe(true);
+    }
+    for (const from of [100, 256, 259]) {
+      const consistency = (await get(accountId, `/api/v1/audit/proofs/consistency?from=${from}&to=260`)).body.data;
+      expect(consistency.proof.map(b64)).toEqual(transparency.consistencyProofFromLeaves(from, leaves));
+      expect(transparency.verifyConsistency(from, 260, transparency.rootFromLeaves(leaves.slice(0, from)), checkpoint.rootHash, consistency.proof.map(b64))).toBe(true);
+    }
+  });
+
   it('answers bad input with 400 and sizes beyond the signed tree with 404', async () => {
     const accountId = randomUUID();
     await record(accountId, 1, 3);

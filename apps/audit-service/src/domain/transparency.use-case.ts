@@ -1,5 +1,5 @@
 import { auditLogOrigin, publicKeyPem, transparency, type AuditCheckpoint, type CheckpointSigner } from '@warden/audit-client';
-import type { AuditCheckpointRepository, AuditCosignatureDoc, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
+import { STORED_TREE_LEVEL, type AuditCheckpointRepository, type AuditCosignatureDoc, type AuditRecordRepository, type AuditTreeNodeRepository } from '@warden/audit-data-access';
 
 export interface TransparencyDeps {
   records: AuditRecordRepository;
@@ -203,6 +203,35 @@ async function signedSize(deps: TransparencyDeps, accountId: string): Promise<nu
   return latest ? (trustedTree(deps.signer, latest).treeSize ?? 0) : 0;
 }
 
+/** Leaves of one block: the subtrees below `STORED_TREE_LEVEL` lie inside one such block. */
+const BLOCK_LEAVES = 2 ** STORED_TREE_LEVEL;
+
+/**
+ * A `GetNode` over `ids`: the stored complete subtrees from `STORED_TREE_LEVEL` up, and the ones
+ * below it computed from the hashes of the records of the 256-leaf blocks they lie in (a block's
+ * records are read once, up to the first one missing).
+ */
+async function lookupNodes(deps: Pick<TransparencyDeps, 'tree' | 'records'>, accountId: string, ids: readonly transparency.NodeId[]): Promise<transparency.GetNode> {
+  const stored = await deps.tree.lookup(accountId, ids.filter((id) => id.level >= STORED_TREE_LEVEL));
+  const blocks = new Set(ids.filter((id) => id.level < STORED_TREE_LEVEL).map(({ level, index }) => Math.floor((index * 2 ** level) / BLOCK_LEAVES)));
+  const computed = new Map<string, Buffer>();
+  for (const block of blocks) {
+    const first = block * BLOCK_LEAVES;
+    const records = await deps.records.hashesBetween(accountId, first + 1, first + BLOCK_LEAVES);
+    let nodes: Buffer[] = [];
+    for (const record of records) {
+      if (record.seq !== first + nodes.length + 1) break;
+      nodes.push(Buffer.from(record.hash, 'hex'));
+    }
+    for (let level = 0; level < STORED_TREE_LEVEL && nodes.length > 0; level++) {
+      const offset = first / 2 ** level;
+      nodes.forEach((hash, i) => computed.set(`${level}/${offset + i}`, hash));
+      nodes = Array.from({ length: Math.floor(nodes.length / 2) }, (_, i) => transparency.nodeHash(nodes[2 * i], nodes[2 * i + 1]));
+    }
+  }
+  return (level, index) => (level >= STORED_TREE_LEVEL ? stored(level, index) : computed.get(`${level}/${index}`));
+}
+
 /**
  * The inclusion proof of record `seq` (leaf `seq - 1`) in the tree of size `treeSize` (the latest
  * signed tree by default). Any size up to the latest signed one can be asked for: the stored
@@ -215,7 +244,7 @@ export async function inclusionProofOf(deps: TransparencyDeps, accountId: string
   if (size === 0 || size > latest) throw new ProofRequestError('outside', `No signed tree of this account has size ${size}.`);
   if (seq > size) throw new ProofRequestError('outside', `Record ${seq} is not in the latest signed tree (size ${size}).`);
   const index = seq - 1;
-  const getNode = await deps.tree.lookup(accountId, [...transparency.nodesForInclusionProof(index, size), ...transparency.nodesForRoot(size), { level: 0, index }]);
+  const getNode = await lookupNodes(deps, accountId, [...transparency.nodesForInclusionProof(index, size), ...transparency.nodesForRoot(size), { level: 0, index }]);
   const leaf = getNode(0, index);
   if (!leaf) throw new transparency.MissingNodeError(0, index);
   return {
@@ -235,7 +264,7 @@ export async function consistencyProofOf(deps: TransparencyDeps, accountId: stri
   if (to !== undefined && from > to) throw new ProofRequestError('invalid', `from ${from} is larger than to ${to}`, 'query.from');
   if (size === 0 || size > latest) throw new ProofRequestError('outside', `No signed tree of this account has size ${size}.`);
   if (from > size) throw new ProofRequestError('outside', `The latest signed tree (size ${size}) is smaller than ${from}.`);
-  const getNode = await deps.tree.lookup(accountId, [
+  const getNode = await lookupNodes(deps, accountId, [
     ...transparency.nodesForConsistencyProof(from, size),
     ...transparency.nodesForRoot(from),
     ...transparency.nodesForRoot(size),

@@ -121,6 +121,14 @@ export class AuditRecordRepository {
     return this.model.find(query).sort({ seq: 1 }).batchSize(1_000).lean<AuditRecordDoc>().cursor() as any;
   }
 
+  /** The hashes (leaf hashes of the tree) of records `fromSeq`..`toSeq`, in seq order. */
+  async hashesBetween(accountId: string, fromSeq: number, toSeq: number): Promise<{ seq: number; hash: string }[]> {
+    return this.model
+      .find({ accountId, seq: { $gte: fromSeq, $lte: toSeq } }, { _id: 0, seq: 1, hash: 1 })
+      .sort({ seq: 1 })
+      .lean<{ seq: number; hash: string }[]>();
+  }
+
   /** Every account with at least one record (the checkpointer's start-up sweep). */
   async accountIds(): Promise<string[]> {
     return (await this.model.distinct('accountId')) as string[];

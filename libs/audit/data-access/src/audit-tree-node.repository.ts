@@ -5,6 +5,14 @@ import { auditTreeNodeModel, type AuditTreeNodeDoc } from './audit-tree-node.mod
 
 const idOf = (level: number, index: number) => `${level}/${index}`;
 
+/**
+ * Only complete subtrees of 2^8 = 256 leaves and up are stored (about one node per 256 records):
+ * on a store that charges per document written (FerretDB v1 costs as much per node as per record),
+ * storing every node doubled the writes of the append path. A node below this level lies inside
+ * one block of 256 leaves and is computed from those records' hashes when a proof needs it.
+ */
+export const STORED_TREE_LEVEL = 8;
+
 /** A stored node's hash differs from the one computed again from the records. */
 export class ConflictingTreeNodeError extends Error {
   constructor(
@@ -34,10 +42,11 @@ export class AuditTreeNodeRepository {
     await this.model.createIndexes();
   }
 
-  /** Saves the nodes (each once); throws `ConflictingTreeNodeError` when one is stored with another hash. */
+  /** Saves the nodes at `STORED_TREE_LEVEL` and above (each once); throws `ConflictingTreeNodeError` when one is stored with another hash. */
   async save(accountId: string, nodes: readonly transparency.TreeNode[]): Promise<void> {
-    if (nodes.length === 0) return;
-    const docs = nodes.map(({ level, index, hash }) => ({ accountId, level, index, hash: hash.toString('hex') }));
+    const stored = nodes.filter((node) => node.level >= STORED_TREE_LEVEL);
+    if (stored.length === 0) return;
+    const docs = stored.map(({ level, index, hash }) => ({ accountId, level, index, hash: hash.toString('hex') }));
     for (let start = 0; start < docs.length; start += 1_000) {
       const batch = docs.slice(start, start + 1_000);
       try {

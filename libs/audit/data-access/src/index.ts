@@ -9,5 +9,5 @@ export type { AuditRecordFilter } from './audit-record.repository';
 export { AuditCheckpointRepository } from './audit-checkpoint.repository';
 export { auditTreeNodeModel, auditTreeNodeSchema } from './audit-tree-node.model';
 export type { AuditTreeNodeDoc } from './audit-tree-node.model';
-export { AuditTreeNodeRepository, ConflictingTreeNodeError } from './audit-tree-node.repository';
+export { AuditTreeNodeRepository, ConflictingTreeNodeError, STORED_TREE_LEVEL } from './audit-tree-node.repository';
 export type { StoredCheckpoint } from './audit-checkpoint.repository';
