@@ -94,10 +94,12 @@ const refuse = (code: RefusalCode, seq: number, reason: string) => new Refused({
  * must not be below it, and every record after it is verified (hashes, links from its signed
  * head, seals) before its leaf is appended. The complete subtrees the append completes are saved
  * before the note is signed, so every signed tree can be proven from stored nodes. A burst
- * checkpoint (the appender crossed a multiple of `every`) extends the tree from the links this
- * process wrote itself when they continue the last signed tree without a gap, reading nothing
- * back: on a store that scans every query (FerretDB v1), walking the records each burst made
- * appends wait behind it. The periodic ones still walk the stored records. `full` also
+ * or periodic checkpoint extends the tree from the links this process wrote itself when they
+ * continue the last signed tree without a gap, reading nothing back: it signs what was written,
+ * so a record changed or deleted afterwards never matches it. On a store that scans every query
+ * (FerretDB v1), walking the records each time made appends wait behind it. Otherwise (another
+ * replica wrote in between, a restart, the start-up sweep, the on-demand route) the stored
+ * records are walked and verified first. `full` also
  * re-derives the previous root from every record (the on-demand route): records changed behind
  * the previous checkpoint are found there. Anything else is refused, logged at error and counted;
  * nothing is signed.
@@ -319,12 +321,12 @@ export class Checkpointer {
     return { kind: 'signed', checkpoint };
   }
 
-  /** Checkpoints every account written to since the last tick. */
+  /** Checkpoints every account written to since the last tick (from the links written here when they cover it, as a burst does). */
   async checkpointDirty(): Promise<void> {
     const accounts = [...this.dirty];
     this.dirty.clear();
     for (const accountId of accounts) {
-      await this.checkpoint(accountId).catch((error) => {
+      await this.attempt(accountId, { fromWritten: true }).catch((error) => {
         this.dirty.add(accountId);
         this.options.logger.warn({ err: error, accountId }, 'periodic checkpoint failed; will retry');
       });
