@@ -11,20 +11,19 @@ describe('audit-recorded retention', () => {
   });
   afterAll(() => redis.disconnect());
 
-  const job = (id: string) => ({ name: 'Created', data: { record: { id } } as unknown as RecordedEvent, opts: { jobId: id } });
+  const HOUR = 3_600_000;
+  const job = (id: string, timestamp = Date.now()) => ({ name: 'Created', data: { record: { id } } as unknown as RecordedEvent, opts: { jobId: id, timestamp } });
 
   it('drops waiting jobs past their age, then the oldest beyond the count, and keeps the newest', async () => {
     const queue = createRecordedQueue(redis, uniqueName('rr'));
     try {
-      await queue.addBulk(['a1', 'a2'].map(job));
-      // Older than the age limit once it is short enough: these two go first.
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      await queue.addBulk(['b1', 'b2', 'b3', 'b4', 'b5'].map(job));
+      // Published two hours ago, past an hour's age limit: these two go first, however slow the machine.
+      await queue.addBulk(['a1', 'a2'].map((id) => job(id, Date.now() - 2 * HOUR)));
+      await queue.addBulk(['b1', 'b2', 'b3', 'b4', 'b5'].map((id) => job(id)));
       const dropped: [number, string][] = [];
-      // The b jobs stay younger than 40 ms only for a moment: the count is trimmed with a long age limit.
-      const ageOnly = new RecordedRetention(queue, { maxAgeMs: 40, maxWaiting: 1_000, onDropped: (count, why) => dropped.push([count, why]) });
+      const ageOnly = new RecordedRetention(queue, { maxAgeMs: HOUR, maxWaiting: 1_000, onDropped: (count, why) => dropped.push([count, why]) });
       expect(await ageOnly.trimOnce()).toBe(2);
-      const countOnly = new RecordedRetention(queue, { maxAgeMs: 3_600_000, maxWaiting: 3, onDropped: (count, why) => dropped.push([count, why]) });
+      const countOnly = new RecordedRetention(queue, { maxAgeMs: HOUR, maxWaiting: 3, onDropped: (count, why) => dropped.push([count, why]) });
       expect(await countOnly.trimOnce()).toBe(2);
       expect(dropped).toEqual([
         [2, 'age'],
