@@ -5,6 +5,19 @@ import { loadRecordSealKey } from '@warden/audit-feature';
 import { parseAnchorSources } from './anchor-sources';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
+/** A comma-separated list (empty by default) that `parse` turns into values; what it throws is the variable's error. */
+const parsedList = <T>(parse: (value: string) => T) =>
+  z
+    .string()
+    .default('')
+    .transform((value, context) => {
+      try {
+        return parse(value);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+        return z.NEVER;
+      }
+    });
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3003),
@@ -42,17 +55,7 @@ const schema = serviceEnvSchema.extend({
    * `<base64 SPKI public key>@<RFC 3339 time it was retired>`, comma-separated. Checkpoints they
    * signed still verify, each under the key its key id names.
    */
-  AUDIT_PREVIOUS_PUBLIC_KEYS: z
-    .string()
-    .default('')
-    .transform((value, context) => {
-      try {
-        return parsePreviousPublicKeys(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  AUDIT_PREVIOUS_PUBLIC_KEYS: parsedList(parsePreviousPublicKeys),
   /** The record seal key (base64, 32 bytes); empty: derived from AUDIT_SIGNING_KEY. Kept as it is when the signing key rotates. */
   AUDIT_SEAL_KEY: z
     .string()
@@ -82,17 +85,7 @@ const schema = serviceEnvSchema.extend({
    * (each needs an `audit-service>name` key in INTERNAL_KEYS): `GET /audit/verify` holds the records
    * against them, so a cut tail is caught even with its checkpoints gone. Empty: checkpoints only.
    */
-  AUDIT_ANCHOR_SOURCES: z
-    .string()
-    .default('')
-    .transform((value, context) => {
-      try {
-        return parseAnchorSources(value);
-      } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-        return z.NEVER;
-      }
-    }),
+  AUDIT_ANCHOR_SOURCES: parsedList(parseAnchorSources),
 });
 export type AuditServiceConfig = z.infer<typeof schema>;
 

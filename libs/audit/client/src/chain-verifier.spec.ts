@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
-import { GENESIS_HASH, chainRecord, leafHash, type AuditRecordWithCanonical } from './chain';
+import { GENESIS_HASH, leafHash, type AuditRecordWithCanonical } from './chain';
+import { testChain } from './test-chain';
 import { ChainVerifier, jsonEqual } from './chain-verifier';
 import { CheckpointSigner } from './checkpoint';
 
@@ -7,28 +8,11 @@ const { privateKey } = generateKeyPairSync('ed25519');
 const signer = new CheckpointSigner(privateKey);
 const accountId = randomUUID();
 
-function chain(n: number): AuditRecordWithCanonical[] {
-  const records: AuditRecordWithCanonical[] = [];
-  let prevHash = GENESIS_HASH;
-  for (let seq = 1; seq <= n; seq++) {
-    const record = chainRecord({
-      id: randomUUID(),
-      seq,
-      timestamp: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
-      objectType: 'ApiToken',
-      auditType: 'Updated',
-      objectId: randomUUID(),
-      username: 'ci',
-      actor: { type: 'token', id: 'tok-1', name: 'ci' },
-      remoteIp: '203.0.113.7',
-      detail: { update: { prior: { name: 'a' }, after: { name: `b${seq}` } }, auditType: 'Updated', auditObject: 'ApiToken' },
-      prevHash,
-    });
-    records.push(record);
-    prevHash = record.hash;
-  }
-  return records;
-}
+const chain = (n: number) => testChain(n, (seq) => ({
+  auditType: 'Updated',
+  remoteIp: '203.0.113.7',
+  detail: { update: { prior: { name: 'a' }, after: { name: `b${seq}` } }, auditType: 'Updated', auditObject: 'ApiToken' },
+}));
 
 function verify(records: AuditRecordWithCanonical[], checkpointAt?: number) {
   const verifier = new ChainVerifier();

@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { GENESIS_HASH, chainRecord, type AuditRecordWithCanonical } from './chain';
+import type { AuditRecordWithCanonical } from './chain';
+import { testChain } from './test-chain';
 import { ChainVerifier } from './chain-verifier';
 import { CheckpointKeyring, CheckpointSigner, auditLogOrigin, formatPreviousPublicKey, parsePreviousPublicKeys } from './checkpoint';
 import { ExportTree } from './export-tree';
@@ -10,28 +11,9 @@ import * as transparency from './transparency';
 const accountId = randomUUID();
 const newKey = () => generateKeyPairSync('ed25519').privateKey;
 
-function chain(n: number): AuditRecordWithCanonical[] {
-  const records: AuditRecordWithCanonical[] = [];
-  let prevHash = GENESIS_HASH;
-  for (let seq = 1; seq <= n; seq++) {
-    const record = chainRecord({
-      id: randomUUID(),
-      seq,
-      timestamp: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
-      objectType: 'ApiToken',
-      auditType: 'Created',
-      objectId: randomUUID(),
-      username: 'ci',
-      actor: { type: 'token', id: 'tok-1', name: 'ci' },
-      remoteIp: null,
-      detail: { create: { after: { name: seq % 7 === 0 ? `clé-🔑-${seq}` : `t${seq}` } }, auditType: 'Created', auditObject: 'ApiToken' },
-      prevHash,
-    });
-    records.push(record);
-    prevHash = record.hash;
-  }
-  return records;
-}
+const chain = (n: number) => testChain(n, (seq) => ({
+  detail: { create: { after: { name: seq % 7 === 0 ? `clé-🔑-${seq}` : `t${seq}` } }, auditType: 'Created', auditObject: 'ApiToken' },
+}));
 
 const leaves = (records: AuditRecordWithCanonical[]) => records.map((record) => Buffer.from(record.hash, 'hex'));
 
