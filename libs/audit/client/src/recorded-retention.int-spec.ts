@@ -36,4 +36,27 @@ describe('audit-recorded retention', () => {
       await queue.close();
     }
   });
+
+  it('trims more jobs than one clean script looks at, a chunk at a time', async () => {
+    const queue = createRecordedQueue(redis, uniqueName('rr'));
+    try {
+      await queue.addBulk(Array.from({ length: 2_500 }, (_, i) => job(`old-${i}`, Date.now() - 2 * HOUR)));
+      await queue.addBulk(Array.from({ length: 2_200 }, (_, i) => job(`new-${i}`)));
+      const dropped: [number, string][] = [];
+      const retention = new RecordedRetention(queue, { maxAgeMs: HOUR, maxWaiting: 1_100, onDropped: (count, why) => dropped.push([count, why]) });
+      expect(await retention.trimOnce()).toBe(3_600);
+      expect(dropped).toEqual([
+        [2_500, 'age'],
+        [1_100, 'count'],
+      ]);
+      const left = (await queue.getWaiting(0, -1)).map((waiting) => waiting.id);
+      expect(left).toHaveLength(1_100);
+      // The newest are kept.
+      expect(left).toContain('new-2199');
+      expect(left).not.toContain('new-0');
+    } finally {
+      await queue.obliterate({ force: true });
+      await queue.close();
+    }
+  });
 });

@@ -1,6 +1,9 @@
 import type { Queue } from 'bullmq';
 import type { RecordedEvent } from '@warden/contracts-events';
 
+/** Jobs one clean script looks at: Redis is busy for that long and no longer. */
+const CLEAN_CHUNK = 1_000;
+
 export interface RecordedRetentionOptions {
   /** A waiting job older than this is dropped: nobody consumed it in time. */
   maxAgeMs: number;
@@ -26,13 +29,25 @@ export class RecordedRetention {
 
   /** One trim: first by age, then the oldest beyond the count. Returns how many jobs it dropped. */
   async trimOnce(): Promise<number> {
-    const old = await this.queue.clean(this.options.maxAgeMs, 0, 'wait');
-    if (old.length > 0) this.options.onDropped?.(old.length, 'age');
-    const excess = (await this.queue.getWaitingCount()) - this.options.maxWaiting;
-    // `clean` takes a list's oldest first: with no grace and a limit, exactly the oldest `excess`.
-    const surplus = excess > 0 ? await this.queue.clean(0, excess, 'wait') : [];
-    if (surplus.length > 0) this.options.onDropped?.(surplus.length, 'count');
-    return old.length + surplus.length;
+    // BullMQ's clean is one Lua script over the range it is given, and Redis runs nothing else
+    // meanwhile: without a limit it reads every waiting job (up to a million here). With a limit it
+    // takes the list's oldest end, so the trims go a chunk at a time from there, and the age trim
+    // stops at the first chunk that held a younger job.
+    let old = 0;
+    for (let removed = CLEAN_CHUNK; removed === CLEAN_CHUNK; old += removed) {
+      removed = (await this.queue.clean(this.options.maxAgeMs, CLEAN_CHUNK, 'wait')).length;
+    }
+    if (old > 0) this.options.onDropped?.(old, 'age');
+    // With no grace and a limit, exactly the oldest `limit`.
+    let surplus = 0;
+    for (let excess = (await this.queue.getWaitingCount()) - this.options.maxWaiting; excess > 0; ) {
+      const removed = (await this.queue.clean(0, Math.min(excess, CLEAN_CHUNK), 'wait')).length;
+      if (removed === 0) break;
+      surplus += removed;
+      excess -= removed;
+    }
+    if (surplus > 0) this.options.onDropped?.(surplus, 'count');
+    return old + surplus;
   }
 
   start(intervalMs: number, onError: (error: unknown) => void): this {
