@@ -15,6 +15,8 @@ import type { AnchorSources } from './anchor-sources';
 import { auditRoutes } from './entry-points/http/audit.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';
 import { transparencyRoutes } from './entry-points/http/transparency.routes';
+import { verificationRoutes } from './entry-points/http/verification.routes';
+import type { VerificationJobs } from './domain/verification-jobs.use-case';
 
 export interface AuditServiceDeps {
   config: Pick<AuditServiceConfig, 'INTERNAL_KEYS'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE'>>;
@@ -31,6 +33,8 @@ export interface AuditServiceDeps {
   metrics?: AuditMetrics;
   /** The producers that keep the log's head in their own databases: `verify` holds the records against them. */
   anchors?: AnchorSources;
+  /** Full verifications run as jobs (`POST /audit/verifications`). */
+  jobs: VerificationJobs;
 }
 
 /**
@@ -43,6 +47,7 @@ export function createApp(deps: AuditServiceDeps): ServiceApps {
   if ((config.AUDIT_ROLE ?? 'all') !== 'worker') {
     // Before the read routes: `/audit/keys` is a literal path, not a record id.
     routes.use(transparencyRoutes(deps));
+    routes.use(verificationRoutes(deps));
     routes.use(auditRoutes(deps));
     routes.use(internalRoutes(deps));
   }

@@ -67,6 +67,14 @@ it('verifies, lists checkpoints and exports through the gateway', async () => {
   expect(result).toMatchObject({ valid: true, exitCode: 0 });
   const verify = ((await (await call(admin, '/api/v1/audit/verify')).json()) as any).data;
   expect(verify).toMatchObject({ valid: true, checked: result.checked, checkpoint: { seq: result.head?.seq } });
+
+  // The same verification as a job, followed by its URL.
+  const started = await call(admin, '/api/v1/audit/verifications', { method: 'POST' });
+  expect(started.status).toBe(202);
+  const location = started.headers.get('location') as string;
+  expect(location).toMatch(/^\/api\/v1\/audit\/verifications\/[0-9a-f-]{36}$/);
+  const job = await eventually(async () => ((await (await call(admin, location)).json()) as any).data, (data) => data.status !== 'running');
+  expect(job).toMatchObject({ status: 'done', result: { valid: true, checked: verify.checked } });
 });
 
 it('proves records and log growth through the gateway against the signed note, for the caller only', async () => {

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { formatPreviousPublicKey, leafHash, loadSigningKey, transparency } from '@warden/audit-client';
 import { recordSealKeyOf } from '@warden/audit-feature';
-import { testIdentity, testLogger } from '@warden/testing';
+import { eventually, testIdentity, testLogger } from '@warden/testing';
 import { Checkpointer } from './domain/checkpoint.use-case';
 import { auditServiceWithWorkerForSuite, changeEvent, startAuditService, storedCollection, type AuditHarness } from './test/audit-service-harness';
 
@@ -181,6 +181,35 @@ describe('the verifiable log', () => {
     expect(await replica.attempt(accountId)).toMatchObject({ kind: 'refused', refusal: { code: 'tree-mismatch' } });
     expect(await refusals('tree-mismatch')).toBe(before + 1);
     expect(await checkpointDocs().countDocuments({ accountId })).toBe(1);
+  });
+});
+
+describe('verification jobs', () => {
+  const job = async (accountId: string, id: string) =>
+    eventually(async () => (await get(accountId, `/api/v1/audit/verifications/${id}`)).body.data, (data) => data.status !== 'running', 20_000);
+
+  it('run the full verification in the background, for the caller only, with the result of GET /audit/verify', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 12);
+    const started = await post(accountId, '/api/v1/audit/verifications');
+    expect(started.status).toBe(202);
+    expect(started.headers.location).toBe(`/api/v1/audit/verifications/${started.body.data.id}`);
+    expect(started.body.data).toMatchObject({ status: 'running', total: 12, result: null, error: null });
+    const done = await job(accountId, started.body.data.id);
+    const direct = (await get(accountId, '/api/v1/audit/verify')).body.data;
+    expect(done).toMatchObject({ status: 'done', checked: 12, total: 12, error: null });
+    expect(done.result).toEqual(direct);
+    expect(done.result).toMatchObject({ valid: true, checked: 12 });
+
+    // Another account's job does not exist for it; nor does an id never issued.
+    expect((await get(randomUUID(), `/api/v1/audit/verifications/${started.body.data.id}`)).status).toBe(404);
+    expect((await get(accountId, `/api/v1/audit/verifications/${randomUUID()}`)).status).toBe(404);
+
+    // An edit in the database is caught by the job as by the direct route.
+    const doc = await raw().findOne({ accountId, seq: 5 });
+    await raw().updateOne({ accountId, seq: 5 }, { $set: { canonical: doc.canonical.replace('"v5"', '"v9"') } });
+    const again = await job(accountId, (await post(accountId, '/api/v1/audit/verifications')).body.data.id);
+    expect(again).toMatchObject({ status: 'done', result: { valid: false, firstInvalidSeq: 5 } });
   });
 });
 

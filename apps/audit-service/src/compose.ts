@@ -5,13 +5,14 @@ import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
 import { CheckpointSigner, RecordedRetention, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
-import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository } from '@warden/audit-data-access';
+import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository, AuditVerificationRepository } from '@warden/audit-data-access';
 import { createApp, type AuditServiceDeps } from './app';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import { AnchorSources } from './anchor-sources';
 import type { AuditServiceConfig } from './config';
 import { ChainAppender } from './domain/append-to-chain.use-case';
 import { Checkpointer } from './domain/checkpoint.use-case';
+import { VerificationJobs } from './domain/verification-jobs.use-case';
 import { RecordSealer, loadRecordSealKey } from '@warden/audit-feature';
 import { createAuditEventsWorker, type QuarantinedJob } from './entry-points/queue/audit-events.consumer';
 
@@ -62,7 +63,8 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
   const records = new AuditRecordRepository(mongo);
   const checkpoints = new AuditCheckpointRepository(mongo);
   const tree = new AuditTreeNodeRepository(mongo);
-  await Promise.all([records.init(), checkpoints.init(), tree.init()]);
+  const verifications = new AuditVerificationRepository(mongo);
+  await Promise.all([records.init(), checkpoints.init(), tree.init(), verifications.init()]);
   const prefix = config.AUDIT_QUEUE_PREFIX;
   const redis = createRedis(config.REDIS_URL, 'client');
   // Queues block and must retry forever: a connection of the worker kind.
@@ -142,7 +144,8 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
 
   // The heads kept outside this database, by the producers that were told their events are recorded.
   const anchors = config.AUDIT_ANCHOR_SOURCES.length > 0 ? new AnchorSources(config.AUDIT_ANCHOR_SOURCES, config.INTERNAL_KEYS) : undefined;
-  const { app, admin } = createApp({ config, logger, mongo, redis, records, checkpoints, tree, checkpointer, signer, sealer, metrics, anchors });
+  const jobs = new VerificationJobs({ records, checkpoints, signer, sealer, anchors, verifications, logger });
+  const { app, admin } = createApp({ config, logger, mongo, redis, records, checkpoints, tree, checkpointer, signer, sealer, metrics, anchors, jobs });
   return {
     app,
     admin,
@@ -172,6 +175,7 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
     },
     close: async () => {
       await stopWorkers();
+      await jobs.stop();
       await checkpointer.stop();
       await retention.stop();
       await atMost(1_000, Promise.all([recordedQueue.close(), eventsQueue.close(), quarantineQueue.close()]));

@@ -68,13 +68,14 @@ export type ExternalHead =
  * checks it against every signed checkpoint (a deleted tail or a rewritten chain cannot match them),
  * and the Merkle tree of its records against the newest signed note (its signature, origin, size and root).
  */
-export async function verifyAccountChain(deps: VerifyChainDeps, accountId: string): Promise<AccountVerification> {
+export async function verifyAccountChain(deps: VerifyChainDeps, accountId: string, { onRecord }: { onRecord?: (seq: number) => void } = {}): Promise<AccountVerification> {
   // Checkpoints and the producers' anchors first: each covers records that exist before the chain is read.
   const [checkpoints, anchors] = await Promise.all([deps.checkpoints.all(accountId), deps.anchors?.anchorsOf(accountId) ?? []]);
   const signedTree = [...checkpoints].reverse().find((checkpoint) => checkpoint.note !== undefined);
   let range = transparency.CompactRange.empty();
   let treeRoot: Buffer | undefined;
   const visit = (doc: AuditRecordDoc) => {
+    onRecord?.(doc.seq);
     if (!signedTree || range.size >= (signedTree.treeSize ?? 0)) return;
     range = range.append(Buffer.from(doc.hash, 'hex')).range;
     if (range.size === signedTree.treeSize) treeRoot = range.root();

@@ -11,3 +11,5 @@ export { auditTreeNodeModel, auditTreeNodeSchema } from './audit-tree-node.model
 export type { AuditTreeNodeDoc } from './audit-tree-node.model';
 export { AuditTreeNodeRepository, ConflictingTreeNodeError, STORED_TREE_LEVEL } from './audit-tree-node.repository';
 export type { StoredCheckpoint } from './audit-checkpoint.repository';
+export { AuditVerificationRepository } from './audit-verification.repository';
+export type { AuditVerificationDoc, AuditVerificationStatus } from './audit-verification.repository';

@@ -386,6 +386,59 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/verifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a full verification as a job
+         * @description Starts the verification of `GET /audit/verify` over the caller's whole account log as a
+         *     job, for trails too long to verify within one request: `202` with the job, whose URL is in
+         *     `Location`. Follow it with `GET /audit/verifications/{id}`. Takes no request body.
+         *     Requires scope `audit:read`.
+         */
+        post: operations["createAuditVerification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a verification job
+         * @description A verification job of the caller's account: `status` `running` (with `checked` of about
+         *     `total` records so far), `done` (with `result`, the answer of `GET /audit/verify`),
+         *     `failed` or `interrupted` (the process running it stopped; start another one, with
+         *     `error` saying so). Another account's job is a `404`. Requires scope `audit:read`.
+         */
+        get: operations["getAuditVerification"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -897,6 +950,33 @@ export interface components {
          * @enum {string}
          */
         AuditType: "Created" | "Updated" | "Deleted" | "Revealed" | "Rotated";
+        AuditVerification: {
+            /**
+             * Format: int64
+             * @description Records checked so far.
+             */
+            checked: number;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Why the job did not finish (`failed`, `interrupted`); `null` otherwise. */
+            error: string | null;
+            /** Format: uuid */
+            id: string;
+            /** @description The answer of `GET /audit/verify`, once `done`; `null` before. */
+            result: components["schemas"]["AuditVerifyResult"] | null;
+            /** @enum {string} */
+            status: "running" | "done" | "failed" | "interrupted";
+            /**
+             * Format: int64
+             * @description The chain's head when the job started.
+             */
+            total: number;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        AuditVerificationEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["AuditVerification"];
+        };
         AuditVerifyResult: {
             /**
              * Format: int64
@@ -3036,6 +3116,114 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["UntrustedCheckpoint"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createAuditVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job, started. */
+            202: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The job's URL. */
+                    Location?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "The verification has started."
+                     *       ],
+                     *       "data": {
+                     *         "id": "3f9a1c2e-7b4d-4e8a-9c61-2d5e8f0a1b37",
+                     *         "status": "running",
+                     *         "checked": 0,
+                     *         "total": 1000000,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "createdAt": "2025-11-24T16:45:00.000Z",
+                     *         "updatedAt": "2025-11-24T16:45:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditVerificationEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getAuditVerification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "id": "3f9a1c2e-7b4d-4e8a-9c61-2d5e8f0a1b37",
+                     *         "status": "running",
+                     *         "checked": 0,
+                     *         "total": 1000000,
+                     *         "result": null,
+                     *         "error": null,
+                     *         "createdAt": "2025-11-24T16:45:00.000Z",
+                     *         "updatedAt": "2025-11-24T16:45:00.000Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuditVerificationEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
