@@ -211,6 +211,23 @@ describe('verification jobs', () => {
     const again = await job(accountId, (await post(accountId, '/api/v1/audit/verifications')).body.data.id);
     expect(again).toMatchObject({ status: 'done', result: { valid: false, firstInvalidSeq: 5 } });
   });
+
+  it('take over GET /audit/verify past its deadline: 202 with the job to follow, instead of a request the gateway gives up on', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 6);
+    // Another replica on the same database whose requests may verify for 1 ms only.
+    const hurried = await startAuditService({ database: h.mongo.name, env: { AUDIT_VERIFY_DEADLINE_MS: '1' } });
+    try {
+      const res = await hurried.call(testIdentity({ accountId, scopes: ['audit:read'] }), 'GET', '/api/v1/audit/verify');
+      expect(res.status).toBe(202);
+      expect(res.headers.location).toBe(`/api/v1/audit/verifications/${res.body.data.id}`);
+      expect(res.body.data).toMatchObject({ status: 'running', total: 6 });
+      const done = await eventually(async () => (await hurried.call(testIdentity({ accountId, scopes: ['audit:read'] }), 'GET', res.headers.location)).body.data, (data) => data.status !== 'running', 20_000);
+      expect(done).toMatchObject({ status: 'done', result: { valid: true, checked: 6 } });
+    } finally {
+      await hurried.close();
+    }
+  });
 });
 
 describe('burst checkpoints', () => {

@@ -70,6 +70,12 @@ const schema = serviceEnvSchema.extend({
       },
       { message: 'must be 32 bytes, base64' },
     ),
+  /**
+   * How long `GET /audit/verify` verifies within the request (below the gateway's upstream timeout,
+   * 10 s by default): a longer one goes on as a verification job and the request answers `202`
+   * with its URL, instead of the gateway's `504`.
+   */
+  AUDIT_VERIFY_DEADLINE_MS: positiveInt(8_000),
   /** Every account whose chain grew is checkpointed this often. */
   AUDIT_CHECKPOINT_INTERVAL_MS: positiveInt(60_000),
   /** A burst is checkpointed every this many records, without waiting for the interval. */

@@ -6,6 +6,7 @@ import type { AuditType } from '@warden/contracts-events';
 import type { CheckpointSigner } from '@warden/audit-client';
 import { exportAuditLines, getAuditRecord, listAuditRecords, listCheckpoints, type ReadAuditDeps } from '../../domain/read-audit.use-case';
 import { verifyAccountChain, type VerifyChainDeps } from '../../domain/verify-chain.use-case';
+import type { VerificationJobs } from '../../domain/verification-jobs.use-case';
 
 interface ListQuery {
   limit: number;
@@ -18,7 +19,10 @@ interface ListQuery {
   to?: string;
 }
 
-export type AuditRoutesDeps = ReadAuditDeps & VerifyChainDeps & { signer: CheckpointSigner };
+export type AuditRoutesDeps = ReadAuditDeps & VerifyChainDeps & { signer: CheckpointSigner; jobs: VerificationJobs; verifyDeadlineMs: number };
+
+/** Marks a verification the request no longer waits for, so that its walk stops at the next record. */
+class Abandoned extends Error {}
 
 function beforeSeq(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
@@ -78,8 +82,28 @@ export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValida
     res.json(list(items, nextBeforeSeq === null ? null : encodeCursor({ seq: nextBeforeSeq })));
   });
 
+  // Verified within the request up to the deadline; beyond it, the walk stops and goes on as a job.
   router.get('/api/v1/audit/verify', scope, validator.validate('verifyAuditChain'), async (req, res) => {
-    const result = await verifyAccountChain(deps, identityOf(req).accountId);
+    const accountId = identityOf(req).accountId;
+    let abandoned = false;
+    const verification = verifyAccountChain(deps, accountId, {
+      onRecord: () => {
+        if (abandoned) throw new Abandoned('the request stopped waiting');
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deps.verifyDeadlineMs)));
+    const result = await Promise.race([verification, deadline]).finally(() => clearTimeout(timer));
+    if (result === 'late') {
+      abandoned = true;
+      verification.catch(() => undefined);
+      const job = await deps.jobs.start(accountId);
+      res
+        .status(202)
+        .location(`/api/v1/audit/verifications/${job.id}`)
+        .json(ok(job, ['Verifying this trail takes longer than one request: it goes on as a verification job; follow Location.']));
+      return;
+    }
     const message = !result.valid ? 'The audit chain is invalid.' : result.head ? 'The audit chain is valid.' : 'The audit chain is empty.';
     res.json(ok(result, [message]));
   });

@@ -455,7 +455,8 @@ export interface paths {
          *     with or without its checkpoints: `valid: false` with `missing` naming the range, and
          *     `firstInvalidSeq` and `reason`. `checkpoint: null` means the chain is not anchored by any
          *     checkpoint yet; `unanchored` counts the records after it; `checkpoint.cosignatures` lists
-         *     the witness cosignatures found. Requires scope `audit:read`.
+         *     the witness cosignatures found. A trail that takes longer than one request to verify
+         *     answers `202`: the verification goes on as a job (`Location`). Requires scope `audit:read`.
          */
         get: operations["verifyAuditChain"];
         put?: never;
@@ -3251,6 +3252,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditVerifyResultEnvelope"];
+                };
+            };
+            /**
+             * @description Verifying took longer than `AUDIT_VERIFY_DEADLINE_MS` (8 s by default, below the
+             *     gateway's upstream timeout): the verification goes on as a job (`GET
+             *     /audit/verifications/{id}`), whose URL is in `Location`.
+             */
+            202: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The job's URL. */
+                    Location?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
