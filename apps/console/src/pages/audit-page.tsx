@@ -213,6 +213,22 @@ export function AuditPage() {
   );
 }
 
+/**
+ * `/audit/verify`'s answer. A trail too long to verify within one request answers with a
+ * verification job instead (`202`): it is followed, once a second, until it is done.
+ */
+async function verifyChain(api: ReturnType<typeof useSession>['api']): Promise<Schemas['AuditVerifyResult']> {
+  const answer = (await unwrap(api.GET('/api/v1/audit/verify'))).data;
+  if (!('status' in answer)) return answer;
+  let job: Schemas['AuditVerification'] = answer;
+  while (job.status === 'running') {
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    job = (await unwrap(api.GET('/api/v1/audit/verifications/{id}', { params: { path: { id: job.id } } }))).data;
+  }
+  if (job.status !== 'done' || !job.result) throw new Error(job.error ?? 'The verification did not finish.');
+  return job.result;
+}
+
 /** The chain-status badge: `/audit/verify` recomputes the hash chain and checks the newest checkpoint. */
 function ChainStatus() {
   const { api } = useSession();
@@ -223,9 +239,9 @@ function ChainStatus() {
 
   useEffect(() => {
     setChecking(true);
-    unwrap(api.GET('/api/v1/audit/verify'))
-      .then((answer) => {
-        setResult(answer.data);
+    verifyChain(api)
+      .then((verified) => {
+        setResult(verified);
         setError(null);
       })
       .catch(setError)
