@@ -191,10 +191,12 @@ describe('verification jobs', () => {
   it('run the full verification in the background, for the caller only, with the result of GET /audit/verify', async () => {
     const accountId = randomUUID();
     await record(accountId, 1, 12);
-    const started = await post(accountId, '/api/v1/audit/verifications');
+    // Asked twice at once: one job, not two walks of the whole log.
+    const [started, repeated] = await Promise.all([post(accountId, '/api/v1/audit/verifications'), post(accountId, '/api/v1/audit/verifications')]);
     expect(started.status).toBe(202);
     expect(started.headers.location).toBe(`/api/v1/audit/verifications/${started.body.data.id}`);
     expect(started.body.data).toMatchObject({ status: 'running', total: 12, result: null, error: null });
+    expect(repeated.body.data.id).toBe(started.body.data.id);
     const done = await job(accountId, started.body.data.id);
     const direct = (await get(accountId, '/api/v1/audit/verify')).body.data;
     expect(done).toMatchObject({ status: 'done', checked: 12, total: 12, error: null });

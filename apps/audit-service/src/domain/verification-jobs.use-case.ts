@@ -28,11 +28,14 @@ export interface VerificationJobsDeps extends VerifyChainDeps {
 /**
  * The full verification of `GET /audit/verify` as a job, for trails too long to verify within one
  * request: started here, run in this process in the background with its progress saved every
- * second, and read back by id (by any replica). A job whose process stopped shows `interrupted`;
+ * second, and read back by id (by any replica). One job per account runs at a time in a process:
+ * asking again while it runs answers with it. A job whose process stopped shows `interrupted`;
  * starting another one is the remedy.
  */
 export class VerificationJobs {
   private readonly running = new Set<Promise<void>>();
+  /** The job each account has running here (its id once stored): one at a time, so repeated requests cannot pile up full walks. */
+  private readonly byAccount = new Map<string, Promise<string>>();
   private readonly clock: () => Date;
   private stopping = false;
 
@@ -40,14 +43,39 @@ export class VerificationJobs {
     this.clock = deps.clock ?? (() => new Date());
   }
 
+  /** Starts a job, or answers with the account's job already running in this process. */
   async start(accountId: string): Promise<VerificationView> {
-    const now = this.clock();
-    const head = await this.deps.records.head(accountId);
-    const doc: AuditVerificationDoc = { _id: randomUUID(), accountId, status: 'running', checked: 0, total: head?.seq ?? 0, result: null, error: null, createdAt: now, updatedAt: now };
-    await this.deps.verifications.create(doc);
-    const run = this.run(doc).finally(() => this.running.delete(run));
-    this.running.add(run);
-    return this.view(doc);
+    const existing = this.byAccount.get(accountId);
+    if (existing) {
+      const current = await this.deps.verifications.get(accountId, await existing.catch(() => ''));
+      if (current?.status === 'running') return this.view(current);
+    }
+    // Claimed before the first await, so a second request meanwhile finds this one.
+    let stored!: (id: string) => void;
+    let failed!: (error: unknown) => void;
+    const claim = new Promise<string>((resolve, reject) => ((stored = resolve), (failed = reject)));
+    claim.catch(() => undefined);
+    this.byAccount.set(accountId, claim);
+    const release = () => {
+      if (this.byAccount.get(accountId) === claim) this.byAccount.delete(accountId);
+    };
+    try {
+      const now = this.clock();
+      const head = await this.deps.records.head(accountId);
+      const doc: AuditVerificationDoc = { _id: randomUUID(), accountId, status: 'running', checked: 0, total: head?.seq ?? 0, result: null, error: null, createdAt: now, updatedAt: now };
+      await this.deps.verifications.create(doc);
+      stored(doc._id);
+      const run = this.run(doc).finally(() => {
+        this.running.delete(run);
+        release();
+      });
+      this.running.add(run);
+      return this.view(doc);
+    } catch (error) {
+      failed(error);
+      release();
+      throw error;
+    }
   }
 
   async get(accountId: string, id: string): Promise<VerificationView | null> {
