@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { InternalKey } from '@warden/config';
 import { IdentitySigner } from '@warden/http';
+import { AUDIT_ANCHOR_PATH, isRecordPosition } from '@warden/queue';
 
-/** Path of the producers' route (`auditAnchorRoutes` of `@warden/queue`). */
-const ANCHOR_PATH = '/internal/v1/audit/anchor';
 
 export interface AnchorSource {
   /** The producer's name as an internal party: the audit service signs with its `audit-service>` key for it. */
@@ -37,10 +36,8 @@ export function parseAnchorSources(value: string): AnchorSource[] {
     });
 }
 
-const isAnchor = (value: unknown): value is { seq: number; hash: string; anchoredAt: string } => {
-  const anchor = value as { seq: number; hash: string; anchoredAt: string };
-  return Number.isSafeInteger(anchor?.seq) && anchor.seq > 0 && /^[0-9a-f]{64}$/.test(String(anchor.hash)) && typeof anchor.anchoredAt === 'string';
-};
+const isAnchor = (value: unknown): value is { seq: number; hash: string; anchoredAt: string } =>
+  isRecordPosition(value) && typeof (value as { anchoredAt?: unknown }).anchoredAt === 'string';
 
 /**
  * Asks every producing service for the head of an account's log it keeps in its own database (the
@@ -68,10 +65,10 @@ export class AnchorSources {
     const headers = this.signer.sign(
       name,
       { kind: 'service', accountId, name: 'audit-service', scopes: [], clientIp: null, requestId: randomUUID() },
-      { method: 'GET', url: ANCHOR_PATH },
+      { method: 'GET', url: AUDIT_ANCHOR_PATH },
     );
     try {
-      const response = await fetch(new URL(ANCHOR_PATH, url), { headers, signal: AbortSignal.timeout(this.timeoutMs) });
+      const response = await fetch(new URL(AUDIT_ANCHOR_PATH, url), { headers, signal: AbortSignal.timeout(this.timeoutMs) });
       const body = (await response.json().catch(() => ({}))) as { data?: { anchor?: unknown } };
       if (!response.ok || body.data === undefined) return { source: name, status: 'unreachable', reason: `answered ${response.status}` };
       const anchor = body.data.anchor;

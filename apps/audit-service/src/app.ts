@@ -19,7 +19,7 @@ import { verificationRoutes } from './entry-points/http/verification.routes';
 import type { VerificationJobs } from './domain/verification-jobs.use-case';
 
 export interface AuditServiceDeps {
-  config: Pick<AuditServiceConfig, 'INTERNAL_KEYS'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE' | 'AUDIT_VERIFY_DEADLINE_MS'>>;
+  config: Pick<AuditServiceConfig, 'INTERNAL_KEYS' | 'AUDIT_VERIFY_DEADLINE_MS'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE'>>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
@@ -48,7 +48,7 @@ export function createApp(deps: AuditServiceDeps): ServiceApps {
     // Before the read routes: `/audit/keys` is a literal path, not a record id.
     routes.use(transparencyRoutes(deps));
     routes.use(verificationRoutes(deps));
-    routes.use(auditRoutes({ ...deps, verifyDeadlineMs: config.AUDIT_VERIFY_DEADLINE_MS ?? 8_000 }));
+    routes.use(auditRoutes({ ...deps, verifyDeadlineMs: config.AUDIT_VERIFY_DEADLINE_MS }));
     routes.use(internalRoutes(deps));
   }
   return createServiceApp({

@@ -15,6 +15,12 @@ export interface AuditAnchor extends AuditHead {
   anchoredAt: Date;
 }
 
+/** Whether an answer names a record: a positive seq and a hex SHA-256 hash (heads and anchors come over the wire). */
+export function isRecordPosition(value: unknown): value is { seq: number; hash: string } {
+  const position = value as { seq?: unknown; hash?: unknown } | null;
+  return Number.isSafeInteger(position?.seq) && (position?.seq as number) > 0 && typeof position?.hash === 'string' && /^[0-9a-f]{64}$/.test(position.hash);
+}
+
 /** The producer's internal route that tells the audit service the head it last saw confirmed. */
 export const AUDIT_ANCHOR_PATH = '/internal/v1/audit/anchor';
 

@@ -8,5 +8,5 @@ export { flushOutboxOnce } from './flush-outbox-once';
 export type { FlushOutboxOnceOptions } from './flush-outbox-once';
 export { recordedEventsClient, RECORDED_EVENTS_PATH, RECORDED_EVENTS_MAX_IDS } from './recorded-events';
 export type { RecordedEventsClientOptions } from './recorded-events';
-export { AuditAnchors, auditAnchorRoutes, AUDIT_ANCHOR_PATH } from './audit-anchors';
+export { AuditAnchors, auditAnchorRoutes, isRecordPosition, AUDIT_ANCHOR_PATH } from './audit-anchors';
 export type { AuditAnchor, AuditHead } from './audit-anchors';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { InternalKey } from '@warden/config';
 import { IdentitySigner, bodyDigest } from '@warden/http';
-import type { AuditAnchors, AuditHead } from './audit-anchors';
+import { isRecordPosition, type AuditAnchors, type AuditHead } from './audit-anchors';
 
 /** The audit service's internal route that says which event ids it has recorded. */
 export const RECORDED_EVENTS_PATH = '/internal/v1/audit/recorded';
@@ -22,10 +22,7 @@ export interface RecordedEventsClientOptions {
   timeoutMs?: number;
 }
 
-const isHead = (value: unknown): value is AuditHead => {
-  const head = value as AuditHead;
-  return typeof head?.accountId === 'string' && Number.isSafeInteger(head.seq) && head.seq > 0 && typeof head.hash === 'string' && /^[0-9a-f]{64}$/.test(head.hash);
-};
+const isHead = (value: unknown): value is AuditHead => isRecordPosition(value) && typeof (value as AuditHead).accountId === 'string';
 
 /**
  * Asks the audit service which of `eventIds` it has recorded (`POST /internal/v1/audit/recorded`,
