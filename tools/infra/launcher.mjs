@@ -9,6 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { initCluster, postgresBinDir, postgresUrl, prepareDatabase, runAsPrefix, serverCommand } from './embedded-postgres.mjs';
 
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
@@ -45,7 +46,7 @@ export async function startInfra({ dataDir, ephemeral = false, log = defaultLog 
 
   try {
     const redisUrl = process.env.REDIS_URL || started(await startRedis({ dataDir, ephemeral, log }));
-    const mongoUrl = process.env.MONGODB_URL || started(await startMongo({ dataDir, log }));
+    const mongoUrl = process.env.MONGODB_URL || started(await startMongo({ dataDir, ephemeral, log, started }));
     const pids = Object.fromEntries(servers.map((s) => [s.name, s.proc.pid]));
     return { redisUrl, mongoUrl, pids, stop };
   } catch (err) {
@@ -120,7 +121,7 @@ async function startRedis({ dataDir, ephemeral, log }) {
   });
 }
 
-async function startMongo({ dataDir, log }) {
+async function startMongo({ dataDir, ephemeral, log, started }) {
   const mongod = which('mongod');
   if (mongod) {
     const dbpath = path.join(dataDir, 'mongo');
@@ -133,22 +134,68 @@ async function startMongo({ dataDir, log }) {
       waitReady: (url, signal) => waitForMongo(url, 30_000, { signal }),
     });
   }
-  return startFerretDb({ dataDir, log });
+  const exe = await ensureFerretDb({ log });
+  const postgres = await embeddedPostgres({ dataDir, ephemeral, log });
+  const backend = postgres ? ['--handler=postgresql', `--postgresql-url=${postgresUrl(new URL(started(postgres)).port)}`] : await sqliteBackend(dataDir);
+  return startFerretDb({ exe, backend, log });
 }
 
-async function startFerretDb({ dataDir, log }) {
-  const exe = await ensureFerretDb({ log });
+/**
+ * The embedded store's backend. PostgreSQL when its server binaries are here (and
+ * WARDEN_EMBEDDED_STORE is not `sqlite`): FerretDB can use its indexes (embedded-postgres.mjs).
+ * SQLite otherwise: every query scans its collection (docs/operations.md gives the limits).
+ */
+async function embeddedPostgres({ dataDir, ephemeral, log }) {
+  const choice = process.env.WARDEN_EMBEDDED_STORE || 'postgresql';
+  if (!['postgresql', 'sqlite'].includes(choice)) throw new Error(`WARDEN_EMBEDDED_STORE must be postgresql or sqlite, not ${choice}`);
+  if (choice === 'sqlite') return null;
+  const bin = postgresBinDir(which);
+  const runAs = bin && (await runAsPrefix(which));
+  if (!bin || !runAs) {
+    log(`${bin ? 'PostgreSQL cannot run as root without a postgres user' : 'no PostgreSQL server binaries found'}: the embedded store uses SQLite, which scans every query`);
+    return null;
+  }
+  const dir = path.join(dataDir, 'postgres');
+  await initCluster({ bin, dir, runAs, log });
+  return startServer({
+    name: 'postgres',
+    log,
+    stopSignal: 'SIGINT', // fast shutdown: SIGTERM would wait for FerretDB's pooled connections
+    spawnOn: (port) => {
+      const { exe, args } = serverCommand({ bin, dir, port, runAs, ephemeral });
+      return spawnServer(exe, args);
+    },
+    urlFor: (port) => `postgres://127.0.0.1:${port}`,
+    waitReady: async (url, signal) => {
+      const port = Number(new URL(url).port);
+      await poll(`PostgreSQL at ${url}`, () => exchange('127.0.0.1', port, postgresSslRequest(), (b) => (b.length ? true : undefined)), 30_000, signal);
+      await prepareDatabase({ bin, port });
+    },
+  });
+}
+
+async function sqliteBackend(dataDir) {
   const dir = path.join(dataDir, 'ferretdb');
   await fs.mkdir(dir, { recursive: true });
   // The SQLite handler wants a `file:` URL of an existing directory, ending with "/".
-  const sqliteUrl = pathToFileURL(dir + path.sep).href;
+  return ['--handler=sqlite', `--sqlite-url=${pathToFileURL(dir + path.sep).href}`];
+}
+
+/** A PostgreSQL SSLRequest: any one-byte answer ('N' or 'S') means the server accepts connections. */
+function postgresSslRequest() {
+  const request = Buffer.alloc(8);
+  request.writeInt32BE(8, 0);
+  request.writeInt32BE(80877103, 4);
+  return request;
+}
+
+async function startFerretDb({ exe, backend, log }) {
   return startServer({
     name: 'ferretdb',
     log,
     spawnOn: (port) =>
       spawnServer(exe, [
-        '--handler=sqlite',
-        `--sqlite-url=${sqliteUrl}`,
+        ...backend,
         `--listen-addr=127.0.0.1:${port}`,
         '--state-dir=-', // no state.json (telemetry id) next to the data
         '--debug-addr=-', // the metrics/pprof listener would otherwise take fixed port 8088
@@ -166,9 +213,9 @@ const mongoUrlFor = (port) => `mongodb://127.0.0.1:${port}/`;
  * Spawns a server on a free port and waits until it answers. Another process can grab the port
  * between freePort() and the spawn, so a server that exits early is retried on a new port.
  */
-async function startServer({ name, log, spawnOn, urlFor, waitReady }, attempts = 3) {
+async function startServer({ name, log, spawnOn, urlFor, waitReady, stopSignal = 'SIGTERM' }, attempts = 3) {
   const port = await freePort();
-  const server = { name, url: urlFor(port), ...spawnOn(port) };
+  const server = { name, url: urlFor(port), stopSignal, ...spawnOn(port) };
   const exited = new AbortController();
   server.proc.once('exit', (code, signal) => {
     exited.abort(new Error(`${name} exited (${signal ?? code}) before it was ready`));
@@ -180,7 +227,7 @@ async function startServer({ name, log, spawnOn, urlFor, waitReady }, attempts =
   } catch (err) {
     const exitedEarly = exited.signal.aborted; // read before stopServer makes it exit anyway
     await stopServer(server);
-    if (exitedEarly && attempts > 1) return startServer({ name, log, spawnOn, urlFor, waitReady }, attempts - 1);
+    if (exitedEarly && attempts > 1) return startServer({ name, log, spawnOn, urlFor, waitReady, stopSignal }, attempts - 1);
     throw new Error(`${err.message}\n--- last output of ${name} ---\n${server.tail()}`);
   }
 }
@@ -209,10 +256,10 @@ function spawnServer(exe, args) {
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves once the process is gone. */
-async function stopServer({ proc }) {
+async function stopServer({ proc, stopSignal = 'SIGTERM' }) {
   if (proc.exitCode !== null || proc.signalCode !== null || !proc.pid) return;
   const gone = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGTERM');
+  proc.kill(stopSignal);
   const timer = setTimeout(() => proc.kill('SIGKILL'), STOP_GRACE_MS);
   await gone;
   clearTimeout(timer);
