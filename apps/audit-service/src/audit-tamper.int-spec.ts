@@ -96,7 +96,9 @@ describe('tamper detection', () => {
       prevHash: head.hash,
     });
     const { id, canonical, ...fields } = forged;
-    await raw().insertOne({ _id: id, accountId, ...fields, timestamp: new Date(fields.timestamp), canonical, eventId: randomUUID(), seal: head.seal });
+    // Stored with the keys the service reads records by (its tile, its actors), so it is read.
+    const layout = { tile: head.tile, actors: head.actors };
+    await raw().insertOne({ _id: id, accountId, ...fields, ...layout, timestamp: new Date(fields.timestamp), canonical, eventId: randomUUID(), seal: head.seal });
     expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 7, reason: expect.stringContaining('seal'), checkpoint: { seq: 6 } });
     // A genuine event written on top does not make it valid, and the checkpointer refuses to sign over it.
     await h.reporter.reportChange(changeEvent(accountId));
@@ -149,7 +151,8 @@ describe('tamper detection', () => {
     const accountId = await seededAccount();
     const head = await raw().findOne({ accountId, seq: 6 });
     const [genuine] = await h.checkpoints.all(accountId);
-    await storedCollection(h, 'audit_checkpoints').insertOne({ ...genuine, seq: 7, hash: head.hash, time: new Date().toISOString() });
+    // Stored the way the service stores checkpoints (with the bucket it reads them by), so it is read.
+    await storedCollection(h, 'audit_checkpoints').insertOne({ ...genuine, seq: 7, hash: head.hash, time: new Date().toISOString(), bucket: `${accountId}:0` });
     expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 7, reason: expect.stringContaining('invalid signature') });
   });
 });

@@ -21,6 +21,8 @@ export interface AuditCheckpointDoc {
   note?: string;
   /** `CompactRange.serialize()` of the tree, base64: the next checkpoint appends to it. */
   range?: string;
+  /** `<accountId>:<n>`: the checkpoints of records n·65536+1 to (n+1)·65536 are read together (record-layout.ts). */
+  bucket?: string;
 }
 
 export const auditCheckpointSchema = new Schema<AuditCheckpointDoc>(
@@ -35,11 +37,13 @@ export const auditCheckpointSchema = new Schema<AuditCheckpointDoc>(
     rootHash: { type: String },
     note: { type: String },
     range: { type: String },
+    bucket: { type: String },
   },
   { collection: 'audit_checkpoints', versionKey: false, strict: 'throw' },
 );
 // One checkpoint per head: replicas that sign the same head at once store it once.
 auditCheckpointSchema.index({ accountId: 1, seq: 1 }, { unique: true });
+auditCheckpointSchema.index({ bucket: 1 });
 refuseChanges(auditCheckpointSchema, 'AuditCheckpoint');
 
 export function auditCheckpointModel(connection: Connection): Model<AuditCheckpointDoc> {

@@ -3,6 +3,12 @@ import type { AuditCheckpoint } from '@warden/audit-client';
 import { isDuplicateKeyError } from '@warden/data';
 import { auditCheckpointModel, type AuditCheckpointDoc } from './audit-checkpoint.model';
 import { auditCosignatureModel, type AuditCosignatureDoc } from './audit-cosignature.model';
+import { chainHeadHintModel, type ChainHeadHintDoc } from './audit-layout.model';
+
+/** Checkpoints are read by bucket (an equality), a bucket holding those of this many records. */
+const BUCKET_RECORDS = 65_536;
+const bucketOf = (seq: number) => Math.floor(seq / BUCKET_RECORDS);
+const bucketKey = (accountId: string, bucket: number) => `${accountId}:${bucket}`;
 
 const PROJECTION = { _id: 0, accountId: 1, seq: 1, hash: 1, time: 1, signature: 1, keyId: 1, treeSize: 1, rootHash: 1, note: 1 };
 
@@ -15,10 +21,38 @@ export class AuditCheckpointRepository {
   readonly model: Model<AuditCheckpointDoc>;
   /** Witness cosignatures of the checkpoints (collection audit_cosignatures). */
   readonly cosignatureModel: Model<AuditCosignatureDoc>;
+  private readonly heads: Model<ChainHeadHintDoc>;
 
   constructor(connection: Connection) {
     this.model = auditCheckpointModel(connection);
     this.cosignatureModel = auditCosignatureModel(connection);
+    this.heads = chainHeadHintModel(connection);
+  }
+
+  /** The checkpoints of one bucket, oldest first. */
+  private async bucket(accountId: string, bucket: number, projection: Record<string, number> = PROJECTION): Promise<StoredCheckpoint[]> {
+    const docs = await this.model.find({ bucket: bucketKey(accountId, bucket) }, { ...projection, accountId: 1 }).lean<StoredCheckpoint[]>();
+    return docs.filter((doc) => doc.accountId === accountId).sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * The highest bucket holding a checkpoint: from the bucket of the chain's head hint, upward while
+   * the next one holds any (the hint may lag, or be gone).
+   */
+  private async topBucket(accountId: string, throughSeq?: number): Promise<number> {
+    if (throughSeq !== undefined) return bucketOf(throughSeq);
+    const hint = await this.heads.findOne({ _id: accountId }).lean<ChainHeadHintDoc>();
+    let top = bucketOf(hint?.seq ?? 0);
+    while ((await this.model.findOne({ bucket: bucketKey(accountId, top + 1) }, { _id: 1 }).lean()) !== null) top++;
+    return top;
+  }
+
+  /** Checkpoints newest first, bucket after bucket, from `from` down (the caller stops when it has enough). */
+  private async *newestFirst(accountId: string, from: number, projection?: Record<string, number>): AsyncGenerator<StoredCheckpoint> {
+    for (let bucket = from; bucket >= 0; bucket--) {
+      const docs = await this.bucket(accountId, bucket, projection);
+      for (let i = docs.length - 1; i >= 0; i--) yield docs[i];
+    }
   }
 
   async init(): Promise<void> {
@@ -56,7 +90,7 @@ export class AuditCheckpointRepository {
   /** Stores a checkpoint; false when one for the same head already exists (another replica signed it). */
   async insert(checkpoint: StoredCheckpoint): Promise<boolean> {
     try {
-      await this.model.collection.insertOne({ ...checkpoint });
+      await this.model.collection.insertOne({ ...checkpoint, bucket: bucketKey(checkpoint.accountId, bucketOf(checkpoint.seq)) });
       return true;
     } catch (error) {
       if (isDuplicateKeyError(error)) return false;
@@ -65,19 +99,26 @@ export class AuditCheckpointRepository {
   }
 
   async latest(accountId: string): Promise<AuditCheckpoint | null> {
-    return this.model.findOne({ accountId }, PROJECTION).sort({ seq: -1 }).lean<AuditCheckpoint>();
+    for await (const checkpoint of this.newestFirst(accountId, await this.topBucket(accountId))) return checkpoint;
+    return null;
   }
 
   /** The newest checkpoint that carries a tree (a signed note), with its compact range. */
   async latestTree(accountId: string): Promise<StoredCheckpoint | null> {
-    return this.model.findOne({ accountId, treeSize: { $exists: true } }, { ...PROJECTION, range: 1 }).sort({ seq: -1 }).lean<StoredCheckpoint>();
+    for await (const checkpoint of this.newestFirst(accountId, await this.topBucket(accountId), { ...PROJECTION, range: 1 })) {
+      if (checkpoint.treeSize !== undefined) return checkpoint;
+    }
+    return null;
   }
 
   /** The oldest checkpoint that carries a tree, of any key or signed by key `keyId` (when that key started signing this account's notes). */
   async firstTree(accountId: string, keyId?: string): Promise<AuditCheckpoint | null> {
-    const query: Record<string, any> = { accountId, treeSize: { $exists: true } };
-    if (keyId !== undefined) query.keyId = keyId;
-    return this.model.findOne(query, PROJECTION).sort({ seq: 1 }).lean<AuditCheckpoint>();
+    const top = await this.topBucket(accountId);
+    for (let bucket = 0; bucket <= top; bucket++) {
+      const found = (await this.bucket(accountId, bucket)).find((doc) => doc.treeSize !== undefined && (keyId === undefined || doc.keyId === keyId));
+      if (found) return found;
+    }
+    return null;
   }
 
   /** Every cosignature of the account's checkpoints, by tree size then oldest first (an export streams them). */
@@ -87,15 +128,27 @@ export class AuditCheckpointRepository {
 
   /** Newest first. */
   async page(accountId: string, page: { beforeSeq?: number; limit: number }): Promise<AuditCheckpoint[]> {
-    const query: Record<string, any> = { accountId };
-    if (page.beforeSeq !== undefined) query.seq = { $lt: page.beforeSeq };
-    return this.model.find(query, PROJECTION).sort({ seq: -1 }).limit(page.limit).lean<AuditCheckpoint[]>();
+    const found: AuditCheckpoint[] = [];
+    const top = page.beforeSeq !== undefined ? bucketOf(page.beforeSeq) : await this.topBucket(accountId);
+    for await (const checkpoint of this.newestFirst(accountId, top)) {
+      if (page.beforeSeq !== undefined && checkpoint.seq >= page.beforeSeq) continue;
+      found.push(withoutRange(checkpoint));
+      if (found.length >= page.limit) break;
+    }
+    return found;
   }
 
   /** Oldest first, optionally only those up to `throughSeq` (an export's snapshot). */
   async all(accountId: string, throughSeq?: number): Promise<AuditCheckpoint[]> {
-    const query: Record<string, any> = { accountId };
-    if (throughSeq !== undefined) query.seq = { $lte: throughSeq };
-    return this.model.find(query, PROJECTION).sort({ seq: 1 }).lean<AuditCheckpoint[]>();
+    const top = await this.topBucket(accountId, throughSeq);
+    const found: AuditCheckpoint[] = [];
+    for (let bucket = 0; bucket <= top; bucket++) {
+      for (const doc of await this.bucket(accountId, bucket)) if (throughSeq === undefined || doc.seq <= throughSeq) found.push(withoutRange(doc));
+    }
+    return found;
   }
+}
+
+function withoutRange({ range: _range, ...checkpoint }: StoredCheckpoint): AuditCheckpoint {
+  return checkpoint;
 }

@@ -28,6 +28,14 @@ export interface AuditRecordDoc {
   seal: string;
 }
 
+/** A record as stored: with the keys it is read by (record-layout.ts), derived when it is written. */
+export interface StoredAuditRecordDoc extends AuditRecordDoc {
+  /** `<accountId>:<tile>`: the 256 consecutive records this one is read with. */
+  tile: string;
+  /** The values the actor filter matches: the actor's id and name, and the username. */
+  actors: string[];
+}
+
 export class ImmutableAuditRecordError extends Error {
   constructor(operation: string) {
     super(`Audit records are append-only: ${operation} is refused`);
@@ -40,7 +48,7 @@ const actorSchema = new Schema<Actor>(
   { _id: false },
 );
 
-export const auditRecordSchema = new Schema<AuditRecordDoc>(
+export const auditRecordSchema = new Schema<StoredAuditRecordDoc>(
   {
     _id: { type: String, required: true },
     accountId: { type: String, required: true },
@@ -58,17 +66,21 @@ export const auditRecordSchema = new Schema<AuditRecordDoc>(
     canonical: { type: String, required: true },
     eventId: { type: String, required: true },
     seal: { type: String, required: true },
+    tile: { type: String, required: true },
+    actors: { type: [String], required: true },
   },
   // minimize: false keeps empty objects in `detail`, which the canonical text contains.
   { collection: 'audit_records', versionKey: false, id: false, minimize: false, strict: 'throw' },
 );
 
+// Every read is an equality on the leading field of one of these (record-layout.ts).
 // One chain per account with no fork and no gap: two writers can never both insert the same seq.
-auditRecordSchema.index({ accountId: 1, seq: 1 }, { unique: true });
+// Seq leads: an equality on it names one record per account.
+auditRecordSchema.index({ seq: 1, accountId: 1 }, { unique: true });
 // A redelivered event can never become a second record.
 auditRecordSchema.index({ eventId: 1 }, { unique: true });
-auditRecordSchema.index({ accountId: 1, objectId: 1, seq: -1 });
-auditRecordSchema.index({ accountId: 1, timestamp: -1 });
+auditRecordSchema.index({ tile: 1 });
+auditRecordSchema.index({ objectId: 1, accountId: 1 });
 
 const REFUSED_QUERIES = [
   'updateOne',
@@ -103,8 +115,10 @@ function refuseChanges(schema: Schema<any>, what: string): void {
 }
 refuseChanges(auditRecordSchema, 'AuditRecord');
 
-export function auditRecordModel(connection: Connection): Model<AuditRecordDoc> {
-  return (connection.models.AuditRecord as Model<AuditRecordDoc> | undefined) ?? connection.model<AuditRecordDoc>('AuditRecord', auditRecordSchema);
+export function auditRecordModel(connection: Connection): Model<StoredAuditRecordDoc> {
+  return (
+    (connection.models.AuditRecord as Model<StoredAuditRecordDoc> | undefined) ?? connection.model<StoredAuditRecordDoc>('AuditRecord', auditRecordSchema)
+  );
 }
 
 export { refuseChanges };

@@ -1,7 +1,9 @@
 import type { Connection, Model } from 'mongoose';
 import type { AuditRecordWithCanonical, ChainHead } from '@warden/audit-client';
 import type { AuditType } from '@warden/contracts-events';
-import { auditRecordModel, type AuditRecordDoc } from './audit-record.model';
+import { chainHeadHintModel, auditMarkerModel, type ChainHeadHintDoc } from './audit-layout.model';
+import { auditRecordModel, type AuditRecordDoc, type StoredAuditRecordDoc } from './audit-record.model';
+import { actorsOf, dayOf, daysKey, epochDay, groupOf, markerDocs, markerKey, tileKey, tileOf, type MarkerDoc } from './record-layout';
 
 export interface AuditRecordFilter {
   objectType?: string;
@@ -40,50 +42,106 @@ export function toAuditRecord(doc: AuditRecordDoc): AuditRecordWithCanonical {
   };
 }
 
+/** How many tiles a reader asks for at once: enough to keep the store busy, few enough to stop early. */
+const TILES_IN_FLIGHT = 4;
+const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000 || /E11000|duplicate key/.test(String((error as Error)?.message));
+
 /**
  * The append-only store of audit records. Writes go through `insertChain` only; nothing here
- * updates or deletes, and the model refuses both.
+ * updates or deletes, and the model refuses both. Every read is an equality on an indexed key
+ * (record-layout.ts), so its cost does not grow with the trail.
  */
 export class AuditRecordRepository {
-  readonly model: Model<AuditRecordDoc>;
+  readonly model: Model<StoredAuditRecordDoc>;
+  readonly markers: Model<MarkerDoc>;
+  readonly heads: Model<ChainHeadHintDoc>;
 
   constructor(connection: Connection) {
     this.model = auditRecordModel(connection);
+    this.markers = auditMarkerModel(connection);
+    this.heads = chainHeadHintModel(connection);
   }
 
-  /** Resolves once the unique indexes exist: the chain's safety depends on them, so writers wait. */
+  /** Resolves once the indexes exist: the chain's safety depends on the unique ones, so writers wait. */
   async init(): Promise<void> {
-    await this.model.init();
-    await this.model.createIndexes();
+    await Promise.all([this.model.init(), this.markers.init(), this.heads.init()]);
+    await Promise.all([this.model.createIndexes(), this.markers.createIndexes(), this.heads.createIndexes()]);
   }
 
+  /**
+   * The newest record: found from the head hint by probing seqs (each an equality), forward while
+   * records follow it and back when the hint names one that is not there.
+   */
   async head(accountId: string): Promise<ChainHead | null> {
-    const doc = await this.model.findOne({ accountId }, { seq: 1, hash: 1 }).sort({ seq: -1 }).lean<Pick<AuditRecordDoc, 'seq' | 'hash'>>();
-    return doc ? { seq: doc.seq, hash: doc.hash } : null;
+    const hint = (await this.heads.findOne({ _id: accountId }).lean<ChainHeadHintDoc>())?.seq ?? 0;
+    let low = 0; // a seq known to exist (0: none)
+    let high: number; // a seq known to be absent
+    if (hint > 0 && (await this.hashAt(accountId, hint)) !== null) {
+      low = hint;
+      let step = 1;
+      while ((await this.hashAt(accountId, low + step)) !== null) {
+        low += step;
+        step *= 2;
+      }
+      high = low + step;
+    } else {
+      high = hint > 0 ? hint : 1;
+      if (hint === 0) {
+        while ((await this.hashAt(accountId, high)) !== null) {
+          low = high;
+          high *= 2;
+        }
+      }
+    }
+    while (high - low > 1) {
+      const mid = Math.floor((low + high) / 2);
+      if ((await this.hashAt(accountId, mid)) !== null) low = mid;
+      else high = mid;
+    }
+    if (low === 0) return null;
+    return { seq: low, hash: (await this.hashAt(accountId, low))! };
   }
 
   /**
    * Inserts consecutive links in order. A duplicate key (another writer took a seq, or an event
    * is already recorded) stops the insert at that document; the ones before it are written.
+   * The markers are written first: a marker without its record costs a reader one empty lookup,
+   * a record without its marker would be missing from filtered pages.
    */
   async insertChain(docs: AuditRecordDoc[]): Promise<void> {
-    await this.model.collection.insertMany(docs as any[], { ordered: true });
+    if (docs.length === 0) return;
+    const accountId = docs[0].accountId;
+    const stored: StoredAuditRecordDoc[] = docs.map((doc) => ({ ...doc, tile: tileKey(doc.accountId, tileOf(doc.seq)), actors: actorsOf(doc) }));
+    await insertIgnoringDuplicates(this.markers, markerDocs(accountId, stored.map((doc) => ({ ...doc, timestamp: new Date(doc.timestamp) }))));
+    try {
+      await this.model.collection.insertMany(stored as any[], { ordered: true });
+    } finally {
+      await this.raiseHeadHint(accountId, docs[docs.length - 1].seq).catch(() => undefined);
+    }
+  }
+
+  private async raiseHeadHint(accountId: string, seq: number): Promise<void> {
+    try {
+      await this.heads.collection.updateOne({ _id: accountId } as any, { $max: { seq } }, { upsert: true });
+    } catch (error) {
+      if (!isDuplicate(error)) throw error; // two first upserts at once: the other one made it
+      await this.heads.collection.updateOne({ _id: accountId } as any, { $max: { seq } });
+    }
   }
 
   async findByEventIds(eventIds: string[]): Promise<AuditRecordDoc[]> {
-    if (eventIds.length === 0) return [];
-    return this.model.find({ eventId: { $in: eventIds } }).lean<AuditRecordDoc[]>();
+    const found = await Promise.all([...new Set(eventIds)].map((eventId) => this.model.findOne({ eventId }).lean<AuditRecordDoc>()));
+    return found.filter((doc): doc is AuditRecordDoc => doc !== null);
   }
 
   /** Which of `eventIds` are recorded, with where each sits in its chain: nothing of the records' content. */
   async recordedEvents(eventIds: string[]): Promise<RecordedEventPosition[]> {
-    if (eventIds.length === 0) return [];
-    return this.model.find({ eventId: { $in: eventIds } }, { _id: 0, eventId: 1, accountId: 1, seq: 1, hash: 1 }).lean<RecordedEventPosition[]>();
+    return (await this.findByEventIds(eventIds)).map(({ eventId, accountId, seq, hash }) => ({ eventId, accountId, seq, hash }));
   }
 
   /** The record at `seq` of an account's chain: its hash, or null when there is none. */
   async hashAt(accountId: string, seq: number): Promise<string | null> {
-    const doc = await this.model.findOne({ accountId, seq }, { _id: 0, hash: 1 }).lean<{ hash: string }>();
+    const doc = await this.model.findOne({ seq, accountId }, { _id: 0, hash: 1 }).lean<{ hash: string }>();
     return doc?.hash ?? null;
   }
 
@@ -91,46 +149,160 @@ export class AuditRecordRepository {
     return this.model.findOne({ _id: id, accountId }).lean<AuditRecordDoc>();
   }
 
-  /** Newest first; `beforeSeq` continues a previous page. */
+  /**
+   * Newest first; `beforeSeq` continues a previous page. A page holds `limit` records whenever that
+   * many match: it reads tile after tile (newest first) until it has them.
+   */
   async list(accountId: string, filter: AuditRecordFilter, page: { beforeSeq?: number; limit: number }): Promise<AuditRecordDoc[]> {
-    const query: Record<string, any> = { accountId };
-    if (filter.objectType !== undefined) query.objectType = String(filter.objectType);
-    if (filter.auditType !== undefined) query.auditType = String(filter.auditType) as AuditType;
-    if (filter.objectId !== undefined) query.objectId = String(filter.objectId);
-    if (filter.actor !== undefined) {
-      const actor = String(filter.actor);
-      query.$or = [{ 'actor.id': actor }, { 'actor.name': actor }, { username: actor }];
+    const equal: Record<string, unknown> = { accountId };
+    if (filter.objectType !== undefined) equal.objectType = String(filter.objectType);
+    if (filter.auditType !== undefined) equal.auditType = String(filter.auditType);
+    if (filter.objectId !== undefined) equal.objectId = String(filter.objectId);
+    if (filter.actor !== undefined) equal.actors = String(filter.actor);
+    const wanted = (doc: AuditRecordDoc) =>
+      (page.beforeSeq === undefined || doc.seq < page.beforeSeq) &&
+      (!filter.from || new Date(doc.timestamp) >= filter.from) &&
+      (!filter.to || new Date(doc.timestamp) < filter.to);
+    const newestFirst = (a: AuditRecordDoc, b: AuditRecordDoc) => b.seq - a.seq;
+    const projection = { canonical: 0, seal: 0, tile: 0, actors: 0 };
+
+    // An object's records are few: one equality names them all.
+    if (equal.objectId !== undefined) {
+      const docs = await this.model.find(equal, projection).lean<AuditRecordDoc[]>();
+      return docs.filter(wanted).sort(newestFirst).slice(0, page.limit);
     }
-    if (filter.from || filter.to) {
-      query.timestamp = {};
-      if (filter.from) query.timestamp.$gte = filter.from;
-      if (filter.to) query.timestamp.$lt = filter.to;
+
+    const top = page.beforeSeq !== undefined ? page.beforeSeq - 1 : (await this.head(accountId))?.seq ?? 0;
+    if (top < 1) return [];
+    const tiles = this.tilesFor(accountId, filter, tileOf(top));
+    const found: AuditRecordDoc[] = [];
+    for (;;) {
+      const batch: number[] = [];
+      for (let i = 0; i < TILES_IN_FLIGHT; i++) {
+        const next = await tiles.next();
+        if (next.done) break;
+        batch.push(next.value);
+      }
+      if (batch.length === 0) return found;
+      const pages = await Promise.all(batch.map((tile) => this.model.find({ ...equal, tile: tileKey(accountId, tile) }, projection).lean<AuditRecordDoc[]>()));
+      for (const docs of pages) found.push(...docs.filter(wanted).sort(newestFirst));
+      if (found.length >= page.limit) return found.slice(0, page.limit);
     }
-    if (page.beforeSeq !== undefined) query.seq = { $lt: page.beforeSeq };
-    return this.model.find(query, { canonical: 0, seal: 0 }).sort({ seq: -1 }).limit(page.limit).lean<AuditRecordDoc[]>();
   }
 
-  /** The chain in ascending seq, read with a cursor (constant memory), optionally a segment of it. */
-  streamChain(accountId: string, range: { afterSeq?: number; throughSeq?: number } = {}): AsyncIterable<AuditRecordDoc> & { close(): Promise<void> } {
-    const query: Record<string, any> = { accountId };
-    if (range.afterSeq !== undefined || range.throughSeq !== undefined) {
-      query.seq = {};
-      if (range.afterSeq !== undefined) query.seq.$gt = range.afterSeq;
-      if (range.throughSeq !== undefined) query.seq.$lte = range.throughSeq;
+  /**
+   * The tiles that may hold a match, newest first from `top`: every tile when nothing narrows the
+   * search, else the marked tiles of the filter with the fewest values (object type, audit type,
+   * actor), or of the days of the time range.
+   */
+  private async *tilesFor(accountId: string, filter: AuditRecordFilter, top: number): AsyncGenerator<number> {
+    const keys = filter.actor !== undefined
+      ? [markerKey('actor', String(filter.actor))]
+      : filter.auditType !== undefined
+        ? [markerKey('auditType', String(filter.auditType))]
+        : filter.objectType !== undefined
+          ? [markerKey('objectType', String(filter.objectType))]
+          : filter.from || filter.to
+            ? await this.daysOf(accountId, filter)
+            : null;
+    if (keys === null) {
+      for (let tile = top; tile >= 0; tile--) yield tile;
+      return;
     }
-    return this.model.find(query).sort({ seq: 1 }).batchSize(1_000).lean<AuditRecordDoc>().cursor() as any;
+    const groups = await this.markedNumbers(keys.map((key) => `${accountId}|${key}`));
+    for (const group of groups.filter((g) => g <= groupOf(top))) {
+      const tiles = await this.markedNumbers(keys.map((key) => `${accountId}|${key}|g${group}`));
+      for (const tile of tiles.filter((t) => t <= top)) yield tile;
+    }
+  }
+
+  /** The marker keys of the days within a time filter on which the account has records. */
+  private async daysOf(accountId: string, filter: AuditRecordFilter): Promise<string[]> {
+    const first = filter.from ? epochDay(filter.from) : -Infinity;
+    const last = filter.to ? epochDay(new Date(filter.to.getTime() - 1)) : Infinity;
+    const days = await this.markers.find({ key: daysKey(accountId) }, { _id: 0, n: 1 }).lean<{ n: number }[]>();
+    return days.filter(({ n }) => n >= first && n <= last).map(({ n }) => markerKey('day', dayOf(new Date(n * 86_400_000))));
+  }
+
+  /** The numbers (groups or tiles) marked under any of `keys`, newest first. */
+  private async markedNumbers(keys: string[]): Promise<number[]> {
+    const found = new Set<number>();
+    for (let start = 0; start < keys.length; start += 16) {
+      const batch = await Promise.all(keys.slice(start, start + 16).map((key) => this.markers.find({ key }, { _id: 0, n: 1 }).lean<{ n: number }[]>()));
+      for (const docs of batch) for (const { n } of docs) found.add(n);
+    }
+    return [...found].sort((a, b) => b - a);
+  }
+
+  /** The records of one tile, in seq order. */
+  private async tile(accountId: string, tile: number): Promise<StoredAuditRecordDoc[]> {
+    const docs = await this.model.find({ tile: tileKey(accountId, tile) }).lean<StoredAuditRecordDoc[]>();
+    return docs.filter((doc) => doc.accountId === accountId).sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * The chain in ascending seq, tile by tile with a few tiles read ahead (constant memory),
+   * optionally a segment of it; up to the head when `throughSeq` is not given.
+   */
+  streamChain(accountId: string, range: { afterSeq?: number; throughSeq?: number } = {}): AsyncIterable<AuditRecordDoc> & { close(): Promise<void> } {
+    let closed = false;
+    const repository = this;
+    async function* records(): AsyncGenerator<AuditRecordDoc> {
+      const from = (range.afterSeq ?? 0) + 1;
+      const through = range.throughSeq ?? (await repository.head(accountId))?.seq ?? 0;
+      if (through < from) return;
+      const last = tileOf(through);
+      const ahead: Promise<StoredAuditRecordDoc[]>[] = [];
+      let next = tileOf(from);
+      const fill = () => {
+        while (ahead.length < TILES_IN_FLIGHT && next <= last) ahead.push(repository.tile(accountId, next++));
+      };
+      fill();
+      while (ahead.length > 0 && !closed) {
+        const docs = await ahead.shift()!;
+        fill();
+        for (const doc of docs) {
+          if (doc.seq < from || doc.seq > through) continue;
+          const { tile: _tile, actors: _actors, ...record } = doc;
+          yield record;
+        }
+      }
+      await Promise.allSettled(ahead);
+    }
+    const iterator = records();
+    return {
+      [Symbol.asyncIterator]: () => iterator,
+      close: async () => {
+        closed = true;
+        await iterator.return(undefined);
+      },
+    };
   }
 
   /** The hashes (leaf hashes of the tree) of records `fromSeq`..`toSeq`, in seq order. */
   async hashesBetween(accountId: string, fromSeq: number, toSeq: number): Promise<{ seq: number; hash: string }[]> {
-    return this.model
-      .find({ accountId, seq: { $gte: fromSeq, $lte: toSeq } }, { _id: 0, seq: 1, hash: 1 })
-      .sort({ seq: 1 })
-      .lean<{ seq: number; hash: string }[]>();
+    const tiles: number[] = [];
+    for (let tile = tileOf(fromSeq); tile <= tileOf(toSeq); tile++) tiles.push(tile);
+    const docs = (await Promise.all(tiles.map((tile) => this.tile(accountId, tile)))).flat();
+    return docs.filter((doc) => doc.seq >= fromSeq && doc.seq <= toSeq).map(({ seq, hash }) => ({ seq, hash }));
   }
 
   /** Every account with at least one record (the checkpointer's start-up sweep). */
   async accountIds(): Promise<string[]> {
-    return (await this.model.distinct('accountId')) as string[];
+    return (await this.heads.find({}, { _id: 1 }).lean<{ _id: string }[]>()).map((doc) => doc._id);
   }
 }
+
+/** Inserts documents with deterministic ids, those already stored being no-ops. */
+async function insertIgnoringDuplicates(model: Model<any>, docs: readonly object[]): Promise<void> {
+  for (let start = 0; start < docs.length; start += 1_000) {
+    try {
+      await model.collection.insertMany(docs.slice(start, start + 1_000) as any[], { ordered: false });
+    } catch (error) {
+      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
+      const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [error]) as { code?: number }[];
+      if (!errors.every(isDuplicate)) throw error;
+    }
+  }
+}
+

@@ -13,6 +13,8 @@ export interface AuditTreeNodeDoc {
   index: number;
   /** SHA-256, lowercase hex. */
   hash: string;
+  /** `<accountId>/<level>/<index>`: how a proof looks the node up (an equality, record-layout.ts). */
+  node: string;
 }
 
 export const auditTreeNodeSchema = new Schema<AuditTreeNodeDoc>(
@@ -21,11 +23,13 @@ export const auditTreeNodeSchema = new Schema<AuditTreeNodeDoc>(
     level: { type: Number, required: true },
     index: { type: Number, required: true },
     hash: { type: String, required: true },
+    node: { type: String, required: true },
   },
   { collection: 'audit_tree_nodes', versionKey: false, strict: 'throw' },
 );
 // A node is stored once: replicas that extend the same tree at once insert the same documents.
 auditTreeNodeSchema.index({ accountId: 1, level: 1, index: 1 }, { unique: true });
+auditTreeNodeSchema.index({ node: 1 });
 refuseChanges(auditTreeNodeSchema, 'AuditTreeNode');
 
 export function auditTreeNodeModel(connection: Connection): Model<AuditTreeNodeDoc> {

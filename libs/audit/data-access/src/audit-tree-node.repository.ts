@@ -4,6 +4,7 @@ import { isDuplicateKeyError } from '@warden/data';
 import { auditTreeNodeModel, type AuditTreeNodeDoc } from './audit-tree-node.model';
 
 const idOf = (level: number, index: number) => `${level}/${index}`;
+const nodeKey = (accountId: string, level: number, index: number) => `${accountId}/${idOf(level, index)}`;
 
 /**
  * Only complete subtrees of 2^8 = 256 leaves and up are stored (about one node per 256 records):
@@ -46,7 +47,7 @@ export class AuditTreeNodeRepository {
   async save(accountId: string, nodes: readonly transparency.TreeNode[]): Promise<void> {
     const stored = nodes.filter((node) => node.level >= STORED_TREE_LEVEL);
     if (stored.length === 0) return;
-    const docs = stored.map(({ level, index, hash }) => ({ accountId, level, index, hash: hash.toString('hex') }));
+    const docs = stored.map(({ level, index, hash }) => ({ accountId, level, index, hash: hash.toString('hex'), node: nodeKey(accountId, level, index) }));
     for (let start = 0; start < docs.length; start += 1_000) {
       const batch = docs.slice(start, start + 1_000);
       try {
@@ -68,10 +69,12 @@ export class AuditTreeNodeRepository {
   async get(accountId: string, ids: readonly transparency.NodeId[]): Promise<Map<string, Buffer>> {
     const found = new Map<string, Buffer>();
     if (ids.length === 0) return found;
-    const docs = await this.model
-      .find({ accountId, $or: ids.map(({ level, index }) => ({ level, index })) }, { _id: 0, level: 1, index: 1, hash: 1 })
-      .lean<Pick<AuditTreeNodeDoc, 'level' | 'index' | 'hash'>[]>();
-    for (const doc of docs) found.set(idOf(doc.level, doc.index), Buffer.from(doc.hash, 'hex'));
+    const docs = await Promise.all(
+      ids.map(({ level, index }) =>
+        this.model.findOne({ node: nodeKey(accountId, level, index) }, { _id: 0, level: 1, index: 1, hash: 1 }).lean<Pick<AuditTreeNodeDoc, 'level' | 'index' | 'hash'>>(),
+      ),
+    );
+    for (const doc of docs) if (doc) found.set(idOf(doc.level, doc.index), Buffer.from(doc.hash, 'hex'));
     return found;
   }
 
