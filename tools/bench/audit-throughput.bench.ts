@@ -20,7 +20,7 @@ import { AUDIT_RECORDED_QUEUE, ChangeEventSigner, buildChangeEvent, type ChangeE
 import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
 import { ChainVerifier, CheckpointSigner, defaultVerifyThreads, transparency, verifyExportFile } from '@warden/audit-client';
-import { AuditRecordRepository, toAuditRecord, type AuditRecordDoc } from '@warden/audit-data-access';
+import { AuditRecordRepository, fromStored, toAuditRecord, type AuditRecordDoc } from '@warden/audit-data-access';
 import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
@@ -227,7 +227,7 @@ async function main(): Promise<void> {
 
     // 3. The chains are intact: every account 1..n without gap, every hash, link and seal. One
     //    unsorted read (FerretDB's SQLite backend sorts in memory on every getMore), sorted here.
-    const stored = (await records.model.find({}).lean()) as AuditRecordDoc[];
+    const stored: AuditRecordDoc[] = (await records.model.find({}).lean()).map(fromStored);
     let verified = 0;
     for (const accountId of accounts) {
       const chain = stored.filter((doc) => doc.accountId === accountId).sort((a, b) => a.seq - b.seq);

@@ -21,7 +21,7 @@ export const POSTGRES_ROLE = 'warden';
 export const POSTGRES_DATABASE = 'ferretdb';
 
 /**
- * The directory holding `initdb`, `pg_ctl`, `postgres` and `psql`, or null when this machine has
+ * The directory holding `initdb`, `postgres`, `psql` and `pg_isready`, or null when this machine has
  * no PostgreSQL server binaries (then the embedded store falls back to SQLite).
  */
 export function postgresBinDir(which) {
@@ -36,7 +36,7 @@ export function postgresBinDir(which) {
   }
   // Homebrew.
   candidates.push('/opt/homebrew/bin', '/usr/local/opt/postgresql/bin');
-  const complete = (dir) => ['initdb', 'postgres', 'psql'].every((exe) => existsSync(path.join(dir, exe)));
+  const complete = (dir) => ['initdb', 'postgres', 'psql', 'pg_isready'].every((exe) => existsSync(path.join(dir, exe)));
   return candidates.find(complete) ?? null;
 }
 
@@ -86,6 +86,14 @@ export function serverCommand({ bin, dir, port, runAs, ephemeral }) {
   const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const [exe, ...args] = [...runAs.prefix, path.join(bin, 'postgres')];
   return { exe, args: [...args, '-D', dir, ...flags] };
+}
+
+/** Whether the server accepts connections (not merely listening while it starts up or recovers). */
+export async function acceptsConnections({ bin, port }) {
+  return run(path.join(bin, 'pg_isready'), ['-q', '-h', '127.0.0.1', '-p', String(port), '-U', POSTGRES_ROLE, '-d', 'postgres']).then(
+    () => true,
+    () => false,
+  );
 }
 
 /** Creates FerretDB's database and the GIN-twin trigger (idempotent; run on every start). */

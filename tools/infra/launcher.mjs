@@ -9,7 +9,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { initCluster, postgresBinDir, postgresUrl, prepareDatabase, runAsPrefix, serverCommand } from './embedded-postgres.mjs';
+import { acceptsConnections, initCluster, postgresBinDir, postgresUrl, prepareDatabase, runAsPrefix, serverCommand } from './embedded-postgres.mjs';
 
 const FERRETDB_MODULE = 'github.com/FerretDB/FerretDB';
 const FERRETDB_VERSION = 'v1.24.2';
@@ -168,7 +168,7 @@ async function embeddedPostgres({ dataDir, ephemeral, log }) {
     urlFor: (port) => `postgres://127.0.0.1:${port}`,
     waitReady: async (url, signal) => {
       const port = Number(new URL(url).port);
-      await poll(`PostgreSQL at ${url}`, () => exchange('127.0.0.1', port, postgresSslRequest(), (b) => (b.length ? true : undefined)), 30_000, signal);
+      await poll(`PostgreSQL at ${url}`, () => acceptsConnections({ bin, port }), 30_000, signal);
       await prepareDatabase({ bin, port });
     },
   });
@@ -179,14 +179,6 @@ async function sqliteBackend(dataDir) {
   await fs.mkdir(dir, { recursive: true });
   // The SQLite handler wants a `file:` URL of an existing directory, ending with "/".
   return ['--handler=sqlite', `--sqlite-url=${pathToFileURL(dir + path.sep).href}`];
-}
-
-/** A PostgreSQL SSLRequest: any one-byte answer ('N' or 'S') means the server accepts connections. */
-function postgresSslRequest() {
-  const request = Buffer.alloc(8);
-  request.writeInt32BE(8, 0);
-  request.writeInt32BE(80877103, 4);
-  return request;
 }
 
 async function startFerretDb({ exe, backend, log }) {

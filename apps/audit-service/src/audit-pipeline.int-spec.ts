@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ChainVerifier, consumeRecordedEvents, leafHash, type RecordedEvent } from '@warden/audit-client';
 import { createRedis } from '@warden/queue';
-import { ImmutableAuditRecordError, toAuditRecord } from '@warden/audit-data-access';
+import { ImmutableAuditRecordError, fromStored, toAuditRecord } from '@warden/audit-data-access';
 import request from 'supertest';
 import { eventually, signedHeaders, testIdentity } from '@warden/testing';
 import { changeEvent, startAuditService, type AuditHarness } from './test/audit-service-harness';
@@ -18,7 +18,7 @@ afterAll(async () => {
 
 async function chainOf(accountId: string) {
   const docs = await h.records.model.find({ accountId }).sort({ seq: 1 }).lean();
-  return docs;
+  return docs.map(fromStored);
 }
 
 describe('audit worker', () => {

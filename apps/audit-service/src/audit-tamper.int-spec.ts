@@ -48,15 +48,25 @@ describe('tamper detection', () => {
 
   it('catches an edited field', async () => {
     const accountId = await seededAccount();
-    await raw().updateOne({ accountId, seq: 3 }, { $set: { username: 'someone-else' } });
-    expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 3, reason: expect.stringContaining("field 'username'") });
+    await raw().updateOne({ accountId, seq: 3 }, { $set: { objectId: 'someone-else' } });
+    expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 3, reason: expect.stringContaining("field 'objectId'") });
     expect(await exportOf(accountId)).toMatchObject({ valid: false, exitCode: 1, firstInvalidSeq: 3 });
   });
 
-  it('catches an edited detail', async () => {
+  it('shows the content of the canonical text, so a field added beside it changes nothing', async () => {
     const accountId = await seededAccount();
-    await raw().updateOne({ accountId, seq: 4 }, { $set: { 'detail.update.after.name': 'forged' } });
-    expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 4, reason: expect.stringContaining("field 'detail'") });
+    // The username, actor, address and detail are stored in the canonical text only.
+    await raw().updateOne({ accountId, seq: 4 }, { $set: { username: 'someone-else', 'detail.update.after.name': 'forged' } });
+    const record = (await h.call(testIdentity({ accountId, scopes: ['audit:read'] }), 'GET', `/api/v1/audit/${(await raw().findOne({ accountId, seq: 4 }))._id}`)).body.data;
+    expect(record.username).not.toBe('someone-else');
+    expect(JSON.stringify(record.detail)).not.toContain('forged');
+    expect((await verify(accountId)).data).toMatchObject({ valid: true, checked: 6 });
+  });
+
+  it('catches an edited audit type', async () => {
+    const accountId = await seededAccount();
+    await raw().updateOne({ accountId, seq: 4 }, { $set: { auditType: 'Deleted' } });
+    expect((await verify(accountId)).data).toMatchObject({ valid: false, firstInvalidSeq: 4, reason: expect.stringContaining("field 'auditType'") });
   });
 
   it('catches an edited canonical text, with or without a recomputed hash', async () => {
@@ -90,7 +100,7 @@ describe('tamper detection', () => {
       auditType: 'Deleted',
       objectId: 'obj-x',
       username: 'ops-admin',
-      actor: head.actor,
+      actor: JSON.parse(head.canonical).actor,
       remoteIp: '203.0.113.24',
       detail: { delete: { prior: { name: 'x' } }, auditType: 'Deleted', auditObject: 'ApiToken' },
       prevHash: head.hash,

@@ -28,13 +28,22 @@ export interface AuditRecordDoc {
   seal: string;
 }
 
-/** A record as stored: with the keys it is read by (record-layout.ts), derived when it is written. */
-export interface StoredAuditRecordDoc extends AuditRecordDoc {
+/**
+ * A record as stored: the canonical text, with only the fields that are looked up or linked
+ * repeated beside it, and the keys it is read by (record-layout.ts), derived when it is written.
+ * The username, actor, remote address and detail are read from the canonical text: the store
+ * decodes every field of every document it returns, and these made most of them.
+ */
+export interface StoredAuditRecordDoc extends Omit<AuditRecordDoc, StoredOnlyInCanonical> {
   /** `<accountId>:<tile>`: the 256 consecutive records this one is read with. */
   tile: string;
   /** The values the actor filter matches: the actor's id and name, and the username. */
   actors: string[];
 }
+
+/** The content fields kept in the canonical text alone. */
+export const STORED_ONLY_IN_CANONICAL = ['username', 'actor', 'remoteIp', 'detail'] as const;
+export type StoredOnlyInCanonical = (typeof STORED_ONLY_IN_CANONICAL)[number];
 
 export class ImmutableAuditRecordError extends Error {
   constructor(operation: string) {
@@ -42,11 +51,6 @@ export class ImmutableAuditRecordError extends Error {
     this.name = 'ImmutableAuditRecordError';
   }
 }
-
-const actorSchema = new Schema<Actor>(
-  { type: { type: String, required: true }, id: { type: String, required: true }, name: { type: String, required: true } },
-  { _id: false },
-);
 
 export const auditRecordSchema = new Schema<StoredAuditRecordDoc>(
   {
@@ -57,10 +61,6 @@ export const auditRecordSchema = new Schema<StoredAuditRecordDoc>(
     objectType: { type: String, required: true },
     auditType: { type: String, required: true },
     objectId: { type: String, required: true },
-    username: { type: String, required: true },
-    actor: { type: actorSchema, required: true },
-    remoteIp: { type: String, default: null },
-    detail: { type: Schema.Types.Mixed, required: true },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
     canonical: { type: String, required: true },
@@ -69,7 +69,6 @@ export const auditRecordSchema = new Schema<StoredAuditRecordDoc>(
     tile: { type: String, required: true },
     actors: { type: [String], required: true },
   },
-  // minimize: false keeps empty objects in `detail`, which the canonical text contains.
   { collection: 'audit_records', versionKey: false, id: false, minimize: false, strict: 'throw' },
 );
 

@@ -2,7 +2,7 @@ import type { Connection, Model } from 'mongoose';
 import type { AuditRecordWithCanonical, ChainHead } from '@warden/audit-client';
 import type { AuditType } from '@warden/contracts-events';
 import { chainHeadHintModel, auditMarkerModel, type ChainHeadHintDoc } from './audit-layout.model';
-import { auditRecordModel, type AuditRecordDoc, type StoredAuditRecordDoc } from './audit-record.model';
+import { auditRecordModel, STORED_ONLY_IN_CANONICAL, type AuditRecordDoc, type StoredAuditRecordDoc } from './audit-record.model';
 import { actorsOf, dayOf, daysKey, epochDay, groupOf, markerDocs, markerKey, tileKey, tileOf, type MarkerDoc } from './record-layout';
 
 export interface AuditRecordFilter {
@@ -39,6 +39,33 @@ export function toAuditRecord(doc: AuditRecordDoc): AuditRecordWithCanonical {
     prevHash: doc.prevHash,
     hash: doc.hash,
     canonical: doc.canonical,
+  };
+}
+
+/** A record as written: the fields kept only in its canonical text left out, its read keys added. */
+function toStored(doc: AuditRecordDoc): StoredAuditRecordDoc {
+  const stored: Record<string, unknown> = { ...doc, tile: tileKey(doc.accountId, tileOf(doc.seq)), actors: actorsOf(doc) };
+  for (const field of STORED_ONLY_IN_CANONICAL) delete stored[field];
+  return stored as unknown as StoredAuditRecordDoc;
+}
+
+/**
+ * A stored record with its content read back from the canonical text. Text that is no longer
+ * JSON (an edit) gives empty fields: verification reports the record, reads do not fail on it.
+ */
+export function fromStored({ tile: _tile, actors: _actors, ...doc }: StoredAuditRecordDoc): AuditRecordDoc {
+  let content: Partial<Pick<AuditRecordDoc, (typeof STORED_ONLY_IN_CANONICAL)[number]>> = {};
+  try {
+    content = JSON.parse(doc.canonical) ?? {};
+  } catch {
+    // an edited canonical text: the hash check names it
+  }
+  return {
+    ...doc,
+    username: content.username ?? '',
+    actor: content.actor ?? { type: 'service', id: '', name: '' },
+    remoteIp: content.remoteIp ?? null,
+    detail: content.detail ?? {},
   };
 }
 
@@ -111,7 +138,7 @@ export class AuditRecordRepository {
   async insertChain(docs: AuditRecordDoc[]): Promise<void> {
     if (docs.length === 0) return;
     const accountId = docs[0].accountId;
-    const stored: StoredAuditRecordDoc[] = docs.map((doc) => ({ ...doc, tile: tileKey(doc.accountId, tileOf(doc.seq)), actors: actorsOf(doc) }));
+    const stored = docs.map(toStored);
     await insertIgnoringDuplicates(this.markers, markerDocs(accountId, stored.map((doc) => ({ ...doc, timestamp: new Date(doc.timestamp) }))));
     try {
       await this.model.collection.insertMany(stored as any[], { ordered: true });
@@ -130,8 +157,8 @@ export class AuditRecordRepository {
   }
 
   async findByEventIds(eventIds: string[]): Promise<AuditRecordDoc[]> {
-    const found = await Promise.all([...new Set(eventIds)].map((eventId) => this.model.findOne({ eventId }).lean<AuditRecordDoc>()));
-    return found.filter((doc): doc is AuditRecordDoc => doc !== null);
+    const found = await Promise.all([...new Set(eventIds)].map((eventId) => this.model.findOne({ eventId }).lean<StoredAuditRecordDoc>()));
+    return found.filter((doc): doc is StoredAuditRecordDoc => doc !== null).map(fromStored);
   }
 
   /** Which of `eventIds` are recorded, with where each sits in its chain: nothing of the records' content. */
@@ -146,12 +173,14 @@ export class AuditRecordRepository {
   }
 
   async findById(accountId: string, id: string): Promise<AuditRecordDoc | null> {
-    return this.model.findOne({ _id: id, accountId }).lean<AuditRecordDoc>();
+    const doc = await this.model.findOne({ _id: id, accountId }).lean<StoredAuditRecordDoc>();
+    return doc ? fromStored(doc) : null;
   }
 
   /**
    * Newest first; `beforeSeq` continues a previous page. A page holds `limit` records whenever that
-   * many match: it reads tile after tile (newest first) until it has them.
+   * many match: an unfiltered page reads its records by seq; a filtered one reads tile after tile
+   * (newest first, more at once as it goes) until it has them.
    */
   async list(accountId: string, filter: AuditRecordFilter, page: { beforeSeq?: number; limit: number }): Promise<AuditRecordDoc[]> {
     const equal: Record<string, unknown> = { accountId };
@@ -159,35 +188,45 @@ export class AuditRecordRepository {
     if (filter.auditType !== undefined) equal.auditType = String(filter.auditType);
     if (filter.objectId !== undefined) equal.objectId = String(filter.objectId);
     if (filter.actor !== undefined) equal.actors = String(filter.actor);
-    const wanted = (doc: AuditRecordDoc) =>
+    const wanted = (doc: StoredAuditRecordDoc) =>
       (page.beforeSeq === undefined || doc.seq < page.beforeSeq) &&
       (!filter.from || new Date(doc.timestamp) >= filter.from) &&
       (!filter.to || new Date(doc.timestamp) < filter.to);
-    const newestFirst = (a: AuditRecordDoc, b: AuditRecordDoc) => b.seq - a.seq;
-    const projection = { canonical: 0, seal: 0, tile: 0, actors: 0 };
+    const newestFirst = (a: StoredAuditRecordDoc, b: StoredAuditRecordDoc) => b.seq - a.seq;
+    const projection = { seal: 0 };
 
     // An object's records are few: one equality names them all.
     if (equal.objectId !== undefined) {
-      const docs = await this.model.find(equal, projection).lean<AuditRecordDoc[]>();
-      return docs.filter(wanted).sort(newestFirst).slice(0, page.limit);
+      const docs = await this.model.find(equal, projection).lean<StoredAuditRecordDoc[]>();
+      return docs.filter(wanted).sort(newestFirst).slice(0, page.limit).map(fromStored);
     }
 
-    const top = page.beforeSeq !== undefined ? page.beforeSeq - 1 : (await this.head(accountId))?.seq ?? 0;
+    let top = page.beforeSeq !== undefined ? page.beforeSeq - 1 : (await this.head(accountId))?.seq ?? 0;
+    const found: StoredAuditRecordDoc[] = [];
+    if (Object.keys(equal).length === 1 && !filter.from && !filter.to) {
+      while (found.length < page.limit && top >= 1) {
+        const seqs = Array.from({ length: Math.min(page.limit - found.length, top) }, (_, i) => top - i);
+        const docs = await Promise.all(seqs.map((seq) => this.model.findOne({ seq, accountId }, projection).lean<StoredAuditRecordDoc>()));
+        found.push(...docs.filter((doc): doc is StoredAuditRecordDoc => doc !== null));
+        top -= seqs.length;
+      }
+      return found.map(fromStored);
+    }
+
     if (top < 1) return [];
     const tiles = this.tilesFor(accountId, filter, tileOf(top));
-    const found: AuditRecordDoc[] = [];
-    for (;;) {
+    for (let width = 1; found.length < page.limit; width = Math.min(width * 2, TILES_IN_FLIGHT)) {
       const batch: number[] = [];
-      for (let i = 0; i < TILES_IN_FLIGHT; i++) {
+      while (batch.length < width) {
         const next = await tiles.next();
         if (next.done) break;
         batch.push(next.value);
       }
-      if (batch.length === 0) return found;
-      const pages = await Promise.all(batch.map((tile) => this.model.find({ ...equal, tile: tileKey(accountId, tile) }, projection).lean<AuditRecordDoc[]>()));
+      if (batch.length === 0) break;
+      const pages = await Promise.all(batch.map((tile) => this.model.find({ ...equal, tile: tileKey(accountId, tile) }, projection).lean<StoredAuditRecordDoc[]>()));
       for (const docs of pages) found.push(...docs.filter(wanted).sort(newestFirst));
-      if (found.length >= page.limit) return found.slice(0, page.limit);
     }
+    return found.slice(0, page.limit).map(fromStored);
   }
 
   /**
@@ -234,7 +273,7 @@ export class AuditRecordRepository {
     return [...found].sort((a, b) => b - a);
   }
 
-  /** The records of one tile, in seq order. */
+  /** The records of one tile, in seq order, as stored. */
   private async tile(accountId: string, tile: number): Promise<StoredAuditRecordDoc[]> {
     const docs = await this.model.find({ tile: tileKey(accountId, tile) }).lean<StoredAuditRecordDoc[]>();
     return docs.filter((doc) => doc.accountId === accountId).sort((a, b) => a.seq - b.seq);
@@ -261,11 +300,7 @@ export class AuditRecordRepository {
       while (ahead.length > 0 && !closed) {
         const docs = await ahead.shift()!;
         fill();
-        for (const doc of docs) {
-          if (doc.seq < from || doc.seq > through) continue;
-          const { tile: _tile, actors: _actors, ...record } = doc;
-          yield record;
-        }
+        for (const doc of docs) if (doc.seq >= from && doc.seq <= through) yield fromStored(doc);
       }
       await Promise.allSettled(ahead);
     }

@@ -4,7 +4,7 @@ export { auditCheckpointModel, auditCheckpointSchema } from './audit-checkpoint.
 export type { AuditCheckpointDoc } from './audit-checkpoint.model';
 export { auditCosignatureModel, auditCosignatureSchema } from './audit-cosignature.model';
 export type { AuditCosignatureDoc } from './audit-cosignature.model';
-export { AuditRecordRepository, toAuditRecord } from './audit-record.repository';
+export { AuditRecordRepository, fromStored, toAuditRecord } from './audit-record.repository';
 export type { AuditRecordFilter } from './audit-record.repository';
 export { AuditCheckpointRepository } from './audit-checkpoint.repository';
 export { auditTreeNodeModel, auditTreeNodeSchema } from './audit-tree-node.model';

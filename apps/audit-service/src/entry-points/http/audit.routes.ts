@@ -1,4 +1,3 @@
-import { once } from 'node:events';
 import { Router, type Response } from 'express';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { AppError, OpenApiValidator, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
@@ -47,16 +46,31 @@ function instant(value: string): Date {
 /** Writes lines as they come, waiting for the socket to drain when its buffer is full. */
 async function streamLines(res: Response, lines: AsyncIterable<string>): Promise<void> {
   let chunk = '';
+  let first = true; // the first line goes at once: the client sees the export start
   for await (const line of lines) {
     if (res.destroyed) return;
     chunk += line;
-    if (chunk.length >= 64 * 1024) {
+    if (first || chunk.length >= 64 * 1024) {
+      first = false;
       const flushed = res.write(chunk);
       chunk = '';
-      if (!flushed) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+      if (!flushed) await writable(res);
     }
   }
   res.end(chunk);
+}
+
+/** Resolves once `res` drains or closes, leaving no listener behind (an export waits thousands of times). */
+function writable(res: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** The public read API of DESIGN.md §2 "Audit activity": read, verify, export. Nothing here writes a record. */
