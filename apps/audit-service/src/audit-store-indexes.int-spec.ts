@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { testIdentity } from '@warden/testing';
 import type { AuditRecordDoc } from '@warden/audit-data-access';
 import { buildRecord } from '@warden/audit-feature';
-import { GENESIS_HASH, type ChainHead } from '@warden/audit-client';
+import { GENESIS_HASH, transparency, type ChainHead } from '@warden/audit-client';
 import { changeEvent, startAuditService, storedCollection, type AuditHarness } from './test/audit-service-harness';
 
 // Every query the audit reads send is an equality the store answers from an index, so no read
@@ -113,6 +113,27 @@ describe('audit reads on a store that indexes equality only', () => {
       cursor = res.body.meta.nextCursor;
     } while (cursor !== null);
     expect(seen).toEqual(expected);
+  });
+
+  it("proves inclusion from the leaves stored with the record's block, and from its records when those are gone or wrong", async () => {
+    const b64 = (text: string) => Buffer.from(text, 'base64');
+    const root = b64((await h.call(reader(), 'GET', '/api/v1/audit/checkpoints/latest')).body.data.rootHash);
+    const tileReads = jest.spyOn(h.records, 'hashesBetween');
+    try {
+      const proven = async () => {
+        const proof = (await h.call(reader(), 'GET', '/api/v1/audit/proofs/inclusion?seq=777')).body.data;
+        return transparency.verifyInclusion(b64(proof.leafHash), 776, proof.treeSize, proof.proof.map(b64), root);
+      };
+      expect(await proven()).toBe(true);
+      // Only the tree's last, incomplete block (leaves 1792..1999) is read from its records.
+      expect(tileReads.mock.calls).toEqual([[accountId, 1793, 2048]]);
+      // Leaf 776 lies in block 3 (leaves 768..1023): its stored leaves altered, the block's records serve.
+      await storedCollection(h, 'audit_tree_nodes').updateOne({ node: `${accountId}/8/3` }, { $set: { leaves: 'ab'.repeat(32 * 256) } });
+      expect(await proven()).toBe(true);
+      expect(tileReads).toHaveBeenCalledWith(accountId, 769, 1024);
+    } finally {
+      tileReads.mockRestore();
+    }
   });
 
   it('finds the head from a stale or missing hint', async () => {

@@ -2,6 +2,7 @@ import type { Logger } from '@warden/config';
 import { GENESIS_HASH, auditLogOrigin, transparency, type AuditCheckpoint, type ChainHead, type CheckpointSigner } from '@warden/audit-client';
 import {
   ConflictingTreeNodeError,
+  STORED_TREE_LEVEL,
   type AuditCheckpointRepository,
   type AuditRecordDoc,
   type AuditRecordRepository,
@@ -229,7 +230,7 @@ export class Checkpointer {
     const tree = await this.lastTree(accountId);
     if (fromWritten && !full && !verifyChain) {
       const extended = this.extendFromWritten(accountId, last, tree);
-      if (extended) return this.signTree(accountId, extended.range, extended.head, extended.nodes);
+      if (extended) return this.signTree(accountId, extended.range, extended.head, extended.nodes, extended.leaves);
     }
     const signedSize = Math.max(last.seq, tree.range.size);
     const head = await this.options.records.head(accountId);
@@ -248,8 +249,10 @@ export class Checkpointer {
     const from = full ? EMPTY_TREE : tree;
     let range = from.range;
     const nodes: transparency.TreeNode[] = [];
+    const leaves = new Map<number, string>();
     let treeFault: CheckpointRefusal | undefined;
     const visit = (doc: AuditRecordDoc) => {
+      leaves.set(doc.seq, doc.hash);
       const step = range.append(Buffer.from(doc.hash, 'hex'));
       range = step.range;
       if (step.range.size > tree.range.size) nodes.push(...step.nodes);
@@ -268,7 +271,7 @@ export class Checkpointer {
     }
     if (head.seq === last.seq) return { kind: 'unchanged', checkpoint: await this.options.checkpoints.latest(accountId) };
 
-    return this.signTree(accountId, range, head, nodes);
+    return this.signTree(accountId, range, head, nodes, leaves);
   }
 
   /**
@@ -278,28 +281,43 @@ export class Checkpointer {
    * back. Undefined when they do not (another replica wrote in between, a restart): the caller
    * walks the stored records instead.
    */
-  private extendFromWritten(accountId: string, last: ChainHead, tree: SignedTree): { range: transparency.CompactRange; head: ChainHead; nodes: transparency.TreeNode[] } | undefined {
+  private extendFromWritten(
+    accountId: string,
+    last: ChainHead,
+    tree: SignedTree,
+  ): { range: transparency.CompactRange; head: ChainHead; nodes: transparency.TreeNode[]; leaves: Map<number, string> } | undefined {
     const run = this.written.get(accountId) ?? [];
     if (last.seq !== tree.range.size || last.hash !== tree.head.hash) return undefined;
     const start = run.findIndex((link) => link.seq === tree.range.size + 1);
     if (start < 0) return undefined;
     let range = tree.range;
     const nodes: transparency.TreeNode[] = [];
+    const leaves = new Map<number, string>();
     let head = tree.head;
     for (const link of run.slice(start)) {
       if (link.seq !== head.seq + 1 || link.prevHash !== head.hash) return undefined;
+      leaves.set(link.seq, link.hash);
       const step = range.append(Buffer.from(link.hash, 'hex'));
       range = step.range;
       nodes.push(...step.nodes);
       head = { seq: link.seq, hash: link.hash };
     }
-    return head.seq > tree.head.seq ? { range, head, nodes } : undefined;
+    return head.seq > tree.head.seq ? { range, head, nodes, leaves } : undefined;
   }
 
-  /** Saves the nodes the extension completed, then signs the tree and the chain head, and remembers both. */
-  private async signTree(accountId: string, range: transparency.CompactRange, head: ChainHead, nodes: transparency.TreeNode[]): Promise<CheckpointOutcome> {
+  /**
+   * Saves the nodes the extension completed (each block of 256 leaves with its leaves, `leaves`
+   * holding the ones this extension saw), then signs the tree and the chain head, and remembers both.
+   */
+  private async signTree(
+    accountId: string,
+    range: transparency.CompactRange,
+    head: ChainHead,
+    nodes: transparency.TreeNode[],
+    leaves: ReadonlyMap<number, string>,
+  ): Promise<CheckpointOutcome> {
     try {
-      await this.options.tree.save(accountId, nodes);
+      await this.options.tree.save(accountId, nodes, await this.blockLeaves(accountId, nodes, leaves));
     } catch (error) {
       if (error instanceof ConflictingTreeNodeError) throw refuse('node-conflict', error.index * 2 ** error.level + 1, error.message);
       throw error;
@@ -319,6 +337,20 @@ export class Checkpointer {
     this.written.set(accountId, (this.written.get(accountId) ?? []).filter((link) => link.seq > head.seq));
     this.options.onSigned?.(checkpoint);
     return { kind: 'signed', checkpoint };
+  }
+
+  /** The leaf hashes under each completed block node, from `known` or, for a block begun before this extension, from its records. */
+  private async blockLeaves(accountId: string, nodes: readonly transparency.TreeNode[], known: ReadonlyMap<number, string>): Promise<Map<number, string[]>> {
+    const blocks = new Map<number, string[]>();
+    for (const node of nodes.filter((n) => n.level === STORED_TREE_LEVEL)) {
+      const first = node.index * 2 ** STORED_TREE_LEVEL + 1;
+      const seqs = Array.from({ length: 2 ** STORED_TREE_LEVEL }, (_, i) => first + i);
+      const hashes = seqs.every((seq) => known.has(seq))
+        ? seqs.map((seq) => known.get(seq)!)
+        : (await this.options.records.hashesBetween(accountId, first, first + seqs.length - 1)).map((leaf) => leaf.hash);
+      blocks.set(node.index, hashes);
+    }
+    return blocks;
   }
 
   /** Checkpoints every account written to since the last tick (from the links written here when they cover it, as a burst does). */

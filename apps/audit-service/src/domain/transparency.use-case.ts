@@ -208,8 +208,8 @@ const BLOCK_LEAVES = 2 ** STORED_TREE_LEVEL;
 
 /**
  * A `GetNode` over `ids`: the stored complete subtrees from `STORED_TREE_LEVEL` up, and the ones
- * below it computed from the hashes of the records of the 256-leaf blocks they lie in (a block's
- * records are read once, up to the first one missing).
+ * below it computed from the leaf hashes of the 256-leaf blocks they lie in: stored with a
+ * complete block's node, else read from the block's records (up to the first one missing).
  */
 async function lookupNodes(deps: Pick<TransparencyDeps, 'tree' | 'records'>, accountId: string, ids: readonly transparency.NodeId[]): Promise<transparency.GetNode> {
   const stored = await deps.tree.lookup(accountId, ids.filter((id) => id.level >= STORED_TREE_LEVEL));
@@ -217,11 +217,12 @@ async function lookupNodes(deps: Pick<TransparencyDeps, 'tree' | 'records'>, acc
   const computed = new Map<string, Buffer>();
   for (const block of blocks) {
     const first = block * BLOCK_LEAVES;
-    const records = await deps.records.hashesBetween(accountId, first + 1, first + BLOCK_LEAVES);
-    let nodes: Buffer[] = [];
-    for (const record of records) {
-      if (record.seq !== first + nodes.length + 1) break;
-      nodes.push(Buffer.from(record.hash, 'hex'));
+    let nodes: Buffer[] = (await deps.tree.blockLeaves(accountId, block)) ?? [];
+    if (nodes.length === 0) {
+      for (const record of await deps.records.hashesBetween(accountId, first + 1, first + BLOCK_LEAVES)) {
+        if (record.seq !== first + nodes.length + 1) break;
+        nodes.push(Buffer.from(record.hash, 'hex'));
+      }
     }
     for (let level = 0; level < STORED_TREE_LEVEL && nodes.length > 0; level++) {
       const offset = first / 2 ** level;

@@ -15,6 +15,11 @@ export interface AuditTreeNodeDoc {
   hash: string;
   /** `<accountId>/<level>/<index>`: how a proof looks the node up (an equality, record-layout.ts). */
   node: string;
+  /**
+   * For a node of the lowest stored level (a block of 256 leaves): the leaf hashes under it, hex,
+   * concatenated. A proof computes the nodes below from them instead of reading the block's records.
+   */
+  leaves?: string;
 }
 
 export const auditTreeNodeSchema = new Schema<AuditTreeNodeDoc>(
@@ -24,6 +29,7 @@ export const auditTreeNodeSchema = new Schema<AuditTreeNodeDoc>(
     index: { type: Number, required: true },
     hash: { type: String, required: true },
     node: { type: String, required: true },
+    leaves: { type: String },
   },
   { collection: 'audit_tree_nodes', versionKey: false, strict: 'throw' },
 );

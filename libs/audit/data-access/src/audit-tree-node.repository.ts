@@ -1,5 +1,5 @@
 import type { Connection, Model } from 'mongoose';
-import type { transparency } from '@warden/audit-client';
+import { transparency } from '@warden/audit-client';
 import { isDuplicateKeyError } from '@warden/data';
 import { auditTreeNodeModel, type AuditTreeNodeDoc } from './audit-tree-node.model';
 
@@ -43,11 +43,19 @@ export class AuditTreeNodeRepository {
     await this.model.createIndexes();
   }
 
-  /** Saves the nodes at `STORED_TREE_LEVEL` and above (each once); throws `ConflictingTreeNodeError` when one is stored with another hash. */
-  async save(accountId: string, nodes: readonly transparency.TreeNode[]): Promise<void> {
+  /**
+   * Saves the nodes at `STORED_TREE_LEVEL` and above (each once), a block node with the leaf hashes
+   * under it when `blockLeaves` has them and they give its hash; throws `ConflictingTreeNodeError`
+   * when one is stored with another hash.
+   */
+  async save(accountId: string, nodes: readonly transparency.TreeNode[], blockLeaves: ReadonlyMap<number, string[]> = new Map()): Promise<void> {
     const stored = nodes.filter((node) => node.level >= STORED_TREE_LEVEL);
     if (stored.length === 0) return;
-    const docs = stored.map(({ level, index, hash }) => ({ accountId, level, index, hash: hash.toString('hex'), node: nodeKey(accountId, level, index) }));
+    const docs = stored.map(({ level, index, hash }) => {
+      const leaves = level === STORED_TREE_LEVEL ? blockLeaves.get(index) : undefined;
+      const keep = leaves && subtreeHash(leaves).equals(hash) ? { leaves: leaves.join('') } : {};
+      return { accountId, level, index, hash: hash.toString('hex'), node: nodeKey(accountId, level, index), ...keep };
+    });
     for (let start = 0; start < docs.length; start += 1_000) {
       const batch = docs.slice(start, start + 1_000);
       try {
@@ -78,11 +86,26 @@ export class AuditTreeNodeRepository {
     return found;
   }
 
+  /** The leaf hashes under block `block` (the node at `STORED_TREE_LEVEL`), when stored with it and they give its hash. */
+  async blockLeaves(accountId: string, block: number): Promise<Buffer[] | undefined> {
+    const doc = await this.model.findOne({ node: nodeKey(accountId, STORED_TREE_LEVEL, block) }, { _id: 0, hash: 1, leaves: 1 }).lean<Pick<AuditTreeNodeDoc, 'hash' | 'leaves'>>();
+    if (!doc?.leaves || doc.leaves.length !== 64 * 2 ** STORED_TREE_LEVEL) return undefined;
+    const leaves = doc.leaves.match(/.{64}/g)!;
+    return subtreeHash(leaves).toString('hex') === doc.hash ? leaves.map((leaf) => Buffer.from(leaf, 'hex')) : undefined;
+  }
+
   /** A `GetNode` over the given nodes, read at once (see `transparency.nodesForInclusionProof` and friends). */
   async lookup(accountId: string, ids: readonly transparency.NodeId[]): Promise<transparency.GetNode> {
     const found = await this.get(accountId, ids);
     return (level, index) => found.get(idOf(level, index));
   }
+}
+
+/** The root of a complete subtree over these leaf hashes (hex). */
+function subtreeHash(leaves: readonly string[]): Buffer {
+  let level: Buffer[] = leaves.map((leaf) => Buffer.from(leaf, 'hex'));
+  while (level.length > 1) level = Array.from({ length: level.length / 2 }, (_, i) => transparency.nodeHash(level[2 * i], level[2 * i + 1]));
+  return level[0];
 }
 
 function onlyDuplicates(error: unknown): boolean {
