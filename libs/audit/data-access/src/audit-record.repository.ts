@@ -285,16 +285,17 @@ export class AuditRecordRepository {
    */
   streamChain(accountId: string, range: { afterSeq?: number; throughSeq?: number } = {}): AsyncIterable<AuditRecordDoc> & { close(): Promise<void> } {
     let closed = false;
-    const repository = this;
+    const readTile = (tile: number) => this.tile(accountId, tile);
+    const head = () => this.head(accountId);
     async function* records(): AsyncGenerator<AuditRecordDoc> {
       const from = (range.afterSeq ?? 0) + 1;
-      const through = range.throughSeq ?? (await repository.head(accountId))?.seq ?? 0;
+      const through = range.throughSeq ?? (await head())?.seq ?? 0;
       if (through < from) return;
       const last = tileOf(through);
       const ahead: Promise<StoredAuditRecordDoc[]>[] = [];
       let next = tileOf(from);
       const fill = () => {
-        while (ahead.length < TILES_IN_FLIGHT && next <= last) ahead.push(repository.tile(accountId, next++));
+        while (ahead.length < TILES_IN_FLIGHT && next <= last) ahead.push(readTile(next++));
       };
       fill();
       while (ahead.length > 0 && !closed) {
