@@ -133,7 +133,7 @@ BEGIN
     CONTINUE WHEN tbl.method IS DISTINCT FROM 'btree';
     expr := pg_get_indexdef(cmd.objid, 1, false);
     CONTINUE WHEN expr !~ '^\\(+_jsonb -> ''[^'']+''::text\\)+$';
-    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin (%s jsonb_path_ops)',
+    EXECUTE format('CREATE INDEX IF NOT EXISTS %I ON %I.%I USING gin (%s jsonb_path_ops) WITH (fastupdate = off)',
       left(tbl.table_name, 40) || '_' || substr(md5(expr), 1, 12) || '_gin', tbl.schema_name, tbl.table_name, expr);
   END LOOP;
 END

@@ -46,9 +46,10 @@ export function createApp(deps: AuditServiceDeps): ServiceApps {
   const routes = Router();
   if ((config.AUDIT_ROLE ?? 'all') !== 'worker') {
     // Before the read routes: `/audit/keys` is a literal path, not a record id.
-    routes.use(transparencyRoutes(deps));
+    const verifyDeadlineMs = config.AUDIT_VERIFY_DEADLINE_MS;
+    routes.use(transparencyRoutes({ ...deps, verifyDeadlineMs }));
     routes.use(verificationRoutes(deps));
-    routes.use(auditRoutes({ ...deps, verifyDeadlineMs: config.AUDIT_VERIFY_DEADLINE_MS }));
+    routes.use(auditRoutes({ ...deps, verifyDeadlineMs }));
     routes.use(internalRoutes(deps));
   }
   return createServiceApp({

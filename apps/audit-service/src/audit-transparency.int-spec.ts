@@ -230,6 +230,24 @@ describe('verification jobs', () => {
       await hurried.close();
     }
   });
+
+  it('take over POST /audit/checkpoints past its deadline: 202 with the job, and the checkpoint signed once the log verifies', async () => {
+    const accountId = randomUUID();
+    await record(accountId, 1, 6);
+    const hurried = await startAuditService({ database: h.mongo.name, env: { AUDIT_VERIFY_DEADLINE_MS: '1' } });
+    const reader = testIdentity({ accountId, scopes: ['audit:read'] });
+    try {
+      const res = await hurried.call(reader, 'POST', '/api/v1/audit/checkpoints');
+      expect(res.status).toBe(202);
+      expect(res.headers.location).toBe(`/api/v1/audit/verifications/${res.body.data.id}`);
+      const done = await eventually(async () => (await hurried.call(reader, 'GET', res.headers.location)).body.data, (data) => data.status !== 'running', 20_000);
+      expect(done).toMatchObject({ status: 'done', result: { valid: true, checked: 6 } });
+      const latest = await eventually(async () => (await hurried.call(reader, 'GET', '/api/v1/audit/checkpoints/latest')).body.data, (data) => data?.treeSize === 6, 20_000);
+      expect(latest).toMatchObject({ treeSize: 6, origin: `warden.audit/${accountId}` });
+    } finally {
+      await hurried.close();
+    }
+  });
 });
 
 describe('burst checkpoints', () => {

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from '@warden/config';
 import type { AuditVerificationDoc, AuditVerificationRepository } from '@warden/audit-data-access';
-import { verifyAccountChain, type VerifyChainDeps } from './verify-chain.use-case';
+import { verifyAccountChain, type AccountVerification, type VerifyChainDeps } from './verify-chain.use-case';
+
+/** A verification a request began and stopped waiting for: the job takes it over instead of walking again. */
+export interface VerificationInFlight {
+  result: Promise<AccountVerification>;
+  /** Records it has checked so far. */
+  checked: () => number;
+}
 
 /** A job no one has written for this long was left by a process that stopped: it is reported `interrupted`. */
 const STALE_AFTER_MS = 30_000;
@@ -43,8 +50,11 @@ export class VerificationJobs {
     this.clock = deps.clock ?? (() => new Date());
   }
 
-  /** Starts a job, or answers with the account's job already running in this process. */
-  async start(accountId: string): Promise<VerificationView> {
+  /**
+   * Starts a job (taking over `inFlight` when given), or answers with the account's job already
+   * running in this process.
+   */
+  async start(accountId: string, inFlight?: VerificationInFlight): Promise<VerificationView> {
     const existing = this.byAccount.get(accountId);
     if (existing) {
       const current = await this.deps.verifications.get(accountId, await existing.catch(() => ''));
@@ -65,7 +75,7 @@ export class VerificationJobs {
       const doc: AuditVerificationDoc = { _id: randomUUID(), accountId, status: 'running', checked: 0, total: head?.seq ?? 0, result: null, error: null, createdAt: now, updatedAt: now };
       await this.deps.verifications.create(doc);
       stored(doc._id);
-      const run = this.run(doc).finally(() => {
+      const run = this.run(doc, inFlight).finally(() => {
         this.running.delete(run);
         release();
       });
@@ -89,24 +99,25 @@ export class VerificationJobs {
     await Promise.allSettled([...this.running]);
   }
 
-  private async run(doc: AuditVerificationDoc): Promise<void> {
+  private async run(doc: AuditVerificationDoc, inFlight?: VerificationInFlight): Promise<void> {
     const { verifications, logger } = this.deps;
-    let checked = 0;
+    let counted = 0;
+    const progress = () => (inFlight ? inFlight.checked() : counted);
     // The progress, and a sign of life while the store is still answering the first read.
     let saving: Promise<void> | undefined;
     const heartbeat = setInterval(() => {
       saving ??= verifications
-        .update(doc._id, { checked }, this.clock())
+        .update(doc._id, { checked: progress() }, this.clock())
         .catch((error) => logger.warn({ err: error, id: doc._id }, 'verification progress not saved'))
         .finally(() => (saving = undefined));
     }, PROGRESS_EVERY_MS);
     heartbeat.unref();
     const onRecord = () => {
-      checked++;
+      counted++;
       if (this.stopping) throw new Error('the service is stopping');
     };
     try {
-      const result = await verifyAccountChain(this.deps, doc.accountId, { onRecord });
+      const result = await (inFlight?.result ?? verifyAccountChain(this.deps, doc.accountId, { onRecord }));
       clearInterval(heartbeat);
       await saving;
       await verifications.update(doc._id, { status: 'done', checked: result.checked, result: result as unknown as Record<string, unknown> }, this.clock());
@@ -115,7 +126,7 @@ export class VerificationJobs {
       await saving;
       if (this.stopping) return;
       logger.error({ err: error, id: doc._id, accountId: doc.accountId }, 'audit verification job failed');
-      await verifications.update(doc._id, { status: 'failed', checked, error: 'The verification could not be completed; start another one.' }, this.clock()).catch(() => undefined);
+      await verifications.update(doc._id, { status: 'failed', checked: progress(), error: 'The verification could not be completed; start another one.' }, this.clock()).catch(() => undefined);
     }
   }
 

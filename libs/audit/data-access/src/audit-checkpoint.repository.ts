@@ -138,14 +138,11 @@ export class AuditCheckpointRepository {
     return found;
   }
 
-  /** Oldest first, optionally only those up to `throughSeq` (an export's snapshot). */
+  /** Oldest first, optionally only those up to `throughSeq` (an export's snapshot); the buckets are read at once. */
   async all(accountId: string, throughSeq?: number): Promise<AuditCheckpoint[]> {
     const top = await this.topBucket(accountId, throughSeq);
-    const found: AuditCheckpoint[] = [];
-    for (let bucket = 0; bucket <= top; bucket++) {
-      for (const doc of await this.bucket(accountId, bucket)) if (throughSeq === undefined || doc.seq <= throughSeq) found.push(withoutRange(doc));
-    }
-    return found;
+    const buckets = await Promise.all(Array.from({ length: top + 1 }, (_, bucket) => this.bucket(accountId, bucket)));
+    return buckets.flat().filter((doc) => throughSeq === undefined || doc.seq <= throughSeq).map(withoutRange);
   }
 }
 

@@ -3,7 +3,7 @@ import type { AuditRecordWithCanonical, ChainHead } from '@warden/audit-client';
 import type { AuditType } from '@warden/contracts-events';
 import { chainHeadHintModel, auditMarkerModel, type ChainHeadHintDoc } from './audit-layout.model';
 import { auditRecordModel, STORED_ONLY_IN_CANONICAL, type AuditRecordDoc, type StoredAuditRecordDoc } from './audit-record.model';
-import { actorsOf, dayOf, daysKey, epochDay, groupOf, markerDocs, markerKey, tileKey, tileOf, type MarkerDoc } from './record-layout';
+import { actorsOf, daysKey, groupOf, markerDocs, markerKey, tileKey, tileOf, timeKeys, type MarkerDoc } from './record-layout';
 
 export interface AuditRecordFilter {
   objectType?: string;
@@ -255,12 +255,14 @@ export class AuditRecordRepository {
     }
   }
 
-  /** The marker keys of the days within a time filter on which the account has records. */
+  /** The marker keys of a time filter, over the days on which the account has records. */
   private async daysOf(accountId: string, filter: AuditRecordFilter): Promise<string[]> {
-    const first = filter.from ? epochDay(filter.from) : -Infinity;
-    const last = filter.to ? epochDay(new Date(filter.to.getTime() - 1)) : Infinity;
     const days = await this.markers.find({ key: daysKey(accountId) }, { _id: 0, n: 1 }).lean<{ n: number }[]>();
-    return days.filter(({ n }) => n >= first && n <= last).map(({ n }) => markerKey('day', dayOf(new Date(n * 86_400_000))));
+    return timeKeys(
+      days.map(({ n }) => n),
+      filter.from,
+      filter.to,
+    );
   }
 
   /** The numbers (groups or tiles) marked under any of `keys`, newest first. */

@@ -1,4 +1,4 @@
-import { actorsOf, groupOf, markerDocs, markerKey, tileBounds, tileKey, tileOf, TILE_SIZE, TILES_PER_GROUP } from './record-layout';
+import { actorsOf, epochDay, groupOf, markerDocs, markerKey, tileBounds, tileKey, tileOf, timeKeys, TILE_SIZE, TILES_PER_GROUP } from './record-layout';
 
 describe('record layout', () => {
   it('puts 256 consecutive records in a tile, the first tile starting at seq 1', () => {
@@ -27,6 +27,24 @@ describe('record layout', () => {
     expect(tileMarkers(markerKey('day', '2026-01-02'))).toEqual([1]);
     expect(docs.filter((doc) => doc.key === `acct|${markerKey('auditType', 'Updated')}`).map((doc) => doc.n)).toEqual([0]);
     expect(docs.filter((doc) => doc.key === 'acct|days').map((doc) => doc.n)).toEqual([20454, 20455]);
+  });
+
+  it('covers a time range with the days inside it and the hours of the days at its edges', () => {
+    const at = (iso: string) => new Date(iso);
+    const days = ['2026-01-01', '2026-01-02', '2026-01-03', '2026-01-05'].map((day) => epochDay(at(`${day}T00:00:00Z`)));
+    const hour = (iso: string) => markerKey('hour', String(at(iso).getTime() / 3_600_000));
+    // Two hours in one day: those hours only.
+    expect(timeKeys(days, at('2026-01-02T10:30:00Z'), at('2026-01-02T12:00:00Z'))).toEqual([hour('2026-01-02T10:00:00Z'), hour('2026-01-02T11:00:00Z')]);
+    // From the last hour of the 1st to the 3rd: that hour, the whole 2nd, the 3rd; the 4th has no records.
+    expect(timeKeys(days, at('2026-01-01T23:00:00Z'), at('2026-01-04T00:00:00Z'))).toEqual([
+      hour('2026-01-01T23:00:00Z'),
+      markerKey('day', '2026-01-02'),
+      markerKey('day', '2026-01-03'),
+    ]);
+    // Open ends take every day on that side.
+    expect(timeKeys(days, undefined, at('2026-01-02T00:00:00Z'))).toEqual([markerKey('day', '2026-01-01')]);
+    expect(timeKeys(days, at('2026-01-05T00:00:00Z'), undefined)).toEqual([markerKey('day', '2026-01-05')]);
+    expect(timeKeys(days, at('2026-01-04T00:00:00Z'), at('2026-01-05T00:00:00Z'))).toEqual([]);
   });
 
   it('keeps a value with separators from colliding with another key', () => {

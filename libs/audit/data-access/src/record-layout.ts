@@ -21,7 +21,7 @@ export const tileBounds = (tile: number): { first: number; last: number } => ({ 
 export const tileKey = (accountId: string, tile: number): string => `${accountId}:${tile}`;
 
 /** The filters served by markers, and how a record names its values for each. */
-export type MarkedField = 'objectType' | 'auditType' | 'actor' | 'day';
+export type MarkedField = 'objectType' | 'auditType' | 'actor' | 'day' | 'hour';
 
 export interface MarkedValues {
   objectType: string;
@@ -40,6 +40,7 @@ export function markedKeys(record: MarkedValues): string[] {
     markerKey('objectType', record.objectType),
     markerKey('auditType', record.auditType),
     markerKey('day', dayOf(record.timestamp)),
+    markerKey('hour', String(epochHour(record.timestamp))),
     ...record.actors.map((actor) => markerKey('actor', actor)),
   ];
   return [...new Set(keys)];
@@ -58,7 +59,34 @@ export interface MarkerDoc {
 
 /** The days (UTC, as days since the epoch) on which an account has records: the time filter's groups. */
 export const daysKey = (accountId: string): string => `${accountId}|days`;
-export const epochDay = (time: Date): number => Math.floor(time.getTime() / 86_400_000);
+const HOUR_MS = 3_600_000;
+const DAY_MS = 24 * HOUR_MS;
+export const epochDay = (time: Date): number => Math.floor(time.getTime() / DAY_MS);
+export const epochHour = (time: Date): number => Math.floor(time.getTime() / HOUR_MS);
+
+/**
+ * The marker keys that cover a time range, given the days (since the epoch) on which the account
+ * has records: a day inside the range by its day marker, a day at either edge by the markers of
+ * its hours within the range, so a narrow range reads the tiles of its hours, not of its days.
+ */
+export function timeKeys(days: readonly number[], from: Date | undefined, to: Date | undefined): string[] {
+  const start = from?.getTime() ?? -Infinity;
+  const end = to?.getTime() ?? Infinity;
+  const keys: string[] = [];
+  for (const day of days) {
+    const dayStart = day * DAY_MS;
+    const dayEnd = dayStart + DAY_MS;
+    if (dayEnd <= start || dayStart >= end) continue;
+    if (start <= dayStart && dayEnd <= end) {
+      keys.push(markerKey('day', dayOf(new Date(dayStart))));
+      continue;
+    }
+    for (let hour = dayStart; hour < dayEnd; hour += HOUR_MS) {
+      if (hour + HOUR_MS > start && hour < end) keys.push(markerKey('hour', String(hour / HOUR_MS)));
+    }
+  }
+  return keys;
+}
 
 /**
  * The marker documents for records of one account: a tile marker and a group marker per key and

@@ -1,5 +1,6 @@
 import { Router, type Response } from 'express';
 import { loadOpenApiDocument } from '@warden/contracts-api';
+import { LATE, withinDeadline } from './deadline';
 import { AppError, OpenApiValidator, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
 import type { AuditType } from '@warden/contracts-events';
 import type { CheckpointSigner } from '@warden/audit-client';
@@ -19,9 +20,6 @@ interface ListQuery {
 }
 
 export type AuditRoutesDeps = ReadAuditDeps & VerifyChainDeps & { signer: CheckpointSigner; jobs: VerificationJobs; verifyDeadlineMs: number };
-
-/** Marks a verification the request no longer waits for, so that its walk stops at the next record. */
-class Abandoned extends Error {}
 
 function beforeSeq(cursor: string | undefined): number | undefined {
   if (cursor === undefined) return undefined;
@@ -99,19 +97,12 @@ export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValida
   // Verified within the request up to the deadline; beyond it, the walk stops and goes on as a job.
   router.get('/api/v1/audit/verify', scope, validator.validate('verifyAuditChain'), async (req, res) => {
     const accountId = identityOf(req).accountId;
-    let abandoned = false;
-    const verification = verifyAccountChain(deps, accountId, {
-      onRecord: () => {
-        if (abandoned) throw new Abandoned('the request stopped waiting');
-      },
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), deps.verifyDeadlineMs)));
-    const result = await Promise.race([verification, deadline]).finally(() => clearTimeout(timer));
-    if (result === 'late') {
-      abandoned = true;
-      verification.catch(() => undefined);
-      const job = await deps.jobs.start(accountId);
+    let checked = 0;
+    const verification = verifyAccountChain(deps, accountId, { onRecord: () => void checked++ });
+    const result = await withinDeadline(verification, deps.verifyDeadlineMs);
+    if (result === LATE) {
+      // The walk goes on as a job, from where it is: nothing is read twice.
+      const job = await deps.jobs.start(accountId, { result: verification, checked: () => checked });
       res
         .status(202)
         .location(`/api/v1/audit/verifications/${job.id}`)

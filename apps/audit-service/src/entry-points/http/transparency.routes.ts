@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { AppError, OpenApiValidator, identityOf, ok, requireScope, validatedQuery } from '@warden/http';
 import type { Checkpointer } from '../../domain/checkpoint.use-case';
+import type { VerificationJobs } from '../../domain/verification-jobs.use-case';
+import { LATE, withinDeadline } from './deadline';
 import { verifyAccountChain, type VerifyChainDeps } from '../../domain/verify-chain.use-case';
 import {
   CosignatureError,
@@ -16,7 +18,7 @@ import {
   type TransparencyDeps,
 } from '../../domain/transparency.use-case';
 
-export type TransparencyRoutesDeps = TransparencyDeps & VerifyChainDeps & { checkpointer: Checkpointer };
+export type TransparencyRoutesDeps = TransparencyDeps & VerifyChainDeps & { checkpointer: Checkpointer; jobs: VerificationJobs; verifyDeadlineMs: number };
 
 /** A stored checkpoint that does not verify under the key its key id names is never served (409). */
 function untrusted(error: unknown): never {
@@ -48,12 +50,27 @@ export function transparencyRoutes(deps: TransparencyRoutesDeps, validator = new
 
   router.post('/api/v1/audit/checkpoints', scope, validator.validate('createAuditCheckpoint'), async (req, res) => {
     const accountId = identityOf(req).accountId;
-    // Everything is verified first: the whole chain against its checkpoints, then the tree from every record.
+    // Everything is verified first (the whole chain against its checkpoints, its tree against the
+    // signed note), then the tree is extended from the last signed one with the records since.
+    let checked = 0;
+    let verification: ReturnType<typeof verifyAccountChain> | undefined;
     const verifyChain = async () => {
-      const chain = await verifyAccountChain(deps, accountId);
+      verification = verifyAccountChain(deps, accountId, { onRecord: () => void checked++ });
+      const chain = await verification;
       return chain.valid ? undefined : { seq: chain.firstInvalidSeq ?? 1, reason: chain.reason ?? 'the chain failed verification' };
     };
-    const outcome = await deps.checkpointer.attempt(accountId, { full: true, verifyChain });
+    const attempt = deps.checkpointer.attempt(accountId, { verifyChain });
+    const outcome = await withinDeadline(attempt, deps.verifyDeadlineMs);
+    if (outcome === LATE) {
+      // Signed once the verification, which goes on as a job, finds the log valid (a refusal is the job's result to show).
+      attempt.catch(() => undefined);
+      const job = await deps.jobs.start(accountId, verification && { result: verification, checked: () => checked });
+      res
+        .status(202)
+        .location(`/api/v1/audit/verifications/${job.id}`)
+        .json(ok(job, ['Verifying this trail takes longer than one request: the checkpoint is signed once the verification job finds it valid; follow Location.']));
+      return;
+    }
     if (outcome.kind === 'refused') {
       const { seq, reason } = outcome.refusal;
       throw new AppError({ status: 409, title: 'Conflict', detail: `The audit log failed verification at seq ${seq}: ${reason}. No checkpoint was signed.` });

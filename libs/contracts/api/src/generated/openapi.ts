@@ -214,7 +214,9 @@ export interface paths {
          *     checkpoint, and the previous tree's root from the records) and signs a checkpoint over
          *     everything recorded so far: `200` with it, or with the latest checkpoint when nothing is
          *     new. `409` when verification fails (nothing is signed; the refusal is logged and counted
-         *     in `audit_checkpoint_refusals_total`); `404` when the account has no records. Takes no
+         *     in `audit_checkpoint_refusals_total`); `404` when the account has no records. A log too
+         *     long to verify within `AUDIT_VERIFY_DEADLINE_MS` answers `202`: the verification goes on as
+         *     a job (`Location`), and the checkpoint is signed once it finds the log valid. Takes no
          *     request body. Requires scope `audit:read`.
          */
         post: operations["createAuditCheckpoint"];
@@ -2721,6 +2723,26 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AuditTreeCheckpointEnvelope"];
+                };
+            };
+            /**
+             * @description Verifying took longer than `AUDIT_VERIFY_DEADLINE_MS` (8 s by default, below the
+             *     gateway's upstream timeout): the verification goes on as a job (`GET
+             *     /audit/verifications/{id}`, URL in `Location`), and the checkpoint is signed when it
+             *     finds the log valid (`GET /audit/checkpoints/latest` then shows it).
+             */
+            202: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    /** @description The job's URL. */
+                    Location?: string;
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditVerificationEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
