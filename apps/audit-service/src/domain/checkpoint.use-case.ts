@@ -316,8 +316,10 @@ export class Checkpointer {
     nodes: transparency.TreeNode[],
     leaves: ReadonlyMap<number, string>,
   ): Promise<CheckpointOutcome> {
+    let tail: string | undefined;
     try {
       await this.options.tree.save(accountId, nodes, await this.blockLeaves(accountId, nodes, leaves));
+      tail = await this.tailLeaves(accountId, range.size, leaves);
     } catch (error) {
       if (error instanceof ConflictingTreeNodeError) throw refuse('node-conflict', error.index * 2 ** error.level + 1, error.message);
       throw error;
@@ -331,7 +333,7 @@ export class Checkpointer {
       rootHash: rootHash.toString('base64'),
       note,
     };
-    await this.options.checkpoints.insert({ ...checkpoint, range: range.serialize().toString('base64') });
+    await this.options.checkpoints.insert({ ...checkpoint, range: range.serialize().toString('base64'), ...(tail ? { tail } : {}) });
     this.signed.set(accountId, { seq: head.seq, hash: head.hash });
     this.trees.set(accountId, { range, head: { seq: head.seq, hash: head.hash } });
     this.written.set(accountId, (this.written.get(accountId) ?? []).filter((link) => link.seq > head.seq));
@@ -351,6 +353,16 @@ export class Checkpointer {
       blocks.set(node.index, hashes);
     }
     return blocks;
+  }
+
+  /** The leaf hashes of the tree's last block when `size` leaves leave it incomplete (from `known`, else from its records). */
+  private async tailLeaves(accountId: string, size: number, known: ReadonlyMap<number, string>): Promise<string | undefined> {
+    const blockLeaves = 2 ** STORED_TREE_LEVEL;
+    const first = Math.floor(size / blockLeaves) * blockLeaves + 1;
+    if (first > size) return undefined;
+    const seqs = Array.from({ length: size - first + 1 }, (_, i) => first + i);
+    const hashes = seqs.every((seq) => known.has(seq)) ? seqs.map((seq) => known.get(seq)!) : (await this.options.records.hashesBetween(accountId, first, size)).map((leaf) => leaf.hash);
+    return hashes.length === seqs.length ? hashes.join('') : undefined;
   }
 
   /** Checkpoints every account written to since the last tick (from the links written here when they cover it, as a burst does). */

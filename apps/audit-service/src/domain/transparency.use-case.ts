@@ -211,13 +211,19 @@ const BLOCK_LEAVES = 2 ** STORED_TREE_LEVEL;
  * below it computed from the leaf hashes of the 256-leaf blocks they lie in: stored with a
  * complete block's node, else read from the block's records (up to the first one missing).
  */
-async function lookupNodes(deps: Pick<TransparencyDeps, 'tree' | 'records'>, accountId: string, ids: readonly transparency.NodeId[]): Promise<transparency.GetNode> {
+async function lookupNodes(
+  deps: Pick<TransparencyDeps, 'tree' | 'records' | 'checkpoints'>,
+  accountId: string,
+  ids: readonly transparency.NodeId[],
+  sizes: readonly number[],
+): Promise<transparency.GetNode> {
   const stored = await deps.tree.lookup(accountId, ids.filter((id) => id.level >= STORED_TREE_LEVEL));
+  const tails = await tailBlocks(deps, accountId, sizes);
   const blocks = new Set(ids.filter((id) => id.level < STORED_TREE_LEVEL).map(({ level, index }) => Math.floor((index * 2 ** level) / BLOCK_LEAVES)));
   const computed = new Map<string, Buffer>();
   for (const block of blocks) {
     const first = block * BLOCK_LEAVES;
-    let nodes: Buffer[] = (await deps.tree.blockLeaves(accountId, block)) ?? [];
+    let nodes: Buffer[] = tails.get(block) ?? (await deps.tree.blockLeaves(accountId, block)) ?? [];
     if (nodes.length === 0) {
       for (const record of await deps.records.hashesBetween(accountId, first + 1, first + BLOCK_LEAVES)) {
         if (record.seq !== first + nodes.length + 1) break;
@@ -234,6 +240,21 @@ async function lookupNodes(deps: Pick<TransparencyDeps, 'tree' | 'records'>, acc
 }
 
 /**
+ * The leaves of the incomplete last block of each signed tree size, stored with its checkpoint
+ * (a proof against a tree that size reads its last block there, not from the records).
+ */
+async function tailBlocks(deps: Pick<TransparencyDeps, 'checkpoints'>, accountId: string, sizes: readonly number[]): Promise<Map<number, Buffer[]>> {
+  const tails = new Map<number, Buffer[]>();
+  for (const size of new Set(sizes)) {
+    if (size % BLOCK_LEAVES === 0) continue;
+    const tail = await deps.checkpoints.tailOf(accountId, size);
+    const leaves = tail?.match(/.{64}/g);
+    if (leaves?.length === size % BLOCK_LEAVES) tails.set(Math.floor(size / BLOCK_LEAVES), leaves.map((leaf) => Buffer.from(leaf, 'hex')));
+  }
+  return tails;
+}
+
+/**
  * The inclusion proof of record `seq` (leaf `seq - 1`) in the tree of size `treeSize` (the latest
  * signed tree by default). Any size up to the latest signed one can be asked for: the stored
  * complete subtrees cover every size up to it.
@@ -245,7 +266,7 @@ export async function inclusionProofOf(deps: TransparencyDeps, accountId: string
   if (size === 0 || size > latest) throw new ProofRequestError('outside', `No signed tree of this account has size ${size}.`);
   if (seq > size) throw new ProofRequestError('outside', `Record ${seq} is not in the latest signed tree (size ${size}).`);
   const index = seq - 1;
-  const getNode = await lookupNodes(deps, accountId, [...transparency.nodesForInclusionProof(index, size), ...transparency.nodesForRoot(size), { level: 0, index }]);
+  const getNode = await lookupNodes(deps, accountId, [...transparency.nodesForInclusionProof(index, size), ...transparency.nodesForRoot(size), { level: 0, index }], [size]);
   const leaf = getNode(0, index);
   if (!leaf) throw new transparency.MissingNodeError(0, index);
   return {
@@ -269,7 +290,7 @@ export async function consistencyProofOf(deps: TransparencyDeps, accountId: stri
     ...transparency.nodesForConsistencyProof(from, size),
     ...transparency.nodesForRoot(from),
     ...transparency.nodesForRoot(size),
-  ]);
+  ], [from, size]);
   return {
     from,
     to: size,

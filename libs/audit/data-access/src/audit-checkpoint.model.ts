@@ -21,6 +21,11 @@ export interface AuditCheckpointDoc {
   note?: string;
   /** `CompactRange.serialize()` of the tree, base64: the next checkpoint appends to it. */
   range?: string;
+  /**
+   * The leaf hashes (hex, concatenated) of the tree's last block when it is incomplete (the size is
+   * not a multiple of 256): a proof against this tree reads them here instead of the block's records.
+   */
+  tail?: string;
   /** `<accountId>:<n>`: the checkpoints of records n·65536+1 to (n+1)·65536 are read together (record-layout.ts). */
   bucket?: string;
 }
@@ -38,6 +43,7 @@ export const auditCheckpointSchema = new Schema<AuditCheckpointDoc>(
     note: { type: String },
     range: { type: String },
     bucket: { type: String },
+    tail: { type: String },
   },
   { collection: 'audit_checkpoints', versionKey: false, strict: 'throw' },
 );

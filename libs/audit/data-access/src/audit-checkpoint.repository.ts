@@ -13,7 +13,7 @@ const bucketKey = (accountId: string, bucket: number) => `${accountId}:${bucket}
 const PROJECTION = { _id: 0, accountId: 1, seq: 1, hash: 1, time: 1, signature: 1, keyId: 1, treeSize: 1, rootHash: 1, note: 1 };
 
 /** A checkpoint as the checkpointer keeps it: the contract's fields and the tree's compact range. */
-export type StoredCheckpoint = AuditCheckpoint & Pick<AuditCheckpointDoc, 'range'>;
+export type StoredCheckpoint = AuditCheckpoint & Pick<AuditCheckpointDoc, 'range' | 'tail'>;
 
 const COSIGNATURE_PROJECTION = { _id: 0, accountId: 1, treeSize: 1, witnessKeyId: 1, witness: 1, cosignature: 1, timestamp: 1, createdAt: 1 };
 
@@ -58,6 +58,12 @@ export class AuditCheckpointRepository {
   async init(): Promise<void> {
     await Promise.all([this.model.init(), this.cosignatureModel.init()]);
     await Promise.all([this.model.createIndexes(), this.cosignatureModel.createIndexes()]);
+  }
+
+  /** The leaf hashes of the last, incomplete block of the signed tree of this size, when stored with it. */
+  async tailOf(accountId: string, treeSize: number): Promise<string | undefined> {
+    const doc = await this.model.findOne({ accountId, seq: treeSize, treeSize }, { _id: 0, tail: 1 }).lean<{ tail?: string }>();
+    return doc?.tail;
   }
 
   /** The signed tree of exactly this size, or null. */
@@ -105,7 +111,7 @@ export class AuditCheckpointRepository {
 
   /** The newest checkpoint that carries a tree (a signed note), with its compact range. */
   async latestTree(accountId: string): Promise<StoredCheckpoint | null> {
-    for await (const checkpoint of this.newestFirst(accountId, await this.topBucket(accountId), { ...PROJECTION, range: 1 })) {
+    for await (const checkpoint of this.newestFirst(accountId, await this.topBucket(accountId), { ...PROJECTION, range: 1, tail: 1 })) {
       if (checkpoint.treeSize !== undefined) return checkpoint;
     }
     return null;
@@ -146,6 +152,6 @@ export class AuditCheckpointRepository {
   }
 }
 
-function withoutRange({ range: _range, ...checkpoint }: StoredCheckpoint): AuditCheckpoint {
+function withoutRange({ range: _range, tail: _tail, ...checkpoint }: StoredCheckpoint): AuditCheckpoint {
   return checkpoint;
 }
