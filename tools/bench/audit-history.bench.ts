@@ -20,14 +20,15 @@ import path from 'node:path';
 import { createLogger, generateInternalKey, parseInternalKeys } from '@warden/config';
 import { auditTypes, buildChangeEvent, type Actor, type AuditType } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
-import { ALL_SCOPES, IdentitySigner, type Identity } from '@warden/http';
+import { IdentitySigner } from '@warden/http';
+import { testIdentity } from '@warden/testing';
 import { CheckpointSigner, GENESIS_HASH, transparency, type ChainHead } from '@warden/audit-client';
 import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository, type AuditRecordDoc } from '@warden/audit-data-access';
 import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature';
 import { Checkpointer } from '../../apps/audit-service/src/domain/checkpoint.use-case';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
-import { writeBenchmarkSection } from './benchmarks-doc';
+import { runBench, writeBenchmarkSection } from './benchmarks-doc';
 
 const SIZES = (process.env.BENCH_HISTORY_SIZES ?? '100000,1000000')
   .split(',')
@@ -176,20 +177,7 @@ async function startAuditService(env: Record<string, string>): Promise<{ port: n
 
 /** Requests to the audit service as the gateway sends them: an identity minted for this method and URL. */
 function client(port: number, accountId: string) {
-  const identity: Identity = {
-    kind: 'token',
-    accountId,
-    tokenId: randomUUID(),
-    tokenType: 'api',
-    name: 'bench-reader',
-    scopes: [...ALL_SCOPES],
-    clientIp: '127.0.0.1',
-    requestId: randomUUID(),
-    tokenAllowedIps: [],
-    tokenExpiresAt: null,
-    tokenRateLimit: { limit: 60, windowSeconds: 60 },
-    defaultRateLimit: { limit: 60, windowSeconds: 60 },
-  };
+  const identity = testIdentity({ accountId, name: 'bench-reader' });
   return (method: 'GET' | 'POST', url: string, signal?: AbortSignal) =>
     fetch(`http://127.0.0.1:${port}${url}`, { method, headers: gateway.sign('audit-service', { ...identity, requestId: randomUUID() }, { method, url }), signal });
 }
@@ -549,7 +537,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

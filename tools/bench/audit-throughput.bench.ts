@@ -25,7 +25,7 @@ import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature'
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
 import { writeSyntheticExport } from './audit-fixture';
-import { writeBenchmarkSection } from './benchmarks-doc';
+import { runBench, writeBenchmarkSection } from './benchmarks-doc';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
 const ACCOUNTS = Number(process.env.BENCH_ACCOUNTS ?? 10);
@@ -325,7 +325,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -19,3 +19,11 @@ export function writeBenchmarkSection(heading: string, section: string): void {
   }
   writeFileSync(file, text.endsWith('\n') ? text : `${text}\n`);
 }
+
+/** Runs a benchmark's main: a failure is printed and ends the process with exit code 1. */
+export function runBench(main: () => Promise<void>): void {
+  main().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
