@@ -13,13 +13,12 @@
 //   npm run bench
 //   BENCH_HISTORY_SIZES=20000 npx tsx --tsconfig tsconfig.base.json tools/bench/audit-history.bench.ts
 import { spawn, type ChildProcess } from 'node:child_process';
-import { generateKeyPairSync, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { createLogger, generateInternalKey, parseInternalKeys } from '@warden/config';
 import { auditTypes, buildChangeEvent, type Actor, type AuditType } from '@warden/contracts-events';
-import { connectMongo } from '@warden/data';
 import { IdentitySigner } from '@warden/http';
 import { testIdentity } from '@warden/testing';
 import { CheckpointSigner, GENESIS_HASH, transparency, type ChainHead } from '@warden/audit-client';
@@ -27,7 +26,8 @@ import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeReposito
 import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature';
 import { Checkpointer } from '../../apps/audit-service/src/domain/checkpoint.use-case';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
-import { freePort, startInfra } from '../infra/launcher.mjs';
+import { freePort } from '../infra/launcher.mjs';
+import { startBenchStore } from './bench-store';
 import { runBench, writeBenchmarkSection } from './benchmarks-doc';
 
 const SIZES = (process.env.BENCH_HISTORY_SIZES ?? '100000,1000000')
@@ -346,13 +346,7 @@ async function exportTtfb(call: Call): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  const startLoad = os.loadavg()[0].toFixed(1);
-  const infra = await startInfra({ ephemeral: true, log: (line: string) => console.error(`[infra] ${line}`) });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const signingKey = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-  const sealer = new RecordSealer(privateKey);
-  const dbName = `bench_history_${Date.now()}`;
-  const mongo = await connectMongo(infra.mongoUrl, dbName);
+  const { startLoad, infra, privateKey, signingKey, sealer, mongo } = await startBenchStore('bench_history');
   const logger = createLogger({ name: 'audit-history-bench', level: 'warn' });
   let service: Awaited<ReturnType<typeof startAuditService>> | undefined;
   const rows: Row[] = [];
@@ -396,7 +390,7 @@ async function main(): Promise<void> {
         AUDIT_ROLE: 'api',
         REDIS_URL: infra.redisUrl,
         MONGODB_URL: infra.mongoUrl,
-        MONGODB_DB: dbName,
+        MONGODB_DB: mongo.name,
         INTERNAL_KEYS: BENCH_KEYS,
         AUDIT_SIGNING_KEY: signingKey,
         AUDIT_QUEUE_PREFIX: 'historybench',

@@ -17,14 +17,14 @@ import path from 'node:path';
 import { Queue } from 'bullmq';
 import { generateInternalKey, parseInternalKeys } from '@warden/config';
 import { AUDIT_RECORDED_QUEUE, ChangeEventSigner, buildChangeEvent, type ChangeEvent, type RecordedEvent } from '@warden/contracts-events';
-import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis } from '@warden/queue';
 import { ChainVerifier, CheckpointSigner, defaultVerifyThreads, transparency, verifyExportFile } from '@warden/audit-client';
 import { AuditRecordRepository, fromStored, toAuditRecord, type AuditRecordDoc } from '@warden/audit-data-access';
-import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature';
+import { buildRecord, redactSecrets } from '@warden/audit-feature';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
-import { freePort, startInfra } from '../infra/launcher.mjs';
+import { freePort } from '../infra/launcher.mjs';
 import { writeSyntheticExport } from './audit-fixture';
+import { startBenchStore } from './bench-store';
 import { runBench, writeBenchmarkSection } from './benchmarks-doc';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 20_000);
@@ -149,13 +149,7 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const startLoad = os.loadavg()[0].toFixed(1);
-  const infra = await startInfra({ ephemeral: true, log: (line: string) => console.error(`[infra] ${line}`) });
-  const { privateKey } = generateKeyPairSync('ed25519');
-  const signingKey = privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64');
-  const sealer = new RecordSealer(privateKey);
-  const dbName = `bench_audit_${Date.now()}`;
-  const mongo = await connectMongo(infra.mongoUrl, dbName);
+  const { startLoad, infra, privateKey, signingKey, sealer, mongo } = await startBenchStore('bench_audit');
   const producer = createRedis(infra.redisUrl, 'worker');
   const eventsQueue = createAuditEventsQueue(producer, PREFIX);
   const recordedQueue = new Queue<RecordedEvent>(AUDIT_RECORDED_QUEUE, { connection: producer, prefix: PREFIX });
@@ -195,7 +189,7 @@ async function main(): Promise<void> {
       AUDIT_ROLE: 'worker',
       REDIS_URL: infra.redisUrl,
       MONGODB_URL: infra.mongoUrl,
-      MONGODB_DB: dbName,
+      MONGODB_DB: mongo.name,
       // The gateway's key and the producers' (the synthetic events are signed as they would sign
       // them, so the worker's MAC check is part of what is measured); made for this run, like every key.
       INTERNAL_KEYS: BENCH_KEYS,

@@ -500,7 +500,7 @@ function isAlive(pid) {
 }
 
 /** Absolute path of an executable on PATH, or null. */
-function which(cmd) {
+export function which(cmd) {
   for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
     const file = path.join(dir, cmd);
     try {

@@ -9,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import { ensureFerretDb, startInfra, waitForMongo, waitForRedis } from './launcher.mjs';
+import { postgresBinDir } from './embedded-postgres.mjs';
+import { ensureFerretDb, startInfra, waitForMongo, waitForRedis, which } from './launcher.mjs';
 
 const quiet = () => undefined;
 const tempDir = () => fs.mkdtemp(path.join(os.tmpdir(), 'warden-infra-test-'));
@@ -77,7 +78,7 @@ describe('startInfra', () => {
     }
   });
 
-  test('starts redis-server and FerretDB on free ports and leaves nothing behind on stop', async () => {
+  test('starts redis-server and FerretDB (on its own PostgreSQL when this machine has it) on free ports and leaves nothing behind on stop', async () => {
     const ports = [own.redisUrl, own.mongoUrl].map((url) => Number(new URL(url).port));
     assert.ok(!ports.includes(6379), 'never the shared Redis');
     assert.match(own.mongoUrl, /^mongodb:\/\/127\.0\.0\.1:\d+\/$/);
@@ -86,11 +87,26 @@ describe('startInfra', () => {
 
     await own.stop();
 
-    assert.deepEqual(Object.keys(own.pids).sort(), ['ferretdb', 'redis']);
+    const onPostgres = postgresBinDir(which) !== null;
+    assert.deepEqual(Object.keys(own.pids).sort(), onPostgres ? ['ferretdb', 'postgres', 'redis'] : ['ferretdb', 'redis']);
     for (const pid of Object.values(own.pids)) assert.throws(() => process.kill(pid, 0), { code: 'ESRCH' });
     for (const port of ports) assert.equal(await accepts(port), false, `port ${port} still open`);
     assert.equal(existsSync(dataDir), false, 'ephemeral dataDir removed');
   });
+});
+
+test('runs FerretDB on SQLite when WARDEN_EMBEDDED_STORE says so, and refuses a backend it does not know', async () => {
+  const infra = await withEnv({ REDIS_URL: undefined, MONGODB_URL: undefined, WARDEN_EMBEDDED_STORE: 'sqlite' }, () => startInfra({ ephemeral: true, log: quiet }));
+  try {
+    assert.deepEqual(Object.keys(infra.pids).sort(), ['ferretdb', 'redis']);
+    await waitForMongo(infra.mongoUrl, 2_000);
+  } finally {
+    await infra.stop();
+  }
+  await assert.rejects(
+    withEnv({ REDIS_URL: undefined, MONGODB_URL: undefined, WARDEN_EMBEDDED_STORE: 'leveldb' }, () => startInfra({ ephemeral: true, log: quiet })),
+    /WARDEN_EMBEDDED_STORE must be postgresql or sqlite, not leveldb/,
+  );
 });
 
 test('explains how to get Redis when redis-server is not on PATH', async () => {
