@@ -191,8 +191,28 @@ describe('verification jobs', () => {
   it('run the full verification in the background, for the caller only, with the result of GET /audit/verify', async () => {
     const accountId = randomUUID();
     await record(accountId, 1, 12);
-    // Asked twice at once: one job, not two walks of the whole log.
-    const [started, repeated] = await Promise.all([post(accountId, '/api/v1/audit/verifications'), post(accountId, '/api/v1/audit/verifications')]);
+    // Asked again while it runs (its walk held until both answers are in): one job, not two walks of the whole log.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const streamChain = h.records.streamChain.bind(h.records);
+    const walks = jest.spyOn(h.records, 'streamChain').mockImplementation((...args) => {
+      const inner = streamChain(...args);
+      return {
+        [Symbol.asyncIterator]: async function* () {
+          await held;
+          yield* inner;
+        },
+        close: () => inner.close(),
+      };
+    });
+    let started, repeated;
+    try {
+      started = await post(accountId, '/api/v1/audit/verifications');
+      repeated = await post(accountId, '/api/v1/audit/verifications');
+    } finally {
+      release();
+      walks.mockRestore();
+    }
     expect(started.status).toBe(202);
     expect(started.headers.location).toBe(`/api/v1/audit/verifications/${started.body.data.id}`);
     expect(started.body.data).toMatchObject({ status: 'running', total: 12, result: null, error: null });
