@@ -61,7 +61,7 @@ export async function initCluster({ bin, dir, runAs, log }) {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   if (runAs.uid !== undefined) {
     chownSync(dir, runAs.uid, runAs.gid);
-    openPathTo(dir);
+    openPathTo(dir, log);
   }
   log(`creating the embedded PostgreSQL cluster in ${dir}`);
   const [exe, ...args] = [...runAs.prefix, path.join(bin, 'initdb')];
@@ -142,10 +142,12 @@ DROP EVENT TRIGGER IF EXISTS warden_gin_twin;
 CREATE EVENT TRIGGER warden_gin_twin ON ddl_command_end WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION warden_gin_twin();
 `;
 
-/** Lets the cluster's user reach `dir` through directories only root could enter (a mkdtemp 0700). */
-function openPathTo(dir) {
+/** Lets the cluster's user reach `dir` through directories only root could enter (a mkdtemp 0700): search (x) only, never listing. */
+function openPathTo(dir, log) {
   for (let parent = path.dirname(dir); parent !== path.dirname(parent); parent = path.dirname(parent)) {
     const mode = statSync(parent).mode & 0o777;
-    if ((mode & 0o001) === 0) chmodSync(parent, mode | 0o001);
+    if ((mode & 0o001) !== 0) continue;
+    chmodSync(parent, mode | 0o001);
+    log(`gave others search permission on ${parent} (mode ${(mode | 0o001).toString(8)}) so the postgres user reaches ${dir}`);
   }
 }
