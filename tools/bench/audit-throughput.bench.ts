@@ -286,7 +286,7 @@ async function main(): Promise<void> {
       'account, published on `audit-recorded` and, each 1,000 records, checkpointed (Ed25519). The chains are verified afterwards',
       '(every hash, link and seal, seq 1..n without gap). The baseline inserts the same documents, built by the same code, with raw',
       `\`insertMany\` of ${RAW_BATCH} documents per call into the same database (same indexes). Node ${process.version}; ${os.cpus().length} × ${cpuModel};`,
-      'real Redis and FerretDB (SQLite backend) started by the infra launcher.',
+      `real Redis and FerretDB (${process.env.WARDEN_EMBEDDED_STORE === 'sqlite' ? 'SQLite' : 'PostgreSQL'} backend) started by the infra launcher.`,
       '',
       '| measure | result | target |',
       '| --- | ---: | ---: |',

@@ -363,7 +363,7 @@ async function main(): Promise<void> {
       `Authenticated \`GET /api/v1/apitokens/verify\` (${size}-byte body), ${CONNECTIONS} connections; medians of ${ROUNDS} interleaved rounds of`,
       `${DURATION} s per path, each after a ${WARMUP} s warm-up;`,
       `autocannon in a worker thread of the bench process; every server its own Node ${process.version} process; ${os.cpus().length} × ${cpu}; loopback;`,
-      'real Redis and FerretDB (SQLite backend) started by the infra launcher.',
+      `real Redis and FerretDB (${process.env.WARDEN_EMBEDDED_STORE === 'sqlite' ? 'SQLite' : 'PostgreSQL'} backend) started by the infra launcher.`,
       "The gateway authenticates from its verification cache, runs one Redis script (version check, the token's quota and its",
       "account's quota, each a bucketed sliding window, and last use) and proxies with a signed identity; both Warden processes",
       'log every request at `info`.',

@@ -69,6 +69,9 @@ export function fromStored({ tile: _tile, actors: _actors, ...doc }: StoredAudit
   };
 }
 
+/** Marker ids this process has stored, so an append writes each marker once instead of failing on it again and again. */
+const REMEMBERED_MARKERS = 100_000;
+
 /** How many tiles a reader asks for at once: enough to keep the store busy, few enough to stop early. */
 const TILES_IN_FLIGHT = 4;
 const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000 || /E11000|duplicate key/.test(String((error as Error)?.message));
@@ -82,6 +85,8 @@ export class AuditRecordRepository {
   readonly model: Model<StoredAuditRecordDoc>;
   readonly markers: Model<MarkerDoc>;
   readonly heads: Model<ChainHeadHintDoc>;
+  /** Marker ids known to be stored (a duplicate insert costs the store as much as a new one). */
+  private readonly storedMarkers = new Set<string>();
 
   constructor(connection: Connection) {
     this.model = auditRecordModel(connection);
@@ -139,12 +144,21 @@ export class AuditRecordRepository {
     if (docs.length === 0) return;
     const accountId = docs[0].accountId;
     const stored = docs.map(toStored);
-    await insertIgnoringDuplicates(this.markers, markerDocs(accountId, stored.map((doc) => ({ ...doc, timestamp: new Date(doc.timestamp) }))));
+    await this.insertMarkers(markerDocs(accountId, stored.map((doc) => ({ ...doc, timestamp: new Date(doc.timestamp) }))));
     try {
       await this.model.collection.insertMany(stored as any[], { ordered: true });
     } finally {
       await this.raiseHeadHint(accountId, docs[docs.length - 1].seq).catch(() => undefined);
     }
+  }
+
+  /** Stores the markers this process has not stored yet (every one of them, once; duplicates are no-ops). */
+  private async insertMarkers(markers: MarkerDoc[]): Promise<void> {
+    const fresh = markers.filter((marker) => !this.storedMarkers.has(marker._id));
+    if (fresh.length === 0) return;
+    await insertIgnoringDuplicates(this.markers, fresh);
+    if (this.storedMarkers.size + fresh.length > REMEMBERED_MARKERS) this.storedMarkers.clear();
+    for (const marker of fresh) this.storedMarkers.add(marker._id);
   }
 
   private async raiseHeadHint(accountId: string, seq: number): Promise<void> {
