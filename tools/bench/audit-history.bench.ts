@@ -12,11 +12,8 @@
 //
 //   npm run bench
 //   BENCH_HISTORY_SIZES=20000 npx tsx --tsconfig tsconfig.base.json tools/bench/audit-history.bench.ts
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import os from 'node:os';
-import path from 'node:path';
 import { createLogger, generateInternalKey, parseInternalKeys } from '@warden/config';
 import { auditTypes, buildChangeEvent, type Actor, type AuditType } from '@warden/contracts-events';
 import { IdentitySigner } from '@warden/http';
@@ -25,8 +22,7 @@ import { CheckpointSigner, GENESIS_HASH, transparency, type ChainHead } from '@w
 import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository, type AuditRecordDoc } from '@warden/audit-data-access';
 import { RecordSealer, buildRecord, redactSecrets } from '@warden/audit-feature';
 import { Checkpointer } from '../../apps/audit-service/src/domain/checkpoint.use-case';
-// @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
-import { freePort } from '../infra/launcher.mjs';
+import { startAuditServiceProcess, type AuditServiceProcess } from './audit-service-process';
 import { startBenchStore } from './bench-store';
 import { runBench, writeBenchmarkSection } from './benchmarks-doc';
 
@@ -52,7 +48,6 @@ const SPAN_MS = 30 * 86_400_000;
 const EXPORT_RUNS = 5;
 const TARGETS = { readP99Ms: 200, verifyMs: 5_000, asyncVerifyMs: 60_000, exportTtfbMs: 1_000 };
 
-const root = path.join(__dirname, '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -149,31 +144,6 @@ class Trail {
   }
 }
 
-async function startAuditService(env: Record<string, string>): Promise<{ port: number; child: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/audit-service/src/main.ts')], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), PORT: String(port), ADMIN_PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  let up = false;
-  for (let attempt = 0; attempt < 600 && !up; attempt++) {
-    if (child.exitCode !== null) throw new Error(`audit-service exited with ${child.exitCode}`);
-    up = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
-    if (!up) await sleep(100);
-  }
-  if (!up) throw new Error('audit-service did not become ready within 60 s');
-  return {
-    port,
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /** Requests to the audit service as the gateway sends them: an identity minted for this method and URL. */
 function client(port: number, accountId: string) {
@@ -348,7 +318,7 @@ async function exportTtfb(call: Call): Promise<number> {
 async function main(): Promise<void> {
   const { startLoad, infra, privateKey, signingKey, sealer, mongo } = await startBenchStore('bench_history');
   const logger = createLogger({ name: 'audit-history-bench', level: 'warn' });
-  let service: Awaited<ReturnType<typeof startAuditService>> | undefined;
+  let service: AuditServiceProcess | undefined;
   const rows: Row[] = [];
   const broken: string[] = [];
   const fills: { size: number; seconds: number }[] = [];
@@ -384,7 +354,7 @@ async function main(): Promise<void> {
       console.log(`filled ${count(from)} -> ${count(size)} records in ${seconds.toFixed(1)} s (${count(Math.round((size - from) / seconds))} records/s, checkpointed every ${count(CHECKPOINT_EVERY)})`);
 
       // The service as in production, started on the filled trail (a fresh process each size: nothing cached from the last one).
-      service = await startAuditService({
+      service = await startAuditServiceProcess({
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         AUDIT_ROLE: 'api',

@@ -8,9 +8,7 @@
 // docs/benchmarks.md.
 //
 //   npx tsx --tsconfig tsconfig.base.json tools/bench/audit-throughput.bench.ts
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { once } from 'node:events';
 import { readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,9 +19,8 @@ import { createAuditEventsQueue, createRedis } from '@warden/queue';
 import { ChainVerifier, CheckpointSigner, defaultVerifyThreads, transparency, verifyExportFile } from '@warden/audit-client';
 import { AuditRecordRepository, fromStored, toAuditRecord, type AuditRecordDoc } from '@warden/audit-data-access';
 import { buildRecord, redactSecrets } from '@warden/audit-feature';
-// @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
-import { freePort } from '../infra/launcher.mjs';
 import { writeSyntheticExport } from './audit-fixture';
+import { startAuditServiceProcess, type AuditServiceProcess } from './audit-service-process';
 import { startBenchStore } from './bench-store';
 import { runBench, writeBenchmarkSection } from './benchmarks-doc';
 
@@ -34,7 +31,6 @@ const VERIFY_RECORDS = Number(process.env.BENCH_VERIFY_RECORDS ?? 1_000_000);
 const VERIFY_CHECKPOINT_EVERY = 10_000;
 const RAW_BATCH = 1_000;
 const PREFIX = 'auditbench';
-const root = path.join(__dirname, '..', '..');
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -78,31 +74,6 @@ function event(accountId: string, i: number): ChangeEvent {
   });
 }
 
-async function startAuditWorker(env: Record<string, string>): Promise<{ child: ChildProcess; stop: () => Promise<void> }> {
-  const port = await freePort();
-  // BENCH_PROFILE_DIR: write a V8 CPU profile of the audit service there, to see where time goes.
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'apps/audit-service/src/main.ts')], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), PORT: String(port), ADMIN_PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`audit-service exited with ${child.exitCode}`);
-    const up = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status === 200, () => false);
-    if (up) break;
-    await sleep(100);
-  }
-  return {
-    child,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 /**
  * The offline verifier on a synthetic export: every record, the Merkle tree rebuilt from the records
@@ -154,7 +125,7 @@ async function main(): Promise<void> {
   const eventsQueue = createAuditEventsQueue(producer, PREFIX);
   const recordedQueue = new Queue<RecordedEvent>(AUDIT_RECORDED_QUEUE, { connection: producer, prefix: PREFIX });
   const accounts = Array.from({ length: ACCOUNTS }, () => randomUUID());
-  let worker: Awaited<ReturnType<typeof startAuditWorker>> | undefined;
+  let worker: AuditServiceProcess | undefined;
   const exportFile = path.join(os.tmpdir(), `warden-audit-bench-${process.pid}.ndjson`);
   try {
     const records = new AuditRecordRepository(mongo);
@@ -183,7 +154,7 @@ async function main(): Promise<void> {
     console.log(`raw insertMany: ${EVENTS} docs in ${rawSeconds.toFixed(2)}s = ${Math.round(rawRate)}/s`);
     await raw.drop();
 
-    worker = await startAuditWorker({
+    worker = await startAuditServiceProcess({
       NODE_ENV: 'production',
       LOG_LEVEL: 'warn',
       AUDIT_ROLE: 'worker',
@@ -197,7 +168,8 @@ async function main(): Promise<void> {
       AUDIT_QUEUE_PREFIX: PREFIX,
       ...(process.env.BENCH_CONCURRENCY ? { AUDIT_WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY } : {}),
       ...(process.env.BENCH_BATCH ? { AUDIT_BATCH_SIZE: process.env.BENCH_BATCH } : {}),
-    });
+      // BENCH_PROFILE_DIR: a V8 CPU profile of the audit service goes there, to see where time goes.
+    }, { profileDir: process.env.BENCH_PROFILE_DIR });
     const recordedCount = () => recordedQueue.getJobCountByTypes('waiting', 'active', 'completed', 'delayed', 'prioritized');
 
     // 2. End-to-end at full speed: enqueue everything as fast as the producer can, timed from the
