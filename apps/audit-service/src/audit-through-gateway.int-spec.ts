@@ -131,7 +131,9 @@ it('catches a cut tail against the heads the producers keep, with or without its
     ]),
   );
 
-  // Someone holding the audit database deletes the two newest records (and whatever checkpoint covers them).
+  // The periodic checkpointer has signed the head (so it signs nothing during the cut)...
+  await eventually(() => json('/api/v1/audit/checkpoints/latest'), (latest) => latest?.treeSize === newest, 20_000);
+  // ...then someone holding the audit database deletes the two newest records (and whatever checkpoint covers them).
   await audit.collection('audit_checkpoints').deleteMany({ accountId: owner.accountId, seq: { $gt: newest - 2 } });
   await audit.collection('audit_records').deleteMany({ accountId: owner.accountId, seq: { $gt: newest - 2 } });
   const cut = await json('/api/v1/audit/verify');
