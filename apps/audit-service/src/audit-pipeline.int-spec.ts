@@ -24,28 +24,32 @@ async function chainOf(accountId: string) {
 describe('audit worker', () => {
   it('turns a reported change into the first link of the account chain, then publishes it on audit-recorded', async () => {
     const worker = h.startWorker();
-    const accountId = randomUUID();
-    const event = await h.reporter.reportChange(changeEvent(accountId));
-    await h.waitForRecords(accountId, 1);
-    const [doc] = await chainOf(accountId);
-    expect(doc).toMatchObject({
-      seq: 1,
-      eventId: event.id,
-      objectType: 'ApiToken',
-      auditType: 'Updated',
-      objectId: event.objectId,
-      username: 'ops-admin',
-      actor: event.actor,
-      remoteIp: '203.0.113.24',
-      detail: { update: { prior: { name: 'ci' }, after: { name: 'ci-deploy' } }, auditType: 'Updated', auditObject: 'ApiToken' },
-      prevHash: '0'.repeat(64),
-    });
-    expect(doc.timestamp.toISOString()).toBe(event.occurredAt);
-    expect(doc.hash).toBe(leafHash(doc.canonical));
-    expect(JSON.parse(doc.canonical)).toEqual({ ...toAuditRecord(doc), hash: undefined, canonical: undefined });
-    const recorded = await h.recordedQueue.getJob(doc._id);
-    expect(recorded?.data).toEqual({ event, record: { id: doc._id, seq: 1, hash: doc.hash, prevHash: doc.prevHash, timestamp: event.occurredAt } });
-    await worker.close();
+    try {
+      const accountId = randomUUID();
+      const event = await h.reporter.reportChange(changeEvent(accountId));
+      await h.waitForRecords(accountId, 1);
+      const [doc] = await chainOf(accountId);
+      expect(doc).toMatchObject({
+        seq: 1,
+        eventId: event.id,
+        objectType: 'ApiToken',
+        auditType: 'Updated',
+        objectId: event.objectId,
+        username: 'ops-admin',
+        actor: event.actor,
+        remoteIp: '203.0.113.24',
+        detail: { update: { prior: { name: 'ci' }, after: { name: 'ci-deploy' } }, auditType: 'Updated', auditObject: 'ApiToken' },
+        prevHash: '0'.repeat(64),
+      });
+      expect(doc.timestamp.toISOString()).toBe(event.occurredAt);
+      expect(doc.hash).toBe(leafHash(doc.canonical));
+      expect(JSON.parse(doc.canonical)).toEqual({ ...toAuditRecord(doc), hash: undefined, canonical: undefined });
+      // Published once written: the record can be read a moment before its notification is queued.
+      const recorded = await eventually(() => h.recordedQueue.getJob(doc._id), (job) => job !== undefined);
+      expect(recorded?.data).toEqual({ event, record: { id: doc._id, seq: 1, hash: doc.hash, prevHash: doc.prevHash, timestamp: event.occurredAt } });
+    } finally {
+      await worker.close();
+    }
   });
 
   it('records a duplicate delivery of the same event once', async () => {
@@ -114,7 +118,7 @@ describe('audit worker', () => {
       token: '[redacted]',
       ciphertext: '[redacted]',
     });
-    const recorded = await h.recordedQueue.getJob(doc._id);
+    const recorded = await eventually(() => h.recordedQueue.getJob(doc._id), (job) => job !== undefined);
     expect(JSON.stringify(recorded?.data)).not.toContain('hunter2');
     await worker.close();
   });
