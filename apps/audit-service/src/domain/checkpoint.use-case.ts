@@ -12,6 +12,9 @@ import {
 import type { RecordSealer } from '@warden/audit-feature';
 import { walkStoredChain } from './verify-chain.use-case';
 
+/** Leaves under one stored block node (the lowest stored level of the tree). */
+const BLOCK_LEAVES = 2 ** STORED_TREE_LEVEL;
+
 /** Why a checkpoint was refused (the `reason` label of `audit_checkpoint_refusals_total`). */
 export type RefusalCode =
   /** A record after the previous checkpoint (or anywhere, for a full check) failed verification. */
@@ -345,24 +348,25 @@ export class Checkpointer {
   private async blockLeaves(accountId: string, nodes: readonly transparency.TreeNode[], known: ReadonlyMap<number, string>): Promise<Map<number, string[]>> {
     const blocks = new Map<number, string[]>();
     for (const node of nodes.filter((n) => n.level === STORED_TREE_LEVEL)) {
-      const first = node.index * 2 ** STORED_TREE_LEVEL + 1;
-      const seqs = Array.from({ length: 2 ** STORED_TREE_LEVEL }, (_, i) => first + i);
-      const hashes = seqs.every((seq) => known.has(seq))
-        ? seqs.map((seq) => known.get(seq)!)
-        : (await this.options.records.hashesBetween(accountId, first, first + seqs.length - 1)).map((leaf) => leaf.hash);
-      blocks.set(node.index, hashes);
+      const first = node.index * BLOCK_LEAVES + 1;
+      blocks.set(node.index, await this.leavesBetween(accountId, first, first + BLOCK_LEAVES - 1, known));
     }
     return blocks;
   }
 
   /** The leaf hashes of the tree's last block when `size` leaves leave it incomplete (from `known`, else from its records). */
   private async tailLeaves(accountId: string, size: number, known: ReadonlyMap<number, string>): Promise<string | undefined> {
-    const blockLeaves = 2 ** STORED_TREE_LEVEL;
-    const first = Math.floor(size / blockLeaves) * blockLeaves + 1;
+    const first = Math.floor(size / BLOCK_LEAVES) * BLOCK_LEAVES + 1;
     if (first > size) return undefined;
-    const seqs = Array.from({ length: size - first + 1 }, (_, i) => first + i);
-    const hashes = seqs.every((seq) => known.has(seq)) ? seqs.map((seq) => known.get(seq)!) : (await this.options.records.hashesBetween(accountId, first, size)).map((leaf) => leaf.hash);
-    return hashes.length === seqs.length ? hashes.join('') : undefined;
+    const hashes = await this.leavesBetween(accountId, first, size, known);
+    return hashes.length === size - first + 1 ? hashes.join('') : undefined;
+  }
+
+  /** The leaf hashes of records `first`..`last`: from `known` when it has them all, else read from the records. */
+  private async leavesBetween(accountId: string, first: number, last: number, known: ReadonlyMap<number, string>): Promise<string[]> {
+    const seqs = Array.from({ length: last - first + 1 }, (_, i) => first + i);
+    if (seqs.every((seq) => known.has(seq))) return seqs.map((seq) => known.get(seq) as string);
+    return (await this.options.records.hashesBetween(accountId, first, last)).map((leaf) => leaf.hash);
   }
 
   /** Checkpoints every account written to since the last tick (from the links written here when they cover it, as a burst does). */

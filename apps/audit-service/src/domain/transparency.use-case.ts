@@ -247,9 +247,8 @@ async function tailBlocks(deps: Pick<TransparencyDeps, 'checkpoints'>, accountId
   const tails = new Map<number, Buffer[]>();
   for (const size of new Set(sizes)) {
     if (size % BLOCK_LEAVES === 0) continue;
-    const tail = await deps.checkpoints.tailOf(accountId, size);
-    const leaves = tail?.match(/.{64}/g);
-    if (leaves?.length === size % BLOCK_LEAVES) tails.set(Math.floor(size / BLOCK_LEAVES), leaves.map((leaf) => Buffer.from(leaf, 'hex')));
+    const leaves = await deps.checkpoints.tailOf(accountId, size);
+    if (leaves?.length === size % BLOCK_LEAVES) tails.set(Math.floor(size / BLOCK_LEAVES), leaves);
   }
   return tails;
 }

@@ -4,6 +4,7 @@ import { isDuplicateKeyError } from '@warden/data';
 import { auditCheckpointModel, type AuditCheckpointDoc } from './audit-checkpoint.model';
 import { auditCosignatureModel, type AuditCosignatureDoc } from './audit-cosignature.model';
 import { chainHeadHintModel, type ChainHeadHintDoc } from './audit-layout.model';
+import { splitLeafHashes } from './audit-tree-node.repository';
 
 /** Checkpoints are read by bucket (an equality), a bucket holding those of this many records. */
 const BUCKET_RECORDS = 65_536;
@@ -61,9 +62,9 @@ export class AuditCheckpointRepository {
   }
 
   /** The leaf hashes of the last, incomplete block of the signed tree of this size, when stored with it. */
-  async tailOf(accountId: string, treeSize: number): Promise<string | undefined> {
+  async tailOf(accountId: string, treeSize: number): Promise<Buffer[] | undefined> {
     const doc = await this.model.findOne({ accountId, seq: treeSize, treeSize }, { _id: 0, tail: 1 }).lean<{ tail?: string }>();
-    return doc?.tail;
+    return doc?.tail === undefined ? undefined : splitLeafHashes(doc.tail);
   }
 
   /** The signed tree of exactly this size, or null. */

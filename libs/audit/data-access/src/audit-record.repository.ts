@@ -1,4 +1,5 @@
 import type { Connection, Model } from 'mongoose';
+import { isDuplicateKeyError, isOnlyDuplicateKeyErrors } from '@warden/data';
 import type { AuditRecordWithCanonical, ChainHead } from '@warden/audit-client';
 import type { AuditType } from '@warden/contracts-events';
 import { chainHeadHintModel, auditMarkerModel, type ChainHeadHintDoc } from './audit-layout.model';
@@ -74,7 +75,6 @@ const REMEMBERED_MARKERS = 100_000;
 
 /** How many tiles a reader asks for at once: enough to keep the store busy, few enough to stop early. */
 const TILES_IN_FLIGHT = 4;
-const isDuplicate = (error: unknown) => (error as { code?: number }).code === 11000 || /E11000|duplicate key/.test(String((error as Error)?.message));
 
 /**
  * The append-only store of audit records. Writes go through `insertChain` only; nothing here
@@ -106,32 +106,28 @@ export class AuditRecordRepository {
    */
   async head(accountId: string): Promise<ChainHead | null> {
     const hint = (await this.heads.findOne({ _id: accountId }).lean<ChainHeadHintDoc>())?.seq ?? 0;
-    let low = 0; // a seq known to exist (0: none)
-    let high: number; // a seq known to be absent
-    if (hint > 0 && (await this.hashAt(accountId, hint)) !== null) {
-      low = hint;
+    let head: ChainHead | null = null; // the highest record known to exist
+    let absent: number; // a seq known to be absent
+    const probe = async (seq: number) => {
+      const hash = await this.hashAt(accountId, seq);
+      if (hash !== null) head = { seq, hash };
+      return hash !== null;
+    };
+    if (hint > 0 && (await probe(hint))) {
       let step = 1;
-      while ((await this.hashAt(accountId, low + step)) !== null) {
-        low += step;
-        step *= 2;
-      }
-      high = low + step;
+      while (await probe(hint + step)) step *= 2;
+      absent = hint + step;
     } else {
-      high = hint > 0 ? hint : 1;
-      if (hint === 0) {
-        while ((await this.hashAt(accountId, high)) !== null) {
-          low = high;
-          high *= 2;
-        }
-      }
+      absent = hint > 0 ? hint : 1;
+      if (hint === 0) while (await probe(absent)) absent *= 2;
     }
-    while (high - low > 1) {
-      const mid = Math.floor((low + high) / 2);
-      if ((await this.hashAt(accountId, mid)) !== null) low = mid;
-      else high = mid;
+    let low = (head as ChainHead | null)?.seq ?? 0;
+    while (absent - low > 1) {
+      const mid = Math.floor((low + absent) / 2);
+      if (await probe(mid)) low = mid;
+      else absent = mid;
     }
-    if (low === 0) return null;
-    return { seq: low, hash: (await this.hashAt(accountId, low))! };
+    return head;
   }
 
   /**
@@ -165,7 +161,7 @@ export class AuditRecordRepository {
     try {
       await this.heads.collection.updateOne({ _id: accountId } as any, { $max: { seq } }, { upsert: true });
     } catch (error) {
-      if (!isDuplicate(error)) throw error; // two first upserts at once: the other one made it
+      if (!isDuplicateKeyError(error)) throw error; // two first upserts at once: the other one made it
       await this.heads.collection.updateOne({ _id: accountId } as any, { $max: { seq } });
     }
   }
@@ -351,9 +347,7 @@ async function insertIgnoringDuplicates(model: Model<any>, docs: readonly object
     try {
       await model.collection.insertMany(docs.slice(start, start + 1_000) as any[], { ordered: false });
     } catch (error) {
-      const writeErrors = (error as { writeErrors?: unknown }).writeErrors;
-      const errors = (Array.isArray(writeErrors) ? writeErrors : writeErrors ? [writeErrors] : [error]) as { code?: number }[];
-      if (!errors.every(isDuplicate)) throw error;
+      if (!isOnlyDuplicateKeyErrors(error)) throw error;
     }
   }
 }

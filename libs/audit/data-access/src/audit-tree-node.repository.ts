@@ -1,9 +1,12 @@
 import type { Connection, Model } from 'mongoose';
 import { transparency } from '@warden/audit-client';
-import { isDuplicateKeyError } from '@warden/data';
+import { isDuplicateKeyError, isOnlyDuplicateKeyErrors } from '@warden/data';
 import { auditTreeNodeModel, type AuditTreeNodeDoc } from './audit-tree-node.model';
 
 const idOf = (level: number, index: number) => `${level}/${index}`;
+
+/** Leaf hashes stored as one hex string (32 bytes, 64 hex digits each), back as hashes. */
+export const splitLeafHashes = (hex: string): Buffer[] => (hex.match(/.{64}/g) ?? []).map((leaf) => Buffer.from(leaf, 'hex'));
 const nodeKey = (accountId: string, level: number, index: number) => `${accountId}/${idOf(level, index)}`;
 
 /**
@@ -53,7 +56,7 @@ export class AuditTreeNodeRepository {
     if (stored.length === 0) return;
     const docs = stored.map(({ level, index, hash }) => {
       const leaves = level === STORED_TREE_LEVEL ? blockLeaves.get(index) : undefined;
-      const keep = leaves && subtreeHash(leaves).equals(hash) ? { leaves: leaves.join('') } : {};
+      const keep = leaves && subtreeHash(leaves.map((leaf) => Buffer.from(leaf, 'hex'))).equals(hash) ? { leaves: leaves.join('') } : {};
       return { accountId, level, index, hash: hash.toString('hex'), node: nodeKey(accountId, level, index), ...keep };
     });
     for (let start = 0; start < docs.length; start += 1_000) {
@@ -61,7 +64,7 @@ export class AuditTreeNodeRepository {
       try {
         await this.model.collection.insertMany(batch, { ordered: false });
       } catch (error) {
-        if (!isDuplicateKeyError(error) || !onlyDuplicates(error)) throw error;
+        if (!isDuplicateKeyError(error) || !isOnlyDuplicateKeyErrors(error)) throw error;
         // Someone stored some of them first: they must hold the same hashes.
         const stored = await this.get(accountId, batch);
         for (const doc of batch) {
@@ -90,8 +93,8 @@ export class AuditTreeNodeRepository {
   async blockLeaves(accountId: string, block: number): Promise<Buffer[] | undefined> {
     const doc = await this.model.findOne({ node: nodeKey(accountId, STORED_TREE_LEVEL, block) }, { _id: 0, hash: 1, leaves: 1 }).lean<Pick<AuditTreeNodeDoc, 'hash' | 'leaves'>>();
     if (!doc?.leaves || doc.leaves.length !== 64 * 2 ** STORED_TREE_LEVEL) return undefined;
-    const leaves = doc.leaves.match(/.{64}/g)!;
-    return subtreeHash(leaves).toString('hex') === doc.hash ? leaves.map((leaf) => Buffer.from(leaf, 'hex')) : undefined;
+    const leaves = splitLeafHashes(doc.leaves);
+    return subtreeHash(leaves).toString('hex') === doc.hash ? leaves : undefined;
   }
 
   /** A `GetNode` over the given nodes, read at once (see `transparency.nodesForInclusionProof` and friends). */
@@ -101,15 +104,10 @@ export class AuditTreeNodeRepository {
   }
 }
 
-/** The root of a complete subtree over these leaf hashes (hex). */
-function subtreeHash(leaves: readonly string[]): Buffer {
-  let level: Buffer[] = leaves.map((leaf) => Buffer.from(leaf, 'hex'));
+/** The root of a complete subtree over these leaf hashes. */
+function subtreeHash(leaves: readonly Buffer[]): Buffer {
+  let level = [...leaves];
   while (level.length > 1) level = Array.from({ length: level.length / 2 }, (_, i) => transparency.nodeHash(level[2 * i], level[2 * i + 1]));
   return level[0];
 }
 
-function onlyDuplicates(error: unknown): boolean {
-  const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
-  if (writeErrors === undefined) return (error as { code?: number }).code === 11000;
-  return (Array.isArray(writeErrors) ? writeErrors : [writeErrors]).every((e) => e.code === 11000);
-}

@@ -1,2 +1,2 @@
-export { connectMongo, isDuplicateKeyError, pingMongo } from './mongo';
+export { connectMongo, isDuplicateKeyError, isOnlyDuplicateKeyErrors, pingMongo } from './mongo';
 export { exclusiveWrite } from './exclusive-write';

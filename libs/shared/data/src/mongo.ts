@@ -29,3 +29,10 @@ export function isDuplicateKeyError(error: unknown): boolean {
   const candidate = error as { code?: number; writeErrors?: { code?: number }[] } | undefined;
   return candidate?.code === 11000 || Boolean(candidate?.writeErrors?.some((e) => e.code === 11000));
 }
+
+/** Whether every write an (unordered) insert refused was refused as a duplicate key: what was new was written. */
+export function isOnlyDuplicateKeyErrors(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: { code?: number }[] | { code?: number } }).writeErrors;
+  if (writeErrors === undefined) return (error as { code?: number }).code === 11000;
+  return (Array.isArray(writeErrors) ? writeErrors : [writeErrors]).every((e) => e.code === 11000);
+}
