@@ -206,8 +206,8 @@ export class ServiceProcess extends ManagedProcess {
   protected spawnChild(): ChildProcess {
     return spawn(process.execPath, ['--import', 'tsx', join(this.root, 'apps', this.kind, 'src', 'main.ts')], {
       cwd: this.root,
-      // The operations server on an ephemeral port: PORT + 1000 may be another process's free port.
-      env: { ...this.env, PORT: String(this.port), ADMIN_PORT: '0' },
+      // ADMIN_PORT comes with `env`, reserved like PORT: an ephemeral one could be another service's port before it binds it.
+      env: { ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
   }
@@ -514,13 +514,20 @@ export class ChaosPlatform {
       gateway: { ...common, REQUIRE_HTTPS: 'false', ...this.options.env?.gateway },
     };
 
-    const add = async (kind: ServiceKind, index: number, extra: Record<string, string> = {}) => {
+    // Every port a service listens on is reserved here, none left to the OS: with all services
+    // starting at once, an ephemeral listener could take a port handed to a service not yet bound.
+    const reserve = async () => {
       let port = await freePort();
       while (this.ports.includes(port)) port = await freePort();
-      const name = `${kind}-${index}`;
-      const service = new ServiceProcess(name, kind, port, this.options.root, { ...env[kind], ...extra }, this.note);
-      this.services.set(name, service);
       this.ports.push(port);
+      return port;
+    };
+    const add = async (kind: ServiceKind, index: number, extra: Record<string, string> = {}) => {
+      const port = await reserve();
+      const adminPort = await reserve();
+      const name = `${kind}-${index}`;
+      const service = new ServiceProcess(name, kind, port, this.options.root, { ...env[kind], ...extra, ADMIN_PORT: String(adminPort) }, this.note);
+      this.services.set(name, service);
       return service;
     };
     const backends: ServiceProcess[] = [];
