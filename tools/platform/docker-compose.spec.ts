@@ -17,6 +17,52 @@ describe('the variables of a rotated audit signing key', () => {
   });
 });
 
+describe('the Dockerfile', () => {
+  const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  // Each stage from its FROM line to the next, continuation lines joined.
+  const stages = dockerfile
+    .replace(/\\\n\s*/g, ' ')
+    .split(/^(?=FROM )/m)
+    .filter((stage) => stage.startsWith('FROM '));
+  const runtime = stages.at(-1) as string;
+  const instructions = (stage: string, keyword: string) => stage.split('\n').filter((line) => line.startsWith(`${keyword} `));
+
+  it('builds and runs on Node 24, the current LTS line', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    for (const stage of stages) expect(stage.split('\n')[0]).toMatch(/^FROM node:24-bookworm-slim AS \w+$/);
+  });
+
+  it('compiles the four apps and the console in the build stage', () => {
+    const build = stages.slice(0, -1).join('\n');
+    expect(build).toMatch(/^RUN npm ci\b/m);
+    expect(build).toMatch(/^RUN .*node tools\/build\/build-apps\.mjs/m);
+    expect(build).toMatch(/^RUN .*node apps\/console\/build\.mjs/m);
+  });
+
+  it('installs only production dependencies at run time, with no install script, and copies only built output', () => {
+    const installs = instructions(runtime, 'RUN').filter((line) => /\bnpm (ci|install)\b/.test(line));
+    expect(installs).toHaveLength(1);
+    expect(installs[0]).toMatch(/\bnpm ci\b/);
+    expect(installs[0]).toContain('--omit=dev');
+    expect(installs[0]).toContain('--ignore-scripts');
+    // Sources, tools and tsx stay in the build stage: only the lock files come from the context.
+    for (const copy of instructions(runtime, 'COPY')) expect(copy).toMatch(/^COPY (--from=build \S+ \S+|package\.json package-lock\.json \.\/)$/);
+    expect(instructions(runtime, 'COPY')).toEqual(expect.arrayContaining(['COPY --from=build /warden/dist ./dist', 'COPY --from=build /warden/apps/console/dist ./apps/console/dist']));
+    expect(runtime).not.toMatch(/\btsx\b/);
+  });
+
+  it('runs the app named by APP from dist with plain node, as the non-root node user, exec-ed for signals', () => {
+    expect(instructions(runtime, 'USER')).toEqual(['USER node']);
+    const cmd = instructions(runtime, 'CMD');
+    expect(cmd).toHaveLength(1);
+    expect(JSON.parse(cmd[0].slice('CMD '.length))).toEqual(['sh', '-c', 'exec node --enable-source-maps dist/apps/${APP}/main.js']);
+    expect(runtime.indexOf('USER node')).toBeLessThan(runtime.indexOf('CMD '));
+    expect(runtime).toMatch(/^ARG APP=gateway$/m);
+    // compose runs an init as PID 1 that forwards signals to the app's process.
+    for (const app of apps) expect([app, services[app].init]).toEqual([app, true]);
+  });
+});
+
 describe('docker-compose.yml', () => {
   it('runs MongoDB 7, Redis 7 and the four apps', () => {
     expect(Object.keys(services).sort()).toEqual(['audit-service', 'credential-service', 'gateway', 'mongo', 'redis', 'token-service']);

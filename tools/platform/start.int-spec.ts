@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testInfra, uniqueName } from '@warden/testing';
@@ -27,6 +27,31 @@ function freshClone(): string {
     throw new Error('node_modules is older than package-lock.json: run `npm ci` first');
   }
   return dir;
+}
+
+/** The command lines of every live process descended from `pid` (read from /proc). */
+function descendantCommandLines(pid: number): string[][] {
+  const parentOf = new Map<number, number>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // "pid (comm) state ppid ...": the name may hold spaces and parentheses, so read after the last ')'.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const isDescendant = (candidate: number): boolean => {
+    for (let parent = parentOf.get(candidate); parent !== undefined && parent > 1; parent = parentOf.get(parent)) if (parent === pid) return true;
+    return false;
+  };
+  return [...parentOf.keys()].filter(isDescendant).flatMap((descendant) => {
+    try {
+      return [readFileSync(`/proc/${descendant}/cmdline`, 'utf8').split('\0').filter(Boolean)];
+    } catch {
+      return [];
+    }
+  });
 }
 
 describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
@@ -87,6 +112,18 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
   it('starts from a checkout without .data/ and records the given URLs in .data/platform.json', () => {
     expect(hadDataDir).toBe(false);
     expect(JSON.parse(readFileSync(platformFile(), 'utf8'))).toEqual(given);
+  });
+
+  it("runs every app from the clone's own production build, built on the way, with plain node and no tsx", () => {
+    const commandLines = descendantCommandLines((platform as Watched).child.pid as number);
+    const apps = ['gateway', 'token-service', 'credential-service', 'audit-service'];
+    const entries = apps.map((app) => join(clone, 'dist', 'apps', app, 'main.js'));
+    const running = commandLines.filter((argv) => entries.includes(argv.at(-1) as string));
+    expect(running.map((argv) => argv.at(-1)).sort()).toEqual([...entries].sort());
+    for (const argv of running) expect(argv).toEqual([expect.stringMatching(/\bnode$/), '--enable-source-maps', argv.at(-1)]);
+    expect(commandLines.filter((argv) => argv.some((arg) => /\btsx\b|\.ts$/.test(arg)))).toEqual([]);
+    // Written into the clone, not through its node_modules link into this checkout.
+    expect(lstatSync(join(clone, 'dist')).isDirectory()).toBe(true);
   });
 
   it('serves /healthz, and each service on the port its variable names', async () => {

@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm start`: installs what is missing, provisions Redis and MongoDB (or uses REDIS_URL and
-// MONGODB_URL), starts the three services and the gateway as separate processes, and stops
-// everything on Ctrl-C / SIGTERM. Dependency-free until the install has happened.
+// MONGODB_URL), starts the three services and the gateway as separate processes from the production
+// build (dist/apps, rebuilt first when older than the sources), and stops everything on Ctrl-C /
+// SIGTERM. Dependency-free until the install has happened.
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildApps, distEntry } from '../build/build-apps.mjs';
 import { ensureDependencies } from './ensure-deps.mjs';
 import { keysFor, loadOrCreateKeys } from './keys.mjs';
 
@@ -71,12 +73,20 @@ ensureDependencies(log);
 // The web console the gateway serves at /console: built when missing or older than its sources.
 const consoleBuild = spawnSync(process.execPath, [path.join(root, 'apps', 'console', 'build.mjs'), '--if-stale'], { cwd: root, stdio: 'inherit' });
 if (consoleBuild.status !== 0) log('the web console did not build; /console answers 503 until `npm run console:build` succeeds');
+// The services run compiled (dist/apps/<app>/main.js), built when missing or older than any source.
+try {
+  await buildApps({ ifStale: true, log });
+} catch (error) {
+  log(`the services did not build, so nothing was started: ${error?.message ?? error}`);
+  log('fix the error above and run `npm start` again (`node tools/build/build-apps.mjs` builds alone)');
+  process.exit(1);
+}
 const { startInfra } = await import('../infra/launcher.mjs');
 
 function startApp(name, env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps', name, 'src', 'main.ts')], {
+  const child = spawn(process.execPath, ['--enable-source-maps', distEntry(name)], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), ...env },
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   child.on('exit', (code, signal) => {

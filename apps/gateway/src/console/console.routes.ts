@@ -4,8 +4,14 @@ import express, { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { AppError } from '@warden/http';
 
+// Defined as true only in the production bundle (tools/build/build-apps.mjs), dist/apps/gateway/main.js.
+declare const WARDEN_BUNDLED: boolean | undefined;
+
+/** The checkout or image root, from this file (apps/gateway/src/console) or from the bundle (dist/apps/gateway). */
+const ROOT = typeof WARDEN_BUNDLED !== 'undefined' ? resolve(__dirname, '..', '..', '..') : resolve(__dirname, '..', '..', '..', '..');
+
 /** Where `npm run console:build` writes the console (apps/console/dist). */
-export const DEFAULT_CONSOLE_DIST_DIR = resolve(__dirname, '..', '..', '..', 'console', 'dist');
+export const DEFAULT_CONSOLE_DIST_DIR = join(ROOT, 'apps', 'console', 'dist');
 
 /**
  * The console loads its own script, style sheet and icon and calls /api/v1 on this origin, and

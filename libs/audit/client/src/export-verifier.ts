@@ -60,6 +60,8 @@ type WorkerEntry =
 /** The tree hashes of one block of lines: its records' complete subtrees, placed as if its first record were leaf `start`. */
 type BlockTree = { start: number; count: number; nodes: SubtreeHash[] } | null;
 
+// Beside this file in the sources; in a production bundle (WARDEN_BUNDLED, tools/build/build-apps.mjs)
+// __dirname is dist/apps/<app>, where the build copies the worker.
 const WORKER_FILE = join(__dirname, 'verify-worker.mjs');
 const BLOCK_BYTES = 1 << 21;
 
