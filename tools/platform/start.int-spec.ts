@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { once } from 'node:events';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testInfra, uniqueName } from '@warden/testing';
@@ -156,4 +157,33 @@ describe('npm start with REDIS_URL and MONGODB_URL on a fresh clone', () => {
     expect(existsSync(platformFile())).toBe(false);
     for (const port of [...Object.values(ports), ...Object.values(adminPorts)]) expect(await accepts(port)).toBe(false);
   });
+});
+
+describe('npm start on a clone whose services do not build', () => {
+  let clone: string;
+  let started: Watched | undefined;
+  afterAll(() => {
+    killAll(started?.child);
+    if (clone) rmSync(clone, { recursive: true, force: true });
+  });
+
+  it('starts nothing, exits 1 and names the error', async () => {
+    clone = freshClone();
+    const main = join(clone, 'apps', 'token-service', 'src', 'main.ts');
+    writeFileSync(main, `${readFileSync(main, 'utf8')}\nexport const = 1;\n`);
+    const { redisUrl, mongoUrl } = testInfra();
+    const [port, tokenPort] = await Promise.all([freePort(), freePort()]);
+    started = spawnWatched('npm', ['start'], {
+      cwd: clone,
+      detached: true,
+      env: { ...process.env, REDIS_URL: redisUrl, MONGODB_URL: mongoUrl, PORT: String(port), TOKEN_SERVICE_PORT: String(tokenPort), LOG_LEVEL: 'warn', LOG_FILE: '' },
+    });
+    const [code] = await once(started.child, 'exit');
+    expect(code).toBe(1);
+    expect(started.output()).toMatch(/the services did not build, so nothing was started/);
+    expect(started.output()).toMatch(/apps\/token-service\/src\/main\.ts:\d+:\d+/);
+    expect(existsSync(join(clone, 'dist', 'apps', 'token-service', 'main.js'))).toBe(false);
+    expect(existsSync(join(clone, '.data', 'platform.json'))).toBe(false);
+    expect([await accepts(port), await accepts(tokenPort)]).toEqual([false, false]);
+  }, 120_000);
 });
