@@ -10,7 +10,7 @@
 // With --if-stale an app is built only when its bundle is missing or older than any input (the app's
 // sources, libs/, tsconfig.base.json, package-lock.json, this script). Dependency-free but for esbuild
 // itself, which is loaded only when something is built.
-import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -66,6 +66,9 @@ function writeAtomically(file, contents) {
 
 async function buildApp(esbuild, app) {
   const outDir = distDir(app);
+  // A source saved while esbuild reads the others must leave the bundle stale: main.js is dated when
+  // the build started, not when it was written.
+  const startedAt = new Date();
   const result = await esbuild.build({
     absWorkingDir: root,
     entryPoints: [path.join(root, 'apps', app, 'src', 'main.ts')],
@@ -88,11 +91,12 @@ async function buildApp(esbuild, app) {
   mkdirSync(outDir, { recursive: true });
   const bundled = new Set(Object.keys(result.metafile.inputs));
   for (const { module, file } of RUNTIME_FILES) {
-    if (bundled.has(module)) copyFileSync(path.join(root, file), path.join(outDir, path.basename(file)));
+    if (bundled.has(module)) writeAtomically(path.join(outDir, path.basename(file)), readFileSync(path.join(root, file)));
   }
   // main.js last: its modification time is what --if-stale compares, so it exists only complete.
   const outputs = [...result.outputFiles].sort((a, b) => Number(a.path.endsWith('.js')) - Number(b.path.endsWith('.js')));
   for (const output of outputs) writeAtomically(output.path, output.contents);
+  utimesSync(distEntry(app), startedAt, startedAt);
 }
 
 /**
