@@ -1,11 +1,11 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@warden/config';
-import { AppError, accessLog, createMetrics, errorHandler, notFoundHandler, publicOpsRoutes, requestId, type Metrics, type ReadinessCheck } from '@warden/http';
+import { AppError, createMetrics, errorHandler, notFoundHandler, publicOpsRoutes, requestFrame, type Metrics, type ReadinessCheck } from '@warden/http';
 import { RouteTable, type UpstreamName } from './routing/route-table';
 import type { UpstreamProxy } from './proxy/upstream-proxy';
 import type { Authenticator } from './auth/authenticator';
 import { trustProxySetting, type GatewayConfig } from './config';
-import { apiSecurityHeaders } from './edge/security-headers';
+import { apiSecurityHeaders, setApiSecurityHeaders } from './edge/security-headers';
 import { requireHttps } from './edge/require-https';
 import { corsPolicy } from './edge/cors-policy';
 import { requestBodyReader } from './edge/request-body-guard';
@@ -25,6 +25,10 @@ export interface GatewayDeps {
   consoleDistDir?: string;
 }
 
+const API_PREFIX = '/api/v1/';
+const CONTRACT_PATH = '/api/v1/openapi.json';
+const noop = () => undefined;
+
 /** The one public door: authenticate, check the operation's scope, proxy with a signed identity. */
 export function createGatewayApp({
   config,
@@ -41,9 +45,48 @@ export function createGatewayApp({
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.set('query parser', 'simple');
-  app.use(requestId);
-  app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
-  app.use(metrics.observe);
+  const readBody = requestBodyReader(config.BODY_LIMIT);
+  const frame = requestFrame(logger, metrics);
+  const handleError = errorHandler(logger);
+
+  /** Authenticate, match the operation, check its scope, proxy with a signed identity. */
+  async function proxyApiRequest(req: Request, res: Response, path: string): Promise<void> {
+    const identity = await authenticator.authenticate(req, res);
+    const match = routes.match(req.method, path);
+    if (match.kind === 'none') throw AppError.notFound('No such route.');
+    if (match.kind === 'method-not-allowed') {
+      res.setHeader('Allow', match.allow.join(', '));
+      throw new AppError({ status: 405, title: 'Method Not Allowed', detail: `${req.method} is not allowed here.` });
+    }
+    const { scope, upstream, path: route } = match.operation;
+    res.locals.route = route;
+    if (scope && !identity.scopes.includes(scope)) throw AppError.forbidden(`This API token lacks the '${scope}' scope.`);
+    await upstreams[upstream].forward(req, res, identity, await readBody(req));
+  }
+
+  // The proxied API is the product, and every such request takes the same steps: they run here in
+  // order, ahead of the router, whose matching through the edge's other middleware cost more than
+  // the steps themselves. A request that needs more of the edge (a CORS origin or preflight, plain
+  // HTTP where HTTPS is required, the contract document) takes the full chain below, as does
+  // everything outside /api/v1/.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const path = req.path;
+    if (
+      !path.startsWith(API_PREFIX) ||
+      path === CONTRACT_PATH ||
+      req.method === 'OPTIONS' ||
+      req.headers.origin !== undefined ||
+      (config.REQUIRE_HTTPS && !req.secure)
+    ) {
+      next();
+      return;
+    }
+    frame(req, res, noop);
+    setApiSecurityHeaders(res);
+    proxyApiRequest(req, res, path).catch((error: unknown) => handleError(error, req, res, noop));
+  });
+
+  app.use(frame);
   // Health stays reachable over plain HTTP for load balancers; metrics and the detailed readiness
   // are on the operations server (composeGateway's `admin`).
   app.use(publicOpsRoutes({ checks: readiness }));
@@ -52,31 +95,17 @@ export function createGatewayApp({
   app.use(corsPolicy(config.CORS_ORIGINS));
   app.use(apiDocsRoutes());
   app.use(consoleRoutes(consoleDistDir));
-  const readBody = requestBodyReader(config.BODY_LIMIT);
 
   const contract = JSON.stringify(document);
-  app.get('/api/v1/openapi.json', (_req, res) => {
+  app.get(CONTRACT_PATH, (_req, res) => {
     res.type('application/json').send(contract);
   });
 
-  app.use('/api/v1', async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      const identity = await authenticator.authenticate(req, res);
-      const match = routes.match(req.method, req.baseUrl + req.path);
-      if (match.kind === 'none') throw AppError.notFound('No such route.');
-      if (match.kind === 'method-not-allowed') {
-        res.setHeader('Allow', match.allow.join(', '));
-        throw new AppError({ status: 405, title: 'Method Not Allowed', detail: `${req.method} is not allowed here.` });
-      }
-      const { scope, upstream } = match.operation;
-      if (scope && !identity.scopes.includes(scope)) throw AppError.forbidden(`This API token lacks the '${scope}' scope.`);
-      await upstreams[upstream].forward(req, res, identity, await readBody(req));
-    } catch (error) {
-      next(error);
-    }
+  app.use('/api/v1', (req: Request, res: Response, next: NextFunction) => {
+    proxyApiRequest(req, res, req.baseUrl + req.path).catch(next);
   });
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(handleError);
   return app;
 }

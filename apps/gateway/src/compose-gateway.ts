@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { IdentitySigner, createAdminApp, createMetrics, type ComposedService, type Metrics } from '@warden/http';
+import { IdentitySigner, createAdminApp, createMetrics, serverTimeouts, type ComposedService, type Metrics } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, createRedis, quitRedis, redisReady } from '@warden/queue';
 import { createGatewayApp } from './app';
 import { gatewayRedisOptions, type GatewayConfig } from './config';
@@ -62,7 +62,7 @@ export function composeGateway(config: GatewayConfig, { logger, redis: givenRedi
     redis,
     // Without Redis the gateway still serves (rate limits fall back to memory): wait a moment, not forever.
     start: () => redisReady([redis], START_WITHOUT_REDIS_AFTER_MS),
-    createServer: () => createGatewayServer(app, { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE }),
+    createServer: () => createGatewayServer(app, { certFile: config.TLS_CERT_FILE, keyFile: config.TLS_KEY_FILE }, serverTimeouts(config)),
     close: async () => {
       await Promise.all(Object.values(upstreams).map((upstream) => upstream.close()));
       await authenticator.close();

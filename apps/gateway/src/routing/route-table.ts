@@ -5,6 +5,8 @@ export type UpstreamName = 'tokens' | 'credentials' | 'audit';
 export interface Operation {
   operationId: string;
   method: string;
+  /** The contract's path template: the route metrics name it by. */
+  path: string;
   /** null: any valid token may call it (e.g. token verification). */
   scope: Scope | null;
   upstream: UpstreamName;
@@ -52,6 +54,7 @@ export class RouteTable {
         operations.set(method.toUpperCase(), {
           operationId: operation.operationId,
           method: method.toUpperCase(),
+          path,
           scope: operation['x-required-scope'] ?? null,
           upstream,
         });

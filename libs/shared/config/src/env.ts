@@ -34,6 +34,15 @@ export const baseEnvSchema = z.object({
   /** Interface of the operations server: loopback unless the operator opens it. */
   ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  /**
+   * How long the server keeps an idle keep-alive connection. Above the idle timeout of the load
+   * balancer in front (60 s on AWS ALB and Google's, 350 s on Azure's) so that the balancer, not
+   * the server, closes idle connections: the other way round it may send a request on a socket the
+   * server is closing, and its client gets a 502.
+   */
+  KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(65_000),
+  /** How long a client may take to send a request's headers; must outlast KEEP_ALIVE_TIMEOUT_MS. Default: it plus 1 s. */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_601_000).optional(),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
@@ -94,5 +103,15 @@ function withAdminPort<T>(config: T): T {
   const adminPort = http.ADMIN_PORT ?? defaultAdminPort(port);
   if (adminPort > 65535) throw new ConfigError([`ADMIN_PORT: is required when PORT is above ${65535 - ADMIN_PORT_OFFSET} (PORT + ${ADMIN_PORT_OFFSET} is not a port)`]);
   if (adminPort !== 0 && adminPort === port) throw new ConfigError([`ADMIN_PORT: must differ from PORT (${port})`]);
-  return { ...config, ADMIN_PORT: adminPort };
+  return { ...config, ADMIN_PORT: adminPort, ...serverTimeouts(config as { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) };
+}
+
+/** Fills `HEADERS_TIMEOUT_MS` in, refusing one that would not outlast the keep-alive timeout. */
+function serverTimeouts({ KEEP_ALIVE_TIMEOUT_MS: keepAlive, HEADERS_TIMEOUT_MS: headers }: { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) {
+  if (keepAlive === undefined) return {};
+  const headersTimeout = headers ?? keepAlive + 1_000;
+  // A kept-alive connection waiting for its next request must not be cut by the headers timeout
+  // first: the balancer still counts it as open (the cause of intermittent 502s behind ALBs).
+  if (headersTimeout <= keepAlive) throw new ConfigError([`HEADERS_TIMEOUT_MS: must be above KEEP_ALIVE_TIMEOUT_MS (${keepAlive})`]);
+  return { HEADERS_TIMEOUT_MS: headersTimeout };
 }

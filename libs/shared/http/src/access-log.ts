@@ -10,6 +10,9 @@ import type { Logger } from '@warden/config';
  */
 export function accessLog(logger: Logger, ignore: readonly string[] = []): RequestHandler {
   const skip = new Set(ignore);
+  // An access line has fixed fields and never a header or body, so nothing in it is redacted: the
+  // redaction paths (walked on every line) doubled the cost of the line.
+  const lines = logger.child({}, { redact: [] });
   return (req, res, next) => {
     if (skip.has(req.url)) {
       next();
@@ -24,9 +27,9 @@ export function accessLog(logger: Logger, ignore: readonly string[] = []): Reque
         res: { statusCode: res.statusCode },
         responseTime: Math.round(performance.now() - start),
       };
-      if (!res.writableFinished) logger.warn(entry, 'request aborted');
-      else if (res.statusCode >= 500) logger.error(entry, 'request errored');
-      else logger.info(entry, 'request completed');
+      if (!res.writableFinished) lines.warn(entry, 'request aborted');
+      else if (res.statusCode >= 500) lines.error(entry, 'request errored');
+      else lines.info(entry, 'request completed');
     });
     next();
   };

@@ -7,15 +7,21 @@ import { Server as TlsServer } from 'node:tls';
 import { Pool } from 'undici';
 
 /**
- * How long a server keeps an idle keep-alive connection. A client must give up an idle connection
- * before the server does, or it sends a request on a socket the server is closing and reads
- * ECONNRESET. Every Warden server keeps idle connections this long, longer than any Warden client
- * (`CLIENT_KEEP_ALIVE_MS`) and than a typical load balancer's idle timeout (60 s), so the client
- * side always closes first.
+ * How long a server keeps an idle keep-alive connection unless `KEEP_ALIVE_TIMEOUT_MS` says
+ * otherwise. A client must give up an idle connection before the server does, or it sends a request
+ * on a socket the server is closing and reads ECONNRESET. By default every Warden server keeps idle
+ * connections longer than any Warden client (`CLIENT_KEEP_ALIVE_MS`) and than a typical load
+ * balancer's idle timeout (60 s), so the client side always closes first.
  */
 export const SERVER_KEEP_ALIVE_MS = 65_000;
-/** Idle time after which Warden's own HTTP clients (the gateway's upstream pools) drop a connection. */
+/**
+ * Idle time after which Warden's own HTTP clients (the gateway's upstream pools) drop a connection.
+ * A service configured to keep connections for less says so in its `Keep-Alive: timeout=` header,
+ * and the pool then drops them two seconds before that (`KEEP_ALIVE_MARGIN_MS`).
+ */
 export const CLIENT_KEEP_ALIVE_MS = 30_000;
+/** How much earlier than a server's `Keep-Alive: timeout=` hint a pool drops an idle connection. */
+const KEEP_ALIVE_MARGIN_MS = 2_000;
 
 /**
  * A keep-alive connection pool to one Warden service. Idle connections go well before the
@@ -28,6 +34,7 @@ export function createServicePool(origin: string, { connections, timeoutMs }: { 
     pipelining: 1,
     keepAliveTimeout: CLIENT_KEEP_ALIVE_MS,
     keepAliveMaxTimeout: CLIENT_KEEP_ALIVE_MS,
+    keepAliveTimeoutThreshold: KEEP_ALIVE_MARGIN_MS,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
@@ -38,12 +45,24 @@ export interface TlsFiles {
   keyFile?: string;
 }
 
+/** `KEEP_ALIVE_TIMEOUT_MS` and `HEADERS_TIMEOUT_MS` of the process's configuration. */
+export interface ServerTimeouts {
+  keepAliveTimeoutMs?: number;
+  /** Must outlast the keep-alive timeout; by default it plus 1 s. */
+  headersTimeoutMs?: number;
+}
+
+/** The server timeouts a process's configuration sets. */
+export function serverTimeouts(config: { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }): ServerTimeouts {
+  return { keepAliveTimeoutMs: config.KEEP_ALIVE_TIMEOUT_MS, headersTimeoutMs: config.HEADERS_TIMEOUT_MS };
+}
+
 /** An HTTP server (HTTPS when a certificate is given) with Warden's keep-alive settings. */
-export function createHttpServer(app: RequestListener, { certFile, keyFile }: TlsFiles = {}): Server {
+export function createHttpServer(app: RequestListener, { certFile, keyFile }: TlsFiles = {}, timeouts: ServerTimeouts = {}): Server {
   const server = certFile && keyFile ? createTlsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, app) : createPlainServer(app);
-  server.keepAliveTimeout = SERVER_KEEP_ALIVE_MS;
-  // Node requires the header timeout to outlast the keep-alive timeout, or it cuts a slow first request.
-  server.headersTimeout = SERVER_KEEP_ALIVE_MS + 1_000;
+  server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? SERVER_KEEP_ALIVE_MS;
+  // A kept-alive connection waiting for its next request is never cut by the headers timeout first.
+  server.headersTimeout = timeouts.headersTimeoutMs ?? server.keepAliveTimeout + 1_000;
   return server;
 }
 

@@ -5,6 +5,7 @@ export type { Envelope, ListEnvelope } from './envelope';
 export { errorHandler, notFoundHandler, sendProblem, PROBLEM_CONTENT_TYPE } from './problem';
 export { requestId, REQUEST_ID_HEADER } from './request-id';
 export { accessLog } from './access-log';
+export { requestFrame } from './request-frame';
 export { jsonBody } from './json-body';
 export { OpenApiValidator, validatedQuery } from './openapi-validator';
 export {
@@ -27,7 +28,7 @@ export type { AdminAppOptions } from './admin-app';
 export type { Metrics, ReadinessCheck } from './ops-routes';
 export { runService } from './run-service';
 export type { ComposedService, ServiceEntryPoint } from './run-service';
-export { createHttpServer, createServicePool, listen, closeServer, SERVER_KEEP_ALIVE_MS, CLIENT_KEEP_ALIVE_MS } from './http-server';
+export { createHttpServer, createServicePool, listen, closeServer, serverTimeouts, SERVER_KEEP_ALIVE_MS, CLIENT_KEEP_ALIVE_MS, type ServerTimeouts } from './http-server';
 export type { TlsFiles } from './http-server';
 export { createServiceApp } from './service-app';
 export type { ServiceAppOptions, ServiceApps } from './service-app';

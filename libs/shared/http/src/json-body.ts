@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import { AppError } from './app-error';
 import { bodyDigest, EMPTY_BODY_DIGEST } from './internal-identity';
 
@@ -12,15 +12,7 @@ const MOVED = 'The request body is not the one its identity was minted for.';
  * (`res.locals.bodyDigest`), checked before they are parsed; a request without a body must have
  * been minted for an empty one. So an identity moved onto another body is refused (401).
  */
-export function jsonBody({ limit = '64kb', checkDigest = false }: { limit?: string; checkDigest?: boolean } = {}): RequestHandler[] {
-  const requireJson: RequestHandler = (req, _res, next) => {
-    const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-    if (METHODS_WITH_BODY.has(req.method) && hasBody && !req.is(['application/json', 'application/*+json'])) {
-      next(AppError.unsupportedMediaType());
-      return;
-    }
-    next();
-  };
+export function jsonBody({ limit = '64kb', checkDigest = false }: { limit?: string; checkDigest?: boolean } = {}): RequestHandler {
   const parse = express.json({
     limit,
     strict: true,
@@ -33,10 +25,22 @@ export function jsonBody({ limit = '64kb', checkDigest = false }: { limit?: stri
         }
       : undefined,
   });
-  if (!checkDigest) return [requireJson, parse];
   // A body the parser did not read (none, or not JSON on a method that ignores it) counts as empty.
-  const requireDigest: RequestHandler = (_req, res, next) => {
-    next(res.locals.bodyChecked || res.locals.bodyDigest === EMPTY_BODY_DIGEST ? undefined : AppError.unauthorized(MOVED));
+  const digestChecked = (res: Response) =>
+    !checkDigest || res.locals.bodyChecked || res.locals.bodyDigest === EMPTY_BODY_DIGEST ? undefined : AppError.unauthorized(MOVED);
+  // One middleware, not three: a request that declares no body at all (most of them) skips the
+  // parser altogether.
+  return (req, res, next) => {
+    const declared = req.headers['content-length'];
+    const chunked = req.headers['transfer-encoding'] !== undefined;
+    if (declared === undefined && !chunked) {
+      next(digestChecked(res));
+      return;
+    }
+    if (METHODS_WITH_BODY.has(req.method) && (Number(declared ?? 0) > 0 || chunked) && !req.is(['application/json', 'application/*+json'])) {
+      next(AppError.unsupportedMediaType());
+      return;
+    }
+    parse(req, res, (error?: unknown) => next(error ?? digestChecked(res)));
   };
-  return [requireJson, parse, requireDigest];
 }

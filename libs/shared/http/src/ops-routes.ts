@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { Router } from 'express';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { RequestHandler } from 'express';
@@ -21,12 +22,24 @@ export function createMetrics(service: string) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
     registers: [registry],
   });
+  // One child per method, route and status, bound once: labelling on every observation hashed the
+  // label set per request.
+  const bound = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();
+  const record = (method: string, route: string, status: number, seconds: number) => {
+    const key = `${method} ${status} ${route}`;
+    let child = bound.get(key);
+    if (!child) {
+      child = httpDuration.labels(method, route, String(status));
+      bound.set(key, child);
+    }
+    child.observe(seconds);
+  };
   const observe: RequestHandler = (req, res, next) => {
-    const end = httpDuration.startTimer();
+    const start = performance.now();
     res.once('finish', () => {
       // The matched route pattern, never the raw path: ids would explode the label set.
-      const route = req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched';
-      end({ method: req.method, route, status: String(res.statusCode) });
+      const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
+      record(req.method, route, res.statusCode, (performance.now() - start) / 1000);
     });
     next();
   };
@@ -54,7 +67,7 @@ async function runChecks(checks: Record<string, ReadinessCheck>) {
  * `{"status":"ready"}` 200 or `{"status":"not ready"}` 503: which dependency failed, and why, is
  * for the operations server only. `/metrics` is 404 here.
  */
-export function publicOpsRoutes({ checks }: { checks: Record<string, ReadinessCheck> }): Router {
+export function publicOpsRoutes({ checks }: { checks: Record<string, ReadinessCheck> }): RequestHandler {
   const router = Router();
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -65,8 +78,15 @@ export function publicOpsRoutes({ checks }: { checks: Record<string, ReadinessCh
   });
   // Metrics are the operations server's: here they are an unknown route, whoever asks.
   router.all('/metrics', notFoundHandler);
-  return router;
+  // Every request passes here: only these three paths (as the router matches them, any case, with
+  // or without a trailing slash) pay for its matching.
+  return (req, res, next) => {
+    if (OPS_PATH.test(req.path)) router(req, res, next);
+    else next();
+  };
 }
+
+const OPS_PATH = /^\/(?:healthz|readyz|metrics)\/?$/i;
 
 /**
  * What the operations server answers (`ADMIN_PORT`, loopback by default): `/healthz`; `/readyz`

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { ConfigError, createLogger, defaultAdminPort, type Logger, type BaseEnv } from '@warden/config';
-import { closeServer, createHttpServer, listen } from './http-server';
+import { closeServer, createHttpServer, listen, serverTimeouts } from './http-server';
 
 /**
  * Everything one service runs, built by its composition root (`compose*`): the HTTP app and the
@@ -53,8 +53,8 @@ export async function runService<C extends BaseEnv>(name: string, { loadConfig, 
   try {
     service = await compose(config, logger);
     await service.start();
-    server = service.createServer?.() ?? createHttpServer(service.app);
-    adminServer = createHttpServer(service.admin);
+    server = service.createServer?.() ?? createHttpServer(service.app, {}, serverTimeouts(config));
+    adminServer = createHttpServer(service.admin, {}, serverTimeouts(config));
     adminUrl = await listen(adminServer, config.ADMIN_PORT ?? defaultAdminPort(config.PORT), config.ADMIN_HOST);
     await listen(server, config.PORT, config.HOST);
   } catch (error) {

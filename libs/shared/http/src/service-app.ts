@@ -1,8 +1,7 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '@warden/config';
 import { errorHandler, notFoundHandler } from './problem';
-import { requestId } from './request-id';
-import { accessLog } from './access-log';
+import { requestFrame } from './request-frame';
 import { jsonBody } from './json-body';
 import { requireInternalIdentity, type IdentityVerifier } from './internal-identity';
 import { publicOpsRoutes, type Metrics, type ReadinessCheck } from './ops-routes';
@@ -34,9 +33,7 @@ export function createServiceApp({ logger, metrics, readiness, identity, routes,
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
-  app.use(requestId);
-  app.use(accessLog(logger, ['/healthz', '/readyz', '/metrics']));
-  app.use(metrics.observe);
+  app.use(requestFrame(logger, metrics));
   app.use(publicOpsRoutes({ checks: readiness }));
   app.use(requireInternalIdentity(identity));
   app.use(jsonBody({ limit: bodyLimit, checkDigest: true }));
