@@ -5,12 +5,12 @@
 // head hint), and checkpointed by the audit service's Checkpointer as the appender has it do (a
 // burst checkpoint per AUDIT_CHECKPOINT_EVERY records, from the links written, with the Merkle tree
 // nodes behind each signed note). At each size the audit service runs as in production
-// (`apps/audit-service/src/main.ts`, AUDIT_ROLE=api, its own process, on the embedded PostgreSQL +
+// (its bundle from dist/, AUDIT_ROLE=api, its own process, on the embedded PostgreSQL +
 // FerretDB the infra launcher starts) and is called as the gateway calls it: p50/p99 of each read,
 // the full verification within the request and as a job, and the export's time to first byte.
 // Writes the "Audit history" section of docs/benchmarks.md.
 //
-//   npm run bench
+//   npm run bench -- audit-history
 //   BENCH_HISTORY_SIZES=20000 npx tsx --tsconfig tsconfig.base.json tools/bench/audit-history.bench.ts
 import { randomBytes, randomUUID } from 'node:crypto';
 import os from 'node:os';

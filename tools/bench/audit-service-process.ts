@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import path from 'node:path';
+import { appArgs, benchNode } from './server-process';
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort } from '../infra/launcher.mjs';
 
@@ -14,15 +15,16 @@ export interface AuditServiceProcess {
 }
 
 /**
- * The audit service as production runs it (`apps/audit-service/src/main.ts`, its own process) on a
- * free port with `env`, once it answers `/readyz`. `profileDir`: write a V8 CPU profile there.
+ * The audit service as production runs it (its bundle from dist/, its own process, on the Node that
+ * BENCH_NODE names) on a free port with `env`, once it answers `/readyz`. `profileDir`: write a V8
+ * CPU profile there.
  */
 export async function startAuditServiceProcess(env: Record<string, string>, { profileDir }: { profileDir?: string } = {}): Promise<AuditServiceProcess> {
   const port: number = await freePort();
   const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(root, 'apps/audit-service/src/main.ts')], {
+  const child = spawn(await benchNode(), [...profile, ...(await appArgs('audit-service'))], {
     cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(root, 'tsconfig.base.json'), PORT: String(port), ADMIN_PORT: '0', ...env },
+    env: { ...process.env, PORT: String(port), ADMIN_PORT: '0', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let up = false;

@@ -4,7 +4,7 @@
 // offline verifier's rate on a 1,000,000-record export with its tree checkpoints and witness
 // cosignatures (`BENCH_ONLY=verify` measures that alone, without infrastructure, and writes nothing).
 // The audit service runs as in production
-// (`apps/audit-service/src/main.ts`, AUDIT_ROLE=worker, its own process). Writes its section of
+// (its bundle from dist/, AUDIT_ROLE=worker, its own process). Writes its section of
 // docs/benchmarks.md.
 //
 //   npx tsx --tsconfig tsconfig.base.json tools/bench/audit-throughput.bench.ts

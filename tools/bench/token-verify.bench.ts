@@ -1,9 +1,13 @@
 // Authenticated `GET /api/v1/apitokens/verify` through the real gateway and token service (real
 // Redis and FerretDB), against a bare Express proxy in front of a bare Express app returning a body
 // of the same size, measured in the same run on loopback. Every server runs as its own process, as
-// in production. Writes its table to docs/benchmarks.md.
+// in production: the gateway and token service from their bundles in dist/ (built when stale).
+// Writes its table to docs/benchmarks.md, under the servers' Node major version.
 //
 //   npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts
+//
+// BENCH_NODE=24 runs every server on the pinned Node 24 that `npm test` also uses (BENCH_NODE=<path>:
+// that binary); by default the servers run on the Node running the bench.
 //
 // BENCH_ROUNDS (default 3) rounds of BENCH_DURATION s per path (default 5) after BENCH_WARMUP s
 // (default 1); BENCH_CONNECTIONS (default 32). About a minute in all.
@@ -14,7 +18,8 @@
 // gateway and token service run with the same Redis, database, env and token as the current ones
 // (each pair speaks its own internal identity). The section then compares the two: throughput,
 // latency, gateway, token service and Redis CPU per request, and Redis calls per request (from
-// `INFO commandstats`, measured on every path). About two minutes in all.
+// `INFO commandstats`, measured on every path). The earlier ref runs from its sources through tsx
+// (its tree may predate the build). About two minutes in all.
 //
 //   BENCH_BEFORE=e91b91d npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -30,6 +35,7 @@ import { ALL_SCOPES, bodyDigest, IdentitySigner, type Identity } from '@warden/h
 // @ts-expect-error: the launcher is plain ESM JavaScript without type declarations
 import { freePort, startInfra } from '../infra/launcher.mjs';
 import { writeBenchmarkSection } from './benchmarks-doc';
+import { appArgs, benchNode, sourceArgs } from './server-process';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
@@ -46,6 +52,8 @@ const LEGACY_SIGNING_KEY = randomBytes(32).toString('hex');
 const TOKEN_HASH_KEY = randomBytes(32).toString('base64url');
 const VERIFY = '/api/v1/apitokens/verify';
 const root = path.join(__dirname, '..', '..');
+/** The Node the measured servers run on (BENCH_NODE); set at the start of main. */
+let serverNode = process.execPath;
 
 interface Child {
   name: string;
@@ -65,14 +73,14 @@ function cpuSeconds(pid: number): number {
 }
 
 /**
- * Starts one server process (`node --import tsx <file>`) of the source tree at `dir` (this checkout,
- * or an earlier ref's tree) on a free port and waits until it answers.
+ * Starts one server process (`node <args>`, on the bench's Node) with `cwd` `dir` (this checkout, or
+ * an earlier ref's tree) on a free port and waits until it answers.
  */
-async function startProcess(dir: string, file: string, args: string[], env: Record<string, string>, probe = '/healthz'): Promise<Child> {
+async function startProcess(dir: string, name: string, args: string[], env: Record<string, string>, probe = '/healthz'): Promise<Child> {
   const port = await freePort();
   // BENCH_PROFILE_DIR: write a V8 CPU profile of every server process there, to see where time goes.
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
-  const child: ChildProcess = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(dir, file), ...args], {
+  const child: ChildProcess = spawn(serverNode, [...profile, ...args], {
     cwd: dir,
     env: { ...process.env, TSX_TSCONFIG_PATH: path.join(dir, 'tsconfig.base.json'), PORT: String(port), ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -85,18 +93,18 @@ async function startProcess(dir: string, file: string, args: string[], env: Reco
     await exited;
   };
   for (let attempt = 0; attempt < 300; attempt++) {
-    if (child.exitCode !== null) throw new Error(`${file} exited with ${child.exitCode}`);
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}`);
     try {
       const response = await fetch(`${url}${probe}`);
       await response.arrayBuffer();
-      if (response.status < 500) return { name: path.basename(path.dirname(path.dirname(file))) + (args[0] ? `:${args[0]}` : ''), pid: child.pid as number, url, stop };
+      if (response.status < 500) return { name, pid: child.pid as number, url, stop };
     } catch {
       // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await stop();
-  throw new Error(`${file} did not start`);
+  throw new Error(`${name} did not start`);
 }
 
 interface Result {
@@ -237,6 +245,9 @@ async function main(): Promise<void> {
   const beforeRef = process.env.BENCH_BEFORE;
   // Fails early on a ref that does not name a commit.
   const beforeCommit = beforeRef ? git('rev-parse', '--short', `${beforeRef}^{commit}`) : undefined;
+  serverNode = await benchNode();
+  const nodeVersion = execFileSync(serverNode, ['--version'], { encoding: 'utf8' }).trim();
+  const heading = `## Token verification on Node ${nodeVersion.slice(1).split('.')[0]}`;
   const infra = await startInfra({ ephemeral: true, log: (line: string) => console.error(`[infra] ${line}`) });
   const redis = new Redis(infra.redisUrl);
   const children: Child[] = [];
@@ -253,12 +264,12 @@ async function main(): Promise<void> {
       ADMIN_PORT: '0',
     };
     const tokenServiceEnv = { ...common, MONGODB_URL: infra.mongoUrl, MONGODB_DB: `bench_tokens_${Date.now()}`, TOKEN_HASH_KEY };
-    const tokenService = await startProcess(root, 'apps/token-service/src/main.ts', [], tokenServiceEnv);
+    const tokenService = await startProcess(root, 'token-service', await appArgs('token-service'), tokenServiceEnv);
     children.push(tokenService);
     // The account quota out of the way of the load too (it is still counted on every request). Every
     // gateway gets this env, an earlier ref's too: a gateway ignores variables it does not know.
     const gatewayEnv = { ...common, REQUIRE_HTTPS: 'false', RATE_LIMIT_PER_ACCOUNT: '1000000', RATE_LIMIT_ACCOUNT_WINDOW_SECONDS: '1' };
-    const gateway = await startProcess(root, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
+    const gateway = await startProcess(root, 'gateway', await appArgs('gateway'), { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
     children.push(gateway);
 
     // A token whose own limit stays out of the way of the load (the limiter still runs on every request),
@@ -282,15 +293,15 @@ async function main(): Promise<void> {
     const filler = JSON.stringify({ success: true, messages: ['ok'], data: { pad: '' } });
     const body = JSON.stringify({ success: true, messages: ['ok'], data: { pad: 'x'.repeat(size - Buffer.byteLength(filler)) } });
 
-    const bareApp = await startProcess(root, 'tools/bench/bare-servers.ts', ['app'], { BODY: body, VERIFY_UPSTREAM: tokenService.url });
+    const bareApp = await startProcess(root, 'tools:app', [...sourceArgs(root, 'tools/bench/bare-servers.ts'), 'app'], { BODY: body, VERIFY_UPSTREAM: tokenService.url });
     children.push(bareApp);
-    const bareProxy = await startProcess(root, 'tools/bench/bare-servers.ts', ['proxy'], { UPSTREAM: bareApp.url });
+    const bareProxy = await startProcess(root, 'tools:proxy', [...sourceArgs(root, 'tools/bench/bare-servers.ts'), 'proxy'], { UPSTREAM: bareApp.url });
     children.push(bareProxy);
     // The gateway alone: the same gateway build in front of the bare app (which relays its one
     // verification to the token service), to separate the gateway's cost from the token service's.
-    const gatewayOnly = await startProcess(root, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: bareApp.url });
+    const gatewayOnly = await startProcess(root, 'gateway:alone', await appArgs('gateway'), { ...gatewayEnv, TOKEN_SERVICE_URL: bareApp.url });
     // Its own name, so that its CPU is never taken for the other gateway's.
-    children.push({ ...gatewayOnly, name: 'gateway:alone' });
+    children.push(gatewayOnly);
 
     const paths: [string, string][] = [
       ['baseline: bare proxy -> bare app', bareProxy.url],
@@ -303,10 +314,10 @@ async function main(): Promise<void> {
     let beforeSize = size;
     if (beforeRef) {
       beforeDir = extractTree(beforeRef);
-      const beforeTokens = await startProcess(beforeDir, 'apps/token-service/src/main.ts', [], tokenServiceEnv);
-      children.push({ ...beforeTokens, name: `token-service@${beforeRef}` });
-      const before = await startProcess(beforeDir, 'apps/gateway/src/main.ts', [], { ...gatewayEnv, TOKEN_SERVICE_URL: beforeTokens.url });
-      children.push({ ...before, name: beforeName });
+      const beforeTokens = await startProcess(beforeDir, `token-service@${beforeRef}`, sourceArgs(beforeDir, 'apps/token-service/src/main.ts'), tokenServiceEnv);
+      children.push(beforeTokens);
+      const before = await startProcess(beforeDir, beforeName, sourceArgs(beforeDir, 'apps/gateway/src/main.ts'), { ...gatewayEnv, TOKEN_SERVICE_URL: beforeTokens.url });
+      children.push(before);
       const beforeSample = await fetch(`${before.url}${VERIFY}`, { headers: auth });
       const beforeBody = await beforeSample.text();
       if (beforeSample.status !== 200) throw new Error(`verify through the gateway @${beforeRef} answered ${beforeSample.status}: ${beforeBody}`);
@@ -323,9 +334,9 @@ async function main(): Promise<void> {
     const [base, real, alone, old] = await measure(paths, auth, watch, redis);
 
     // Two replicas behind one port (node:cluster), for the gateway and for the baseline's proxy alike.
-    const clusteredProxy = await startProcess(root, 'tools/bench/cluster.ts', ['tools/bench/bare-servers.ts', '2', 'proxy'], { UPSTREAM: bareApp.url });
+    const clusteredProxy = await startProcess(root, 'cluster:proxy', [...sourceArgs(root, 'tools/bench/cluster.ts'), 'tools/bench/bare-servers.ts', '2', 'proxy'], { UPSTREAM: bareApp.url });
     children.push(clusteredProxy);
-    const clusteredGateway = await startProcess(root, 'tools/bench/cluster.ts', ['apps/gateway/src/main.ts', '2'], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
+    const clusteredGateway = await startProcess(root, 'cluster:gateway', [...sourceArgs(root, 'tools/bench/cluster.ts'), (await appArgs('gateway'))[1], '2'], { ...gatewayEnv, TOKEN_SERVICE_URL: tokenService.url });
     children.push(clusteredGateway);
     const [base2, real2] = await measure(
       [
@@ -356,13 +367,14 @@ async function main(): Promise<void> {
       `| ${r.name} | ${Math.round(r.rps)} | ${r.p50} | ${r.p99} | ${r === against ? '—' : `${Math.round((r.rps / against.rps) * 100)}%`} | ${r === against ? '—' : `${(r.p99 / against.p99).toFixed(2)}x`} | ${cpuText(r) || '—'} |`;
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const endLoad = os.loadavg()[0].toFixed(1);
-    const reproduce = `${beforeRef ? `BENCH_BEFORE=${beforeRef} ` : ''}npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts`;
+    const reproduce = `${process.env.BENCH_NODE ? `BENCH_NODE=${process.env.BENCH_NODE} ` : ''}${beforeRef ? `BENCH_BEFORE=${beforeRef} ` : ''}npx tsx --tsconfig tsconfig.base.json tools/bench/token-verify.bench.ts`;
     const section = [
-      '## Token verification',
+      heading,
       '',
       `Authenticated \`GET /api/v1/apitokens/verify\` (${size}-byte body), ${CONNECTIONS} connections; medians of ${ROUNDS} interleaved rounds of`,
       `${DURATION} s per path, each after a ${WARMUP} s warm-up;`,
-      `autocannon in a worker thread of the bench process; every server its own Node ${process.version} process; ${os.cpus().length} × ${cpu}; loopback;`,
+      `autocannon in a worker thread of the bench process; every server its own Node ${nodeVersion} process, Warden's apps from their`,
+      `production bundles (\`dist/apps/<app>/main.js\`), the bare servers through tsx; ${os.cpus().length} × ${cpu}; loopback;`,
       `real Redis and FerretDB (${process.env.WARDEN_EMBEDDED_STORE === 'sqlite' ? 'SQLite' : 'PostgreSQL'} backend) started by the infra launcher.`,
       "The gateway authenticates from its verification cache, runs one Redis script (version check, the token's quota and its",
       "account's quota, each a bucketed sliding window, and last use) and proxies with a signed identity; both Warden processes",
@@ -406,7 +418,7 @@ async function main(): Promise<void> {
       '',
       '',
     ].join('\n');
-    writeBenchmarkSection('## Token verification', section);
+    writeBenchmarkSection(heading, section);
     console.log(`\n${section}`);
   } finally {
     try {
