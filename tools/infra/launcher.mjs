@@ -369,7 +369,8 @@ function bsonNumber(doc, name) {
 // ---------------------------------------------------------------------------------------------
 // FerretDB build
 
-const cacheDir = () => process.env.WARDEN_CACHE_DIR || path.join(os.homedir(), '.cache', 'warden');
+/** Where built and downloaded tools are kept (FerretDB, the pinned Node 24): `WARDEN_CACHE_DIR` or ~/.cache/warden. */
+export const cacheDir = () => process.env.WARDEN_CACHE_DIR || path.join(os.homedir(), '.cache', 'warden');
 
 /**
  * Builds FerretDB from its module source. A plain `go install ...@v1.24.2` builds a binary that
@@ -452,11 +453,12 @@ function ferretDbUnavailable(reason) {
 }
 
 /**
- * Runs `fn` while holding a lock file, so parallel test runs do not each build FerretDB.
+ * Runs `fn` while holding a lock file, so parallel test runs do not each build FerretDB (or fetch
+ * Node 24, see node-runtime.mjs); `task` names what the holder does, for the waiting message.
  * A lock left by a process that no longer exists is taken over. (Were two processes to take over
  * the same stale lock, both would build; the atomic rename keeps even that correct.)
  */
-async function withBuildLock(lockPath, log, fn) {
+export async function withBuildLock(lockPath, log, fn, task = 'building FerretDB') {
   // Written aside and hard-linked into place: the lock appears atomically, pid included.
   const mine = `${lockPath}.${process.pid}`;
   await fs.writeFile(mine, String(process.pid));
@@ -472,7 +474,7 @@ async function withBuildLock(lockPath, log, fn) {
           await fs.rm(lockPath, { force: true });
           continue;
         }
-        if (waits % 15 === 0) log(`waiting for process ${holder} to finish building FerretDB`);
+        if (waits % 15 === 0) log(`waiting for process ${holder} to finish ${task}`);
         await sleep(2_000);
       }
     }
