@@ -47,6 +47,13 @@ describe('internal identity', () => {
     expect(payload.jti).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('binds an empty body without carrying its digest', () => {
+    const token = gateway.sign('token-service', identity, { method: 'GET', url: '/api/v1/apitokens' })[IDENTITY_HEADER];
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
+    expect(payload.cdg).toBeUndefined();
+    expect(newVerifier().verify(token, { method: 'GET', url: '/api/v1/apitokens' })).toEqual({ ok: true, value: { identity, caller: 'gateway', digest: bodyDigest('') } });
+  });
+
   it('refuses it a second time on the same replica', () => {
     const verifier = newVerifier();
     const token = mint();
@@ -71,7 +78,7 @@ describe('internal identity', () => {
   it('refuses a tampered token', () => {
     const [header, payload, signature] = mint().split('.');
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const tampered = Buffer.from(JSON.stringify({ ...claims, idn: { ...claims.idn, accountId: 'acc-2' } })).toString('base64url');
+    const tampered = Buffer.from(JSON.stringify({ ...claims, idn: { ...claims.idn, a: 'acc-2' } })).toString('base64url');
     expect(newVerifier().verify(`${header}.${tampered}.${signature}`, request)).toEqual({ ok: false, reason: 'signature' });
   });
 

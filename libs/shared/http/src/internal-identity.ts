@@ -5,6 +5,7 @@ import type { Schemas } from '@warden/contracts-api';
 import type { InternalKey } from '@warden/config';
 import { AppError } from './app-error';
 import { ReplayGuard } from './replay-guard';
+import { fromIdentityClaim, subjectOf, toIdentityClaim, type IdentityClaim } from './identity-claims';
 
 /** The one header that carries a request's internal identity: a compact JWS (HS256 JWT). */
 export const IDENTITY_HEADER = 'x-warden-identity';
@@ -80,16 +81,17 @@ export interface BoundRequest {
 interface Claims {
   iss: string;
   aud: string;
+  /** The token's id, or the internal caller's name (`subjectOf`). */
   sub: string;
   iat: number;
   exp: number;
   jti: string;
   htm: string;
   htu: string;
-  /** `Content-Digest` of the body (RFC 9530). */
-  cdg: string;
-  /** The identity the caller vouches for. */
-  idn: Identity;
+  /** `Content-Digest` of the body (RFC 9530); absent for an empty one. */
+  cdg?: string;
+  /** The identity the caller vouches for (`toIdentityClaim`). */
+  idn: IdentityClaim;
 }
 
 /**
@@ -120,15 +122,16 @@ export class IdentitySigner {
   sign(audience: string, identity: Identity, request: BoundRequest): Record<string, string> {
     const sign = this.signers.get(audience);
     if (!sign) throw new Error(`${this.caller} holds no internal key for ${audience}`);
-    const token = sign({
-      sub: identity.tokenId ?? identity.name,
+    const claims: Omit<Claims, 'iss' | 'aud' | 'exp'> = {
+      sub: subjectOf(identity),
       iat: Math.floor(this.now() / 1000),
       jti: randomUUID(),
       htm: request.method.toUpperCase(),
       htu: request.url,
-      cdg: request.digest ?? EMPTY_BODY_DIGEST,
-      idn: identity,
-    });
+      idn: toIdentityClaim(identity),
+    };
+    if (request.digest !== undefined && request.digest !== EMPTY_BODY_DIGEST) claims.cdg = request.digest;
+    const token = sign(claims);
     return { [IDENTITY_HEADER]: token };
   }
 }
@@ -187,8 +190,10 @@ export class IdentityVerifier {
     // Minted in the future, or for longer than any Warden caller mints: not one of ours.
     if (claims.iat * 1000 - CLOCK_TOLERANCE_MS > now || (claims.exp - claims.iat) * 1000 > IDENTITY_LIFETIME_MS) return { ok: false, reason: 'not-yet-valid' };
     if (claims.htm !== request.method.toUpperCase() || claims.htu !== request.url) return { ok: false, reason: 'request' };
+    const identity = fromIdentityClaim(claims.sub, claims.idn);
+    if (!identity || (claims.cdg !== undefined && typeof claims.cdg !== 'string')) return { ok: false, reason: 'malformed' };
     if (!this.replays.firstUse(claims.jti, claims.exp * 1000 + CLOCK_TOLERANCE_MS)) return { ok: false, reason: 'replayed' };
-    return { ok: true, value: { identity: claims.idn, caller: claims.iss, digest: claims.cdg } };
+    return { ok: true, value: { identity, caller: claims.iss, digest: claims.cdg ?? EMPTY_BODY_DIGEST } };
   }
 
   private verifierFor(token: string): ((token: string) => Claims) | undefined {

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Router } from 'express';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { notFoundHandler } from './problem';
 
 /**
@@ -34,16 +34,17 @@ export function createMetrics(service: string) {
     }
     child.observe(seconds);
   };
+  /** Records a finished response: its route pattern (never the raw path: ids would explode the label set). */
+  const recordResponse = (req: Request, res: Response, seconds: number) => {
+    const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
+    record(req.method, route, res.statusCode, seconds);
+  };
   const observe: RequestHandler = (req, res, next) => {
     const start = performance.now();
-    res.once('finish', () => {
-      // The matched route pattern, never the raw path: ids would explode the label set.
-      const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
-      record(req.method, route, res.statusCode, (performance.now() - start) / 1000);
-    });
+    res.once('finish', () => recordResponse(req, res, (performance.now() - start) / 1000));
     next();
   };
-  return { registry, observe };
+  return { registry, observe, recordResponse };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 

@@ -1,0 +1,53 @@
+import { fromIdentityClaim, subjectOf, toIdentityClaim } from './identity-claims';
+import type { Identity } from './internal-identity';
+
+const token: Identity = {
+  kind: 'token',
+  accountId: 'acc-1',
+  tokenId: 'tok-1',
+  tokenType: 'api',
+  tokenExpiresAt: '2030-01-01T00:00:00.000Z',
+  tokenAllowedIps: ['10.0.0.0/8'],
+  tokenRateLimit: { limit: 100, windowSeconds: 1 },
+  defaultRateLimit: { limit: 60, windowSeconds: 60 },
+  name: 'deploy',
+  scopes: ['tokens:read', 'audit:read'],
+  clientIp: '203.0.113.7',
+  requestId: 'req-1',
+};
+
+const roundTrip = (identity: Identity) => fromIdentityClaim(subjectOf(identity), JSON.parse(JSON.stringify(toIdentityClaim(identity))));
+
+describe('identity claim', () => {
+  it('carries a token identity whole, with the token as the subject', () => {
+    expect(subjectOf(token)).toBe('tok-1');
+    expect(roundTrip(token)).toEqual(token);
+    expect(roundTrip({ ...token, tokenType: 'service', tokenExpiresAt: null, tokenAllowedIps: [] })).toEqual({ ...token, tokenType: 'service', tokenExpiresAt: null, tokenAllowedIps: [] });
+  });
+
+  it("carries an internal caller's identity, named by the subject", () => {
+    const service: Identity = { kind: 'service', accountId: 'acc-1', name: 'operator', scopes: ['tokens:write'], clientIp: null, requestId: 'req-2' };
+    expect(subjectOf(service)).toBe('operator');
+    expect(roundTrip(service)).toEqual(service);
+  });
+
+  it('leaves limits a token identity does not state unstated (a service then grants nothing that needs them)', () => {
+    const bare: Identity = { kind: 'token', accountId: 'acc-1', tokenId: 'tok-1', name: 'n', scopes: [], clientIp: null, requestId: 'r' };
+    expect(roundTrip(bare)).toEqual(bare);
+  });
+
+  it('is about a third smaller than the identity itself', () => {
+    expect(JSON.stringify(toIdentityClaim(token)).length).toBeLessThan(JSON.stringify(token).length * 0.7);
+  });
+
+  it('refuses a claim that is not one Warden mints', () => {
+    const claim = toIdentityClaim(token);
+    expect(fromIdentityClaim(undefined, claim)).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', null)).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', { ...claim, k: 'admin' })).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', { ...claim, a: 7 })).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', { ...claim, s: 'tokens:read' })).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', { ...claim, n: undefined })).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', { ...claim, ip: 7 })).toBeUndefined();
+  });
+});
