@@ -31,20 +31,36 @@ export interface LoggerOptions {
   file?: string;
 }
 
+/** A line buffered for standard output is written within about this long, however quiet the process. */
+export const LOG_FLUSH_MS = 1_000;
+/** Standard output is written in chunks of about this many bytes: each write is a system call. */
+const LOG_CHUNK_BYTES = 16_000;
+
 export function createLogger({ name, level = 'info', file }: LoggerOptions): Logger {
-  // Standard output is written asynchronously in 4 KiB chunks: a synchronous write per line would
-  // be a system call on every request. A log file (the test harness scans it) is written at once.
-  const destination = file
-    ? pino.destination({ dest: file, sync: true, append: true, mkdir: true })
-    : pino.destination({ dest: 1, sync: false, minLength: 4096 });
-  return pino(
-    {
-      name,
-      level,
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-      base: { service: name },
-      timestamp: pino.stdTimeFunctions.isoTime,
+  const options: pino.LoggerOptions = {
+    name,
+    level,
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    base: { service: name },
+    timestamp: pino.stdTimeFunctions.isoTime,
+  };
+  // A log file (the test harness scans it) is written at once.
+  if (file) return pino(options, pino.destination({ dest: file, sync: true, append: true, mkdir: true }));
+  // Standard output is written asynchronously in chunks, not with a system call per line (a busy
+  // process's hottest one after its sockets). A timer writes out what a quiet process has buffered;
+  // twice after the last line, in case the first found a write in progress.
+  const destination = pino.destination({ dest: 1, sync: false, minLength: LOG_CHUNK_BYTES });
+  let unflushed = 0;
+  setInterval(() => {
+    if (unflushed === 0) return;
+    unflushed--;
+    destination.flush();
+  }, LOG_FLUSH_MS).unref();
+  const hooks = {
+    streamWrite: (line: string) => {
+      unflushed = 2;
+      return line;
     },
-    destination,
-  );
+  };
+  return pino({ ...options, hooks }, destination);
 }
