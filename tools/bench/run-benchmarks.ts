@@ -3,7 +3,7 @@
 // is measured twice: on the Node running this script and on the pinned Node 24 of the image.
 //
 //   npm run bench                      # all of them (the audit history fills 1,000,000 records: about an hour)
-//   npm run bench -- token-verify      # only those whose name contains one of the arguments
+//   npm run bench -- token-verify      # only the one of that name (or, when none is, those whose name contains it)
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -18,7 +18,11 @@ const BENCHMARKS: { name: string; file: string; env?: Record<string, string> }[]
 ];
 
 const wanted = process.argv.slice(2);
-const chosen = BENCHMARKS.filter((bench) => wanted.length === 0 || wanted.some((word) => bench.name.includes(word)));
+const picks = (word: string) => {
+  const exact = BENCHMARKS.filter((bench) => bench.name === word);
+  return exact.length > 0 ? exact : BENCHMARKS.filter((bench) => bench.name.includes(word));
+};
+const chosen = wanted.length === 0 ? BENCHMARKS : BENCHMARKS.filter((bench) => wanted.some((word) => picks(word).includes(bench)));
 if (chosen.length === 0) {
   console.error(`no benchmark matches ${wanted.join(', ')}; there are: ${BENCHMARKS.map((bench) => bench.name).join(', ')}`);
   process.exit(2);
