@@ -70,8 +70,11 @@ export async function initCluster({ bin, dir, runAs, log }) {
   });
 }
 
-/** The server command line: loopback TCP only, no Unix socket, plans that can use expression indexes. */
-export function serverCommand({ bin, dir, port, runAs, ephemeral }) {
+/**
+ * The server command line: loopback TCP only, no Unix socket, plans that can use expression indexes;
+ * `settings` (server parameters) over those.
+ */
+export function serverCommand({ bin, dir, port, runAs, ephemeral, settings: extra = {} }) {
   const settings = {
     listen_addresses: '127.0.0.1',
     port: String(port),
@@ -82,6 +85,7 @@ export function serverCommand({ bin, dir, port, runAs, ephemeral }) {
     max_connections: '200',
     shared_buffers: '256MB',
     ...(ephemeral ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } : {}),
+    ...extra,
   };
   const flags = Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
   const [exe, ...args] = [...runAs.prefix, path.join(bin, 'postgres')];

@@ -24,9 +24,9 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Provides Redis and MongoDB URLs: the ones in REDIS_URL/MONGODB_URL when set, else servers it
  * starts itself. `dataDir` exists once it returns, whether or not it started anything, so callers
  * can keep their own files there. `stop()` ends what it started and, when `ephemeral`, removes
- * `dataDir`.
+ * `dataDir`. `postgresSettings`: server parameters for the embedded PostgreSQL, when it starts one.
  */
-export async function startInfra({ dataDir, ephemeral = false, log = defaultLog } = {}) {
+export async function startInfra({ dataDir, ephemeral = false, log = defaultLog, postgresSettings = {} } = {}) {
   dataDir ??= ephemeral ? await fs.mkdtemp(path.join(os.tmpdir(), 'warden-infra-')) : undefined;
   if (!dataDir) throw new Error('startInfra: dataDir is required unless ephemeral');
   dataDir = path.resolve(dataDir);
@@ -46,7 +46,7 @@ export async function startInfra({ dataDir, ephemeral = false, log = defaultLog 
 
   try {
     const redisUrl = process.env.REDIS_URL || started(await startRedis({ dataDir, ephemeral, log }));
-    const mongoUrl = process.env.MONGODB_URL || started(await startMongo({ dataDir, ephemeral, log, started }));
+    const mongoUrl = process.env.MONGODB_URL || started(await startMongo({ dataDir, ephemeral, log, started, postgresSettings }));
     const pids = Object.fromEntries(servers.map((s) => [s.name, s.proc.pid]));
     return { redisUrl, mongoUrl, pids, stop };
   } catch (err) {
@@ -121,7 +121,7 @@ async function startRedis({ dataDir, ephemeral, log }) {
   });
 }
 
-async function startMongo({ dataDir, ephemeral, log, started }) {
+async function startMongo({ dataDir, ephemeral, log, started, postgresSettings }) {
   const mongod = which('mongod');
   if (mongod) {
     const dbpath = path.join(dataDir, 'mongo');
@@ -135,7 +135,7 @@ async function startMongo({ dataDir, ephemeral, log, started }) {
     });
   }
   const exe = await ensureFerretDb({ log });
-  const postgres = await embeddedPostgres({ dataDir, ephemeral, log });
+  const postgres = await embeddedPostgres({ dataDir, ephemeral, log, settings: postgresSettings });
   const backend = postgres ? ['--handler=postgresql', `--postgresql-url=${postgresUrl(new URL(started(postgres)).port)}`] : await sqliteBackend(dataDir);
   return startFerretDb({ exe, backend, log });
 }
@@ -145,7 +145,7 @@ async function startMongo({ dataDir, ephemeral, log, started }) {
  * WARDEN_EMBEDDED_STORE is not `sqlite`): FerretDB can use its indexes (embedded-postgres.mjs).
  * SQLite otherwise: every query scans its collection (docs/operations.md gives the limits).
  */
-async function embeddedPostgres({ dataDir, ephemeral, log }) {
+async function embeddedPostgres({ dataDir, ephemeral, log, settings }) {
   const choice = process.env.WARDEN_EMBEDDED_STORE || 'postgresql';
   if (!['postgresql', 'sqlite'].includes(choice)) throw new Error(`WARDEN_EMBEDDED_STORE must be postgresql or sqlite, not ${choice}`);
   if (choice === 'sqlite') return null;
@@ -162,7 +162,7 @@ async function embeddedPostgres({ dataDir, ephemeral, log }) {
     log,
     stopSignal: 'SIGINT', // fast shutdown: SIGTERM would wait for FerretDB's pooled connections
     spawnOn: (port) => {
-      const { exe, args } = serverCommand({ bin, dir, port, runAs, ephemeral });
+      const { exe, args } = serverCommand({ bin, dir, port, runAs, ephemeral, settings });
       return spawnServer(exe, args);
     },
     urlFor: (port) => `postgres://127.0.0.1:${port}`,
