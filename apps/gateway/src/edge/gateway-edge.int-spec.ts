@@ -86,6 +86,31 @@ describe('hardening', () => {
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('answers a proxied request alike on its direct path and through the full edge chain (a cross-origin call takes the latter)', async () => {
+    const { gateway } = gatewayWith({ CORS_ORIGINS: 'https://console.example.com' });
+    const direct = await request(gateway.app).get('/api/v1/apitokens/verify').set('Authorization', `Bearer ${secret}`);
+    const chained = await request(gateway.app).get('/api/v1/apitokens/verify').set('Authorization', `Bearer ${secret}`).set('Origin', 'https://console.example.com');
+    expect([direct.status, chained.status]).toEqual([200, 200]);
+    expect(chained.headers['access-control-allow-origin']).toBe('https://console.example.com');
+    expect(direct.headers['access-control-allow-origin']).toBeUndefined();
+    expect(chained.body).toEqual(direct.body);
+    // Everything but what differs per request (time, id, remaining quota) or is CORS's own.
+    const stable = (headers: Record<string, string>) =>
+      Object.fromEntries(Object.entries(headers).filter(([name]) => !/^(date|x-request-id|ratelimit|access-control-|vary$)/.test(name)));
+    expect(stable(direct.headers)).toEqual(stable(chained.headers));
+    expect(Object.keys(stable(direct.headers))).toEqual(expect.arrayContaining(['content-security-policy', 'strict-transport-security', 'content-type', 'etag']));
+    // Refusals on the direct path are the same problem+json, with the same headers.
+    const refused = await request(gateway.app).get('/api/v1/apitokens/verify');
+    const refusedChained = await request(gateway.app).get('/api/v1/apitokens/verify').set('Origin', 'https://console.example.com');
+    expect([refused.status, refusedChained.status]).toEqual([401, 401]);
+    expect(refused.headers['content-type']).toMatch(/^application\/problem\+json/);
+    // (A problem names its request id, so its ETag differs too.)
+    expect({ ...stable(refused.headers), etag: undefined }).toEqual({ ...stable(refusedChained.headers), etag: undefined });
+    const { requestId: _a, ...refusal } = refused.body;
+    const { requestId: _b, ...refusalChained } = refusedChained.body;
+    expect(refusal).toEqual(refusalChained);
+  });
+
   it('refuses a body over the limit with 413 and a non-JSON body with 415, before the service sees it', async () => {
     const { gateway } = gatewayWith();
     const big = await request(gateway.app)
