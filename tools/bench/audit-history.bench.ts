@@ -464,7 +464,7 @@ async function main(): Promise<void> {
     const section = [
       '## Audit history',
       '',
-      `One account's trail filled to ${SIZES.map(count).join(' then ')} records, read through the audit service as in production (\`apps/audit-service/src/main.ts\`,`,
+      `One account's trail filled to ${SIZES.map(count).join(' then ')} records, read through the audit service as in production (its bundle, \`dist/apps/audit-service/main.js\`,`,
       '`AUDIT_ROLE=api`, its own process, started afresh at each size) on the embedded default store (PostgreSQL + FerretDB started by the infra',
       'launcher), called as the gateway calls it (a signed internal identity). The records are written by the real path: built and sealed by',
       `\`buildRecord\`, inserted by \`AuditRecordRepository.insertChain\` in runs of ${count(BATCH)} consecutive links (with its filter markers and head hint),`,
@@ -483,7 +483,7 @@ async function main(): Promise<void> {
       '',
       broken.length === 0 ? 'Every answer was right.' : `Wrong answers: ${broken.length}; first: ${broken[0]}`,
       '',
-      'Reproduce: `npm run bench` (`BENCH_HISTORY_SIZES=100000,1000000` by default; `BENCH_REQUESTS` per read, default 50).',
+      'Reproduce: `npm run bench -- audit-history` (`BENCH_HISTORY_SIZES=100000,1000000` by default; `BENCH_REQUESTS` per read, default 50).',
       '',
     ].join('\n');
     if (process.env.BENCH_NO_WRITE !== '1') writeBenchmarkSection('## Audit history', section);

@@ -252,7 +252,7 @@ async function main(): Promise<void> {
       '## Audit pipeline',
       '',
       `${EVENTS} change events over ${ACCOUNTS} accounts (about ${Math.round(JSON.stringify(baselineDocs[0]).length / 10) * 10} bytes per stored record). The audit service runs as in production`,
-      '(`apps/audit-service/src/main.ts`, `AUDIT_ROLE=worker`, default concurrency and batch size, its own process); the bench process enqueues',
+      '(its bundle, `dist/apps/audit-service/main.js`, `AUDIT_ROLE=worker`, default concurrency and batch size, its own process); the bench process enqueues',
       'on `audit-events` with `addBulk` and the time runs from the first enqueue until the last record is published on `audit-recorded`.',
       'Every event is validated, redacted, hashed (RFC 8785 + SHA-256), sealed, appended with ordered `insertMany` of consecutive seqs per',
       'account, published on `audit-recorded` and, each 1,000 records, checkpointed (Ed25519). The chains are verified afterwards',
@@ -272,7 +272,7 @@ async function main(): Promise<void> {
       `Load average when the run started: ${startLoad}, when it ended: ${os.loadavg()[0].toFixed(1)} (${os.cpus().length} cores); the machine is shared, so wall-clock`,
       'figures move between runs; CPU per event or record is the steadier figure.',
       '',
-      'Reproduce: `npx tsx --tsconfig tsconfig.base.json tools/bench/audit-throughput.bench.ts`',
+      'Reproduce: `npm run bench -- audit-throughput`',
       '(`BENCH_EVENTS`, `BENCH_ACCOUNTS`, `BENCH_LAG_SECONDS`, `BENCH_CONCURRENCY`, `BENCH_BATCH`, `BENCH_VERIFY_RECORDS` change the run; `BENCH_ONLY=verify` runs the offline verification alone).',
       '',
     ].join('\n');

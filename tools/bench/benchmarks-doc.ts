@@ -10,6 +10,8 @@ export function writeBenchmarkSection(heading: string, section: string): void {
   const file = path.join(root, 'docs', 'benchmarks.md');
   mkdirSync(path.dirname(file), { recursive: true });
   let text = existsSync(file) ? readFileSync(file, 'utf8') : INTRO;
+  // One blank line between sections, however the section ends.
+  section = `${section.trimEnd()}\n\n`;
   const start = text.indexOf(heading);
   if (start >= 0) {
     const next = text.indexOf('\n## ', start + heading.length);

@@ -107,7 +107,7 @@ function main(): void {
     `Added per proxied request: ${added.toFixed(1)} µs of CPU (budget: about 20 µs). A verification call from the gateway to the token`,
     'service mints and checks one more identity, on cache misses only.',
     '',
-    'Reproduce: `npx tsx --tsconfig tsconfig.base.json tools/bench/internal-identity.bench.ts`',
+    'Reproduce: `npm run bench -- internal-identity`',
     '',
   ].join('\n');
   writeBenchmarkSection('## Internal identity', section);
