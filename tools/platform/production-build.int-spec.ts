@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,7 +75,8 @@ describe('the production build, run with plain node where tsx cannot be resolved
     const ports = Object.fromEntries(await Promise.all(apps.map(async (app) => [app, [await freePort(), await freePort()]] as const))) as Record<App, [number, number]>;
     const url = (app: App) => `http://127.0.0.1:${ports[app][0]}`;
     const services = { AUDIT_SERVICE_URL: url('audit-service') };
-    running['token-service'] = launch('token-service', ...ports['token-service'], services);
+    // A service that keeps idle connections 5 s: the gateway's pool must follow its hint.
+    running['token-service'] = launch('token-service', ...ports['token-service'], { ...services, KEEP_ALIVE_TIMEOUT_MS: '5000' });
     running['credential-service'] = launch('credential-service', ...ports['credential-service'], services);
     running['audit-service'] = launch('audit-service', ...ports['audit-service'], {
       AUDIT_ANCHOR_SOURCES: `token-service=${url('token-service')},credential-service=${url('credential-service')}`,
@@ -86,6 +88,8 @@ describe('the production build, run with plain node where tsx cannot be resolved
       // Plain HTTP on loopback here; production's default refuses it.
       REQUIRE_HTTPS: 'false',
       RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
+      // Behind a balancer that keeps idle connections 65 s: the gateway keeps them longer.
+      KEEP_ALIVE_TIMEOUT_MS: '70000',
     });
     for (const app of apps) {
       await waitFor(`${app} ready from dist`, () => answersOk(`${running[app].url}/readyz`), { timeoutMs: 60_000, watched: running[app] });
@@ -107,6 +111,21 @@ describe('the production build, run with plain node where tsx cannot be resolved
     for (const app of apps) expect([app, existsSync(join(dir, 'dist', 'apps', app, 'openapi.yaml'))]).toEqual([app, true]);
     // The CLI's offline export verifier runs in worker threads from this file; the audit service bundles that module.
     expect(existsSync(join(dir, 'dist', 'apps', 'audit-service', 'verify-worker.mjs'))).toBe(true);
+  });
+
+  it('keeps idle connections as long as KEEP_ALIVE_TIMEOUT_MS says, and tells its clients', async () => {
+    const keepAlive = (url: string) =>
+      new Promise<string | undefined>((resolve, reject) => {
+        const req = request(`${url}/healthz`, { headers: { connection: 'keep-alive' } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.headers['keep-alive'] as string | undefined));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await keepAlive(running.gateway.url)).toBe('timeout=70');
+    expect(await keepAlive(running['token-service'].url)).toBe('timeout=5');
+    expect(await keepAlive(running['credential-service'].url)).toBe('timeout=65');
   });
 
   it('serves /healthz from every app', async () => {
