@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Request, RequestHandler, Response } from 'express';
+import type { Request, Response } from 'express';
 import type { Logger } from '@warden/config';
 
 /** Writes one request's access line: its id, method, URL, client address, status and duration. */
@@ -24,21 +24,5 @@ export function accessLine(logger: Logger): AccessLine {
     if (!res.writableFinished) lines.warn(entry, 'request aborted');
     else if (res.statusCode >= 500) lines.error(entry, 'request errored');
     else lines.info(entry, 'request completed');
-  };
-}
-
-/** The access line as a middleware of its own, for apps that log without the request frame. */
-export function accessLog(logger: Logger, ignore: readonly string[] = []): RequestHandler {
-  const skip = new Set(ignore);
-  const line = accessLine(logger);
-  return (req, res, next) => {
-    if (skip.has(req.url)) {
-      next();
-      return;
-    }
-    const startedAt = performance.now();
-    const remoteAddress = req.socket.remoteAddress; // the socket is detached by the time the response closes
-    res.once('close', () => line(req, res, startedAt, remoteAddress));
-    next();
   };
 }

@@ -4,7 +4,6 @@ export { ok, list } from './envelope';
 export type { Envelope, ListEnvelope } from './envelope';
 export { errorHandler, notFoundHandler, sendProblem, PROBLEM_CONTENT_TYPE } from './problem';
 export { requestId, REQUEST_ID_HEADER } from './request-id';
-export { accessLog } from './access-log';
 export { requestFrame } from './request-frame';
 export { jsonBody } from './json-body';
 export { OpenApiValidator, validatedQuery } from './openapi-validator';

@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Router } from 'express';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { Request, RequestHandler, Response } from 'express';
@@ -39,12 +38,7 @@ export function createMetrics(service: string) {
     const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
     record(req.method, route, res.statusCode, seconds);
   };
-  const observe: RequestHandler = (req, res, next) => {
-    const start = performance.now();
-    res.once('finish', () => recordResponse(req, res, (performance.now() - start) / 1000));
-    next();
-  };
-  return { registry, observe, recordResponse };
+  return { registry, recordResponse };
 }
 export type Metrics = ReturnType<typeof createMetrics>;
 
