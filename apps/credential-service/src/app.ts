@@ -6,7 +6,7 @@ import { IdentityVerifier, createMetrics, createServiceApp, OpenApiValidator, ty
 import { pingMongo } from '@warden/data';
 import { AuditAnchors, auditAnchorRoutes, pingRedis } from '@warden/queue';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import type { CredentialCipher, CredentialRepository } from '@warden/credentials-data-access';
+import type { CredentialRepository, CredentialSealer } from '@warden/credentials-data-access';
 import type { CredentialServiceConfig } from './config';
 import { CredentialsUseCase } from './domain/credentials.use-case';
 import { CredentialTypes } from './domain/credential-types';
@@ -19,16 +19,17 @@ export interface CredentialServiceDeps {
   mongo: Connection;
   redis: Redis;
   repository: CredentialRepository;
-  cipher: CredentialCipher;
+  /** Seals and opens secrets under the accounts' data keys, with its cache of unwrapped keys (one per process). */
+  sealer: CredentialSealer;
   /** The outbox relay, kicked after each write (with the document written) so events go out at once. */
   outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;
 }
 
 /** The credential-service HTTP app and its operations app, every dependency passed in: no I/O at import time. */
-export function createApp({ config, logger, mongo, redis, repository, cipher, outbox, clock }: CredentialServiceDeps): ServiceApps {
+export function createApp({ config, logger, mongo, redis, repository, sealer, outbox, clock }: CredentialServiceDeps): ServiceApps {
   const document = loadOpenApiDocument();
-  const credentials = new CredentialsUseCase({ repository, cipher, types: new CredentialTypes(document), outbox, clock });
+  const credentials = new CredentialsUseCase({ repository, sealer, types: new CredentialTypes(document), outbox, clock });
   const routes = Router();
   routes.use(credentialRoutes({ credentials, validator: new OpenApiValidator(document) }));
   routes.use(internalRoutes({ credentials, readers: config.SECRET_READERS }));

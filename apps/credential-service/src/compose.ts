@@ -6,7 +6,7 @@ import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-eve
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
 import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, AuditAnchors, type OutboxRelay } from '@warden/queue';
-import { CredentialCipher, CredentialRepository, exclusiveWrite } from '@warden/credentials-data-access';
+import { CredentialCipher, CredentialRepository, CredentialSealer, exclusiveWrite } from '@warden/credentials-data-access';
 import { createApp } from './app';
 import type { CredentialServiceConfig } from './config';
 
@@ -20,6 +20,8 @@ export interface ComposedCredentialService extends ComposedService {
   redis: Redis;
   repository: CredentialRepository;
   cipher: CredentialCipher;
+  /** Envelope encryption: the accounts' data keys (wrapped by `cipher`), cached unwrapped in this process; `destroyDataKey` shreds one account's. */
+  sealer: CredentialSealer;
   queue: Queue<SignedChangeEvent>;
   relay: OutboxRelay;
 }
@@ -34,6 +36,7 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
   const mongo = await connectMongo(config.MONGODB_URL, config.MONGODB_DB);
   const repository = new CredentialRepository(mongo);
   await repository.init();
+  const sealer = new CredentialSealer({ cipher, repository });
   const redis = createRedis(config.REDIS_URL, 'client');
   const producer = createRedis(config.REDIS_URL, 'producer');
   const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
@@ -44,7 +47,7 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
     // An event leaves its outbox only once the audit service says it is recorded (asked with `credential-service>audit-service`).
     recorded: recordedEventsClient({ auditServiceUrl: config.AUDIT_SERVICE_URL, caller: 'credential-service', keys: config.INTERNAL_KEYS, anchors: new AuditAnchors(mongo) }),
   });
-  const { app, admin } = createApp({ config, logger, mongo, redis, repository, cipher, outbox: relay, clock });
+  const { app, admin } = createApp({ config, logger, mongo, redis, repository, sealer, outbox: relay, clock });
   return {
     app,
     admin,
@@ -52,6 +55,7 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
     redis,
     repository,
     cipher,
+    sealer,
     queue,
     relay,
     start: async () => {

@@ -114,26 +114,30 @@ describe('secret rollback', () => {
     const v1Field = (await stored(id)).secrets.key;
     expect((await h.call(bob, 'POST', '/api/v1/credentials/legacy/reveal').expect(200)).body.data.secrets).toEqual({ key: legacyKey });
 
-    // Already under the newest key, yet still re-sealed: it has no secrets version.
+    // Under the newest ring key, yet still re-sealed: under its account's data key, with a secrets version.
     const cipher = CredentialCipher.fromEnv(k1);
     const result = await rekeyCredentials({ repository: h.repository, cipher, actor: operator });
-    expect(result).toEqual({ keyId: 'k1', rekeyed: 1, skipped: 0, failed: [], remaining: 0 });
+    expect(result).toEqual({ keyId: 'k1', rekeyed: 1, skipped: 0, failed: [], remaining: 0, dataKeys: { rewrapped: 0, skipped: 0, failed: [], remaining: 0 } });
     const migrated = await stored(id);
-    expect(migrated).toMatchObject({ keyId: 'k1', secretsVersion: 1, version: 4 });
+    const dataKeyId = `dk:${(await h.repository.findDataKey(bob.accountId))?.dataKeyId}`;
+    expect(migrated).toMatchObject({ keyId: dataKeyId, secretsVersion: 1, version: 4 });
     expect(migrated.secrets.key.ciphertext).not.toBe(v1Field.ciphertext);
     expect((await h.call(bob, 'POST', '/api/v1/credentials/legacy/reveal').expect(200)).body.data.secrets).toEqual({ key: legacyKey });
     const event = (await h.events()).find((e) => e.objectId === id && e.actor.type === 'operator');
-    expect(event?.detail.update).toEqual({ prior: { encryptionKeyId: 'k1', secretsVersion: null }, after: { encryptionKeyId: 'k1', secretsVersion: 1 } });
+    expect(event?.detail.update).toEqual({ prior: { encryptionKeyId: 'k1', secretsVersion: null }, after: { encryptionKeyId: dataKeyId, secretsVersion: 1 } });
     expect(await rekeyCredentials({ repository: h.repository, cipher, actor: operator })).toMatchObject({ rekeyed: 0, remaining: 0 });
 
     // The pre-migration ciphertext no longer opens in the migrated document.
     await putBack(id, 'key', v1Field);
     expect((await h.call(bob, 'POST', '/api/v1/credentials/legacy/reveal').expect(500)).body.detail).toMatch(MISMATCH);
-    // Nor can a rekey launder it: it reports the credential as failed and leaves it as it is.
-    const rotated = CredentialCipher.fromEnv(`${k1},k2:${randomBytes(32).toString('base64')}`);
+    // Nor can a rekey launder it: the credential is under its account's data key, so a rotation
+    // re-wraps that key and leaves the credential (and the field put back) as it is.
+    const k2 = `k2:${randomBytes(32).toString('base64')}`;
+    const rotated = CredentialCipher.fromEnv(`${k1},${k2}`);
     const again = await rekeyCredentials({ repository: h.repository, cipher: rotated, actor: operator });
-    expect(again.failed).toEqual([{ id, reason: `the stored secret 'key' does not match credential ${id}: it was tampered with or rolled back to an older value` }]);
+    expect(again).toMatchObject({ rekeyed: 0, failed: [], dataKeys: { failed: [], remaining: 0 } });
     expect((await stored(id)).secrets.key).toEqual(v1Field);
+    expect((await h.callOn(h.withKeys(`${k1},${k2}`))(bob, 'POST', '/api/v1/credentials/legacy/reveal').expect(500)).body.detail).toMatch(MISMATCH);
     await exclusiveWrite(h.repository.model, () => credentials().deleteOne({ _id: id }));
   });
 

@@ -169,13 +169,15 @@ describe('credentials through the gateway (real token service, gateway and crede
     current = credentials.withKeys(`${k1},${k2}`);
     expect((await call(admin.secret, 'post', '/api/v1/credentials/rotated/reveal').expect(200)).body.data.secrets).toEqual(body.secrets);
     const result = await rekeyCredentials({ repository: credentials.repository, cipher: CredentialCipher.fromEnv(`${k1},${k2}`), actor: { type: 'operator', id: 'cli:test', name: 'operator' } });
-    expect(result).toMatchObject({ keyId: 'k2', failed: [], remaining: 0 });
-    expect(result.rekeyed).toBeGreaterThan(0);
+    expect(result).toMatchObject({ keyId: 'k2', failed: [], remaining: 0, dataKeys: { failed: [], remaining: 0 } });
+    expect(result.dataKeys.rewrapped).toBeGreaterThan(0);
     current = credentials.withKeys(k2);
     expect((await call(admin.secret, 'post', '/api/v1/credentials/rotated/reveal').expect(200)).body.data.secrets).toEqual(body.secrets);
     const stored = await credentials.repository.model.findById(id).lean<CredentialDocument>();
-    expect(stored?.keyId).toBe('k2');
-    expect(Object.values(stored?.secrets ?? {}).map((field) => field.keyId)).toEqual(['k2']);
+    const dataKey = await credentials.repository.findDataKey(admin.accountId);
+    expect(dataKey?.wrapped?.keyId).toBe('k2');
+    expect(stored?.keyId).toBe(`dk:${dataKey?.dataKeyId}`);
+    expect(Object.values(stored?.secrets ?? {}).map((field) => field.keyId)).toEqual([`dk:${dataKey?.dataKeyId}`]);
   });
 
   it("runs the curl examples of the README's Credentials section", async () => {

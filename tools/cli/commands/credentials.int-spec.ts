@@ -4,7 +4,7 @@ import { AUDIT_EVENTS_QUEUE, type SignedChangeEvent } from '@warden/contracts-ev
 import { connectMongo } from '@warden/data';
 import { createRedis } from '@warden/queue';
 import { TEST_KEYS, testInfra, uniqueName } from '@warden/testing';
-import { CredentialCipher, CredentialRepository, type CredentialDocument, type EncryptedField } from '@warden/credentials-data-access';
+import { CredentialCipher, CredentialRepository, CredentialSealer, type CredentialDocument, type EncryptedField } from '@warden/credentials-data-access';
 import { buildProgram } from '../warden';
 import { loadCredentialsEnv, runCredentialsRekey } from './credentials';
 
@@ -71,14 +71,17 @@ describe('warden credentials rekey', () => {
     const prefix = uniqueName('q');
     const env = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, REDIS_URL: redisUrl, CREDENTIAL_ENCRYPTION_KEYS: `${k1},${k2}`, INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS });
     const first = await runCredentialsRekey(env, { queuePrefix: prefix, batchSize: 2 });
-    expect(first).toEqual({ keyId: 'k2', rekeyed: 3, skipped: 0, failed: [], remaining: 0, published: true });
+    // Each account's data key is created under the newest ring key, so none needed re-wrapping.
+    expect(first).toEqual({ keyId: 'k2', rekeyed: 3, skipped: 0, failed: [], remaining: 0, dataKeys: { rewrapped: 0, skipped: 0, failed: [], remaining: 0 }, published: true });
     const again = await runCredentialsRekey(env, { queuePrefix: prefix });
-    expect(again).toMatchObject({ rekeyed: 0, remaining: 0 });
+    expect(again).toMatchObject({ rekeyed: 0, remaining: 0, dataKeys: { rewrapped: 0, remaining: 0 } });
 
-    const k2Only = CredentialCipher.fromEnv(k2);
+    const k2Only = new CredentialSealer({ cipher: CredentialCipher.fromEnv(k2), repository });
     for (const document of await repository.model.find({}).lean<CredentialDocument[]>()) {
-      expect(document).toMatchObject({ keyId: 'k2', secretsVersion: 1 });
-      expect(k2Only.decryptAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
+      const dataKey = await repository.findDataKey(document.accountId);
+      expect(dataKey?.wrapped?.keyId).toBe('k2');
+      expect(document).toMatchObject({ keyId: `dk:${dataKey?.dataKeyId}`, secretsVersion: 1 });
+      expect(await k2Only.openAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
       // Published, and kept in the outbox until the audit service confirms it recorded the event.
       const publishedAt = (document as { outboxPublishedAt?: Record<string, Date> }).outboxPublishedAt ?? {};
       expect(document.outbox.map((event) => Boolean(publishedAt[event.id]))).toEqual([true]);
@@ -103,30 +106,36 @@ describe('warden credentials rekey', () => {
 
   it('migrates credentials written before secrets versions even when they are already under the newest key', async () => {
     await repository.model.deleteMany({});
+    await repository.dataKeys.deleteMany({});
     const plaintexts = await seed(repository, k2, 2);
     const env = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: `${k1},${k2}` });
     expect(await runCredentialsRekey(env)).toMatchObject({ keyId: 'k2', rekeyed: 2, failed: [], remaining: 0 });
-    const k2Only = CredentialCipher.fromEnv(k2);
+    const k2Only = new CredentialSealer({ cipher: CredentialCipher.fromEnv(k2), repository });
+    const sealedUnder = async () => (await repository.model.find({}).sort({ _id: 1 }).lean<CredentialDocument[]>()).map((document) => [document.keyId, document.secretsVersion, document.secrets]);
     for (const document of await repository.model.find({}).lean<CredentialDocument[]>()) {
-      expect(document).toMatchObject({ keyId: 'k2', secretsVersion: 1 });
+      expect(document).toMatchObject({ keyId: expect.stringMatching(/^dk:/), secretsVersion: 1 });
       const context = { accountId: document.accountId, credentialId: document._id };
-      expect(k2Only.decryptAll(document.secrets, { ...context, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
+      expect(await k2Only.openAll(document.secrets, { ...context, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
       // The v1 binding no longer opens it: the field is bound to its version now.
-      expect(() => k2Only.decryptAll(document.secrets, { ...context, secretsVersion: undefined })).toThrow(/does not match credential/);
+      await expect(k2Only.openAll(document.secrets, { ...context, secretsVersion: undefined })).rejects.toThrow(/does not match credential/);
     }
-    // A key rotation of versioned credentials moves each to the next version.
+    // A ring rotation re-wraps the accounts' data keys and leaves the credentials as they are.
+    const migrated = await sealedUnder();
     const k3 = `k3:${randomBytes(32).toString('base64')}`;
     const rotated = loadCredentialsEnv({ MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: `${k2},${k3}` });
-    expect(await runCredentialsRekey(rotated)).toMatchObject({ keyId: 'k3', rekeyed: 2, failed: [], remaining: 0 });
-    expect((await repository.model.find({}).lean<CredentialDocument[]>()).map((document) => [document.keyId, document.secretsVersion])).toEqual([
-      ['k3', 2],
-      ['k3', 2],
-    ]);
-    expect(await runCredentialsRekey(rotated)).toMatchObject({ rekeyed: 0, remaining: 0 });
+    expect(await runCredentialsRekey(rotated)).toMatchObject({ keyId: 'k3', rekeyed: 0, failed: [], remaining: 0, dataKeys: { rewrapped: 2, failed: [], remaining: 0 } });
+    expect(await sealedUnder()).toEqual(migrated);
+    expect(await runCredentialsRekey(rotated)).toMatchObject({ rekeyed: 0, remaining: 0, dataKeys: { rewrapped: 0, remaining: 0 } });
+    // And k2 can go.
+    const k3Only = new CredentialSealer({ cipher: CredentialCipher.fromEnv(k3), repository });
+    for (const document of await repository.model.find({}).lean<CredentialDocument[]>()) {
+      expect(await k3Only.openAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: 1 })).toEqual({ password: plaintexts.get(document._id) });
+    }
   });
 
   it('runs as a command, prints JSON, and exits non-zero when a key is missing', async () => {
     await repository.model.deleteMany({});
+    await repository.dataKeys.deleteMany({});
     await seed(repository, k1, 1);
     const output: string[] = [];
     const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -146,6 +155,41 @@ describe('warden credentials rekey', () => {
       process.env = saved;
       write.mockRestore();
     }
+  });
+
+  it('prints a summary that counts the data keys re-wrapped and the credentials re-encrypted', async () => {
+    await repository.model.deleteMany({});
+    await repository.dataKeys.deleteMany({});
+    await seed(repository, k1, 1);
+    const k3 = `k3:${randomBytes(32).toString('base64')}`;
+    const run = async (keys: string) => {
+      const output: string[] = [];
+      const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        output.push(String(chunk));
+        return true;
+      });
+      const saved = { ...process.env };
+      try {
+        Object.assign(process.env, { MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: keys });
+        delete process.env.REDIS_URL;
+        await buildProgram().parseAsync(['node', 'warden', 'credentials', 'rekey']);
+        return { text: output.join(''), exitCode: process.exitCode };
+      } finally {
+        process.exitCode = undefined;
+        process.env = saved;
+        write.mockRestore();
+      }
+    };
+    const first = await run(`${k1},${k2}`);
+    expect(first.text).toContain('Newest key: k2\nData keys re-wrapped: 0; changed meanwhile (run again): 0; failed: 0; still under an older key: 0\nRe-encrypted: 1;');
+    expect(first.exitCode).toBeUndefined();
+    const rotated = await run(`${k2},${k3}`);
+    expect(rotated.text).toContain('Data keys re-wrapped: 1;');
+    expect(rotated.text).toContain('Re-encrypted: 0;');
+    // The data key is under k3 now: a ring without k3 cannot unwrap it, and the command says which account failed.
+    const missing = await run(k2);
+    expect(missing.text).toMatch(/failed: 1; still under an older key: 1\n {2}account [0-9a-f-]{36}: encryption key 'k3' is not configured/);
+    expect(missing.exitCode).toBe(1);
   });
 
   it('refuses a malformed key list without echoing it', () => {

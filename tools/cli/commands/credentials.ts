@@ -44,10 +44,11 @@ export interface RekeyRun extends RekeyResult {
 }
 
 /**
- * Re-encrypts every credential that is not under the newest key of CREDENTIAL_ENCRYPTION_KEYS
- * (which must still list the old keys), or that was written before secrets versions existed, under
- * the newest key and a new secrets version. Each credential is one conditional single-document write
- * with its `Updated` audit event; an interrupted run is finished by running it again.
+ * Re-wraps every account's data key under the newest key of CREDENTIAL_ENCRYPTION_KEYS (which must
+ * still list the old keys), then re-seals every credential still sealed directly under a ring key,
+ * or written before secrets versions existed, under its account's data key and a new secrets
+ * version. Each credential is one conditional single-document write with its `Updated` audit event;
+ * an interrupted run is finished by running it again, and a second run changes nothing.
  */
 export async function runCredentialsRekey(
   env: CredentialsEnv,
@@ -81,9 +82,10 @@ export function registerCredentialCommands(program: Command): void {
   credentials
     .command('rekey')
     .description(
-      'Re-encrypt every credential under the newest (last) key of CREDENTIAL_ENCRYPTION_KEYS and a new secrets version (credentials ' +
-        'written before secrets versions included); the older keys must still be listed. ' +
-        'Idempotent and resumable; exits 1 if a credential could not be re-encrypted.',
+      "Re-wrap every account's data key under the newest (last) key of CREDENTIAL_ENCRYPTION_KEYS, and re-encrypt every credential " +
+        "still sealed directly under a ring key (or written before secrets versions) under its account's data key and a new secrets " +
+        'version; the older keys must still be listed. Afterwards only the newest key is needed. ' +
+        'Idempotent and resumable; exits 1 if a data key or a credential could not be re-encrypted.',
     )
     .option('--batch-size <n>', 'credentials read per query', '100')
     .option('--json', 'print the result as JSON')
@@ -111,7 +113,9 @@ export function registerCredentialCommands(program: Command): void {
         process.stdout.write(
           [
             `Newest key: ${run.keyId}`,
-            `Re-encrypted: ${run.rekeyed}; changed meanwhile (run again): ${run.skipped}; failed: ${run.failed.length}; still under an older key or unversioned: ${run.remaining}`,
+            `Data keys re-wrapped: ${run.dataKeys.rewrapped}; changed meanwhile (run again): ${run.dataKeys.skipped}; failed: ${run.dataKeys.failed.length}; still under an older key: ${run.dataKeys.remaining}`,
+            ...run.dataKeys.failed.map((failure) => `  account ${failure.accountId}: ${failure.reason}`),
+            `Re-encrypted: ${run.rekeyed}; changed meanwhile (run again): ${run.skipped}; failed: ${run.failed.length}; still under a ring key or unversioned: ${run.remaining}`,
             ...run.failed.map((failure) => `  ${failure.id}: ${failure.reason}`),
             run.rekeyed === 0 ? '' : run.published ? 'Audit events published.' : 'Audit events queued; the credential service will publish them.',
           ]
@@ -119,6 +123,6 @@ export function registerCredentialCommands(program: Command): void {
             .join('\n') + '\n',
         );
       }
-      if (run.failed.length > 0) process.exitCode = 1;
+      if (run.failed.length > 0 || run.dataKeys.failed.length > 0) process.exitCode = 1;
     });
 }

@@ -4,12 +4,13 @@ import type { Schemas } from '@warden/contracts-api';
 import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
 import { AppError, type Caller } from '@warden/http';
 import {
+  DataKeyUnavailableError,
   DuplicateMonikerError,
   SecretMismatchError,
   nextSecretsVersion,
-  type CredentialCipher,
   type CredentialDocument,
   type CredentialRepository,
+  type CredentialSealer,
 } from '@warden/credentials-data-access';
 import type { CredentialTypes, CredentialTypeDescription } from './credential-types';
 import { auditSnapshot, maskSecret } from './credential-snapshot';
@@ -19,7 +20,8 @@ export type UpdateCredentialInput = Schemas['UpdateCredentialRequest'];
 
 export interface CredentialsDeps {
   repository: CredentialRepository;
-  cipher: CredentialCipher;
+  /** Seals and opens secrets under each account's data key (the key ring wraps those). */
+  sealer: CredentialSealer;
   types: CredentialTypes;
   /** The outbox relay, kicked after every write that queued an event (with the credential written) so it publishes at once. */
   outbox?: { kick(documentId?: unknown): void };
@@ -65,6 +67,7 @@ export class CredentialsUseCase {
     const id = randomUUID();
     const secrets = input.secrets as Record<string, string>;
     const secretsVersion = nextSecretsVersion(undefined);
+    const sealed = await this.seal(secrets, { accountId: caller.accountId, credentialId: id, secretsVersion }, false);
     const document: CredentialDocument = {
       _id: id,
       accountId: caller.accountId,
@@ -72,9 +75,9 @@ export class CredentialsUseCase {
       moniker: input.moniker,
       type: input.type,
       properties: input.properties as Record<string, unknown>,
-      secrets: this.deps.cipher.encryptAll(secrets, { accountId: caller.accountId, credentialId: id, secretsVersion }),
+      secrets: sealed.secrets,
       hints: hintsOf(secrets),
-      keyId: this.deps.cipher.currentKeyId,
+      keyId: sealed.keyId,
       secretsVersion,
       version: 0,
       createdAt: now,
@@ -105,7 +108,7 @@ export class CredentialsUseCase {
       const current = await this.find(caller, idOrMoniker);
       const context = { accountId: current.accountId, credentialId: current._id };
       const properties = { ...current.properties, ...(patch.properties ?? {}) };
-      const storedSecrets = this.openForUpdate(current, patch);
+      const storedSecrets = await this.openForUpdate(current, patch);
       const secrets = { ...storedSecrets, ...((patch.secrets ?? {}) as Record<string, unknown>) };
       const errors = [
         ...(patch.properties ? this.deps.types.checkProperties(current.type, properties) : []),
@@ -133,12 +136,13 @@ export class CredentialsUseCase {
 
       const now = this.clock();
       const secretsVersion = nextSecretsVersion(current.secretsVersion);
+      const sealed = await this.seal(secrets as Record<string, string>, { ...context, secretsVersion });
       const changes = {
         name: patch.name ?? current.name,
         properties,
-        secrets: this.deps.cipher.encryptAll(secrets as Record<string, string>, { ...context, secretsVersion }),
+        secrets: sealed.secrets,
         hints: hintsOf(secrets as Record<string, string>),
-        keyId: this.deps.cipher.currentKeyId,
+        keyId: sealed.keyId,
         secretsVersion,
         updatedAt: now,
       };
@@ -169,7 +173,7 @@ export class CredentialsUseCase {
    */
   async reveal(caller: Caller, idOrMoniker: string): Promise<Schemas['RevealedCredential'] & { properties: Record<string, unknown> }> {
     const current = await this.find(caller, idOrMoniker);
-    const secrets = this.open(current);
+    const secrets = await this.open(current);
     const event = this.event(caller, 'Revealed', current._id, { extra: { reveal: { fields: Object.keys(secrets) } } });
     if (!(await this.deps.repository.appendEvent(caller.accountId, current._id, event))) throw AppError.notFound();
     this.deps.outbox?.kick(current._id);
@@ -179,30 +183,39 @@ export class CredentialsUseCase {
   /**
    * The stored secrets in clear. A field that does not authenticate against its credential (a value
    * tampered with, copied from another credential, or rolled back to one sealed under an older
-   * secrets version) is a 500 that says so, naming the credential and field and nothing secret; the
-   * error handler logs it.
+   * secrets version), or whose account's data key was destroyed, is a 500 that says so, naming the
+   * credential and nothing secret; the error handler logs it.
    */
-  private open(document: CredentialDocument): Record<string, string> {
+  private async open(document: CredentialDocument): Promise<Record<string, string>> {
     try {
-      return this.decrypt(document);
+      return await this.decrypt(document);
     } catch (error) {
-      throw explainMismatch(error);
+      throw explainMismatch(error, document._id);
     }
   }
 
   /** The stored secrets for a PATCH to merge over; none when they do not open but the PATCH replaces every one of them. */
-  private openForUpdate(document: CredentialDocument, patch: UpdateCredentialInput): Record<string, string> {
+  private async openForUpdate(document: CredentialDocument, patch: UpdateCredentialInput): Promise<Record<string, string>> {
     try {
-      return this.decrypt(document);
+      return await this.decrypt(document);
     } catch (error) {
       const replaced = Object.keys(patch.secrets ?? {});
       if (error instanceof SecretMismatchError && Object.keys(document.secrets).every((field) => replaced.includes(field))) return {};
-      throw explainMismatch(error);
+      throw explainMismatch(error, document._id);
     }
   }
 
-  private decrypt(document: CredentialDocument): Record<string, string> {
-    return this.deps.cipher.decryptAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: document.secretsVersion });
+  private decrypt(document: CredentialDocument): Promise<Record<string, string>> {
+    return this.deps.sealer.openAll(document.secrets, { accountId: document.accountId, credentialId: document._id, secretsVersion: document.secretsVersion });
+  }
+
+  /** Seals under the account's data key; an account whose key was destroyed can store no new secret. */
+  private async seal(secrets: Record<string, string>, context: { accountId: string; credentialId: string; secretsVersion: number }, stored = true) {
+    try {
+      return await this.deps.sealer.sealAll(secrets, context);
+    } catch (error) {
+      throw explainMismatch(error, stored ? context.credentialId : undefined);
+    }
   }
 
   /** By UUID, else by moniker; anything else (or another account's credential) does not exist. */
@@ -235,8 +248,25 @@ export class CredentialsUseCase {
   }
 }
 
-/** A secret that does not match its credential, as the 500 that says so; any other error unchanged. */
-function explainMismatch(error: unknown): unknown {
+/**
+ * A secret that does not match its credential, or a data key that is destroyed or does not unwrap,
+ * as the 500 that says so (never any material); any other error unchanged.
+ */
+function explainMismatch(error: unknown, credentialId: string | undefined): unknown {
+  if (error instanceof DataKeyUnavailableError) {
+    const cause =
+      error.reason === 'destroyed'
+        ? "the account's data key was destroyed, so no secret of the account can be decrypted by anyone any more"
+        : "the account's stored data key does not open with the key ring (it was tampered with or copied from another account)";
+    return new AppError({
+      status: 500,
+      title: 'Internal Server Error',
+      detail:
+        credentialId === undefined
+          ? `No secret can be stored for this account: ${cause}.`
+          : `The secrets of credential ${credentialId} cannot be read or written: ${cause}.${error.reason === 'destroyed' ? ' Delete the credential.' : ''}`,
+    });
+  }
   if (!(error instanceof SecretMismatchError)) return error;
   return new AppError({
     status: 500,

@@ -3,7 +3,7 @@ import type { Connection } from 'mongoose';
 import type { Queue } from 'bullmq';
 import type { ChangeEvent, SignedChangeEvent } from '@warden/contracts-events';
 import type { OutboxRelay } from '@warden/queue';
-import { CredentialCipher, type CredentialRepository } from '@warden/credentials-data-access';
+import { CredentialCipher, CredentialSealer, type CredentialRepository } from '@warden/credentials-data-access';
 import { signedCall, startStandInAuditService, testEnv, testLogger, uniqueName, type SignedCall } from '@warden/testing';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
@@ -14,6 +14,8 @@ export interface Harness {
   app: Express;
   mongo: Connection;
   repository: CredentialRepository;
+  /** The service's own sealer (its cache of unwrapped data keys included). */
+  sealer: CredentialSealer;
   queue: Queue<SignedChangeEvent>;
   relay: OutboxRelay;
   call: SignedCall;
@@ -23,7 +25,7 @@ export interface Harness {
   callOn: (app: Express, caller?: string) => SignedCall;
   /** Publishes every pending outbox event and returns every event on the queue so far. */
   events: () => Promise<ChangeEvent[]>;
-  /** The same database and queue served with another key list (a rotation or a restart). */
+  /** The same database and queue served with another key list (a rotation or a restart), with a cache of its own. */
   withKeys: (keys: string) => Express;
   close: () => Promise<void>;
 }
@@ -38,13 +40,14 @@ export async function startCredentialService(keys: string, dbName = uniqueName('
   const service = await composeCredentialService(config, { logger });
   audit.recordQueued(service.queue);
   await service.start();
-  const { app, mongo, redis, repository, queue, relay } = service;
+  const { app, mongo, redis, repository, sealer, queue, relay } = service;
   const withKeys = (keyList: string) =>
-    createApp({ config, logger, mongo, redis, repository, cipher: CredentialCipher.fromEnv(keyList), outbox: relay }).app;
+    createApp({ config, logger, mongo, redis, repository, sealer: new CredentialSealer({ cipher: CredentialCipher.fromEnv(keyList), repository }), outbox: relay }).app;
   return {
     app,
     mongo,
     repository,
+    sealer,
     queue,
     relay,
     call: signedCall(app, 'credential-service'),

@@ -1,5 +1,5 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
-import { CredentialCipher, SecretMismatchError, nextSecretsVersion, parseEncryptionKeys, type EncryptedField } from './credential-cipher';
+import { CredentialCipher, DataKeyUnavailableError, SecretMismatchError, nextSecretsVersion, openField, parseEncryptionKeys, sealField, type EncryptedField } from './credential-cipher';
 
 const keyOf = (id: string) => `${id}:${randomBytes(32).toString('base64')}`;
 const context = { accountId: 'acc-1', credentialId: 'cred-1', field: 'password', secretsVersion: 1 };
@@ -120,5 +120,47 @@ describe('secrets versions', () => {
     for (const secretsVersion of [0, -1, 1.5, Number.NaN]) expect(() => cipher.encrypt('s3cr3t', { ...context, secretsVersion })).toThrow(/positive integer/);
     const sealed = cipher.encrypt('s3cr3t', context);
     for (const secretsVersion of [0, '1', null] as unknown as number[]) expect(() => cipher.decrypt(sealed, { ...context, secretsVersion })).toThrow(SecretMismatchError);
+  });
+});
+
+describe('data keys', () => {
+  const k1 = keyOf('k1');
+  const bound = { accountId: 'acc-1', dataKeyId: 'dk-1' };
+
+  it('wraps a data key under the newest ring key, bound to its account and id, and unwraps it with any listed key', () => {
+    const material = randomBytes(32);
+    const wrapped = CredentialCipher.fromEnv(k1).wrapDataKey(material, bound);
+    expect(wrapped.keyId).toBe('k1');
+    expect(Buffer.from(wrapped.ciphertext, 'base64')).not.toEqual(material);
+    const rotated = CredentialCipher.fromEnv(`${k1},${keyOf('k2')}`);
+    expect(rotated.unwrapDataKey(wrapped, bound)).toEqual(material);
+    expect(rotated.wrapDataKey(material, bound).keyId).toBe('k2');
+    expect(() => rotated.unwrapDataKey(wrapped, { ...bound, accountId: 'acc-2' })).toThrow(DataKeyUnavailableError);
+    expect(() => rotated.unwrapDataKey(wrapped, { ...bound, dataKeyId: 'dk-2' })).toThrow(DataKeyUnavailableError);
+    expect(() => CredentialCipher.fromEnv(keyOf('k3')).unwrapDataKey(wrapped, bound)).toThrow(/'k1' is not configured/);
+  });
+
+  it('says why a data key cannot be used, naming the account and no material', () => {
+    const material = randomBytes(32);
+    const wrapped = CredentialCipher.fromEnv(k1).wrapDataKey(material, bound);
+    let refused: unknown;
+    try {
+      CredentialCipher.fromEnv(k1).unwrapDataKey({ ...wrapped, tag: Buffer.alloc(16).toString('base64') }, bound);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ accountId: 'acc-1', reason: 'mismatch' });
+    for (const part of [wrapped.ciphertext, wrapped.iv, material.toString('base64'), material.toString('hex')]) expect((refused as Error).message).not.toContain(part);
+    expect(new DataKeyUnavailableError('acc-1', 'destroyed').message).toBe('the data key of account acc-1 was destroyed (or is missing): its credentials can no longer be decrypted');
+  });
+
+  it('seals fields under a data key with the same binding as under a ring key', () => {
+    const dataKey = randomBytes(32);
+    const sealed = sealField(dataKey, 'dk:dk-1', 's3cr3t', context);
+    expect(sealed.keyId).toBe('dk:dk-1');
+    expect(openField(dataKey, sealed, context)).toBe('s3cr3t');
+    expect(() => openField(dataKey, sealed, { ...context, accountId: 'acc-2' })).toThrow(SecretMismatchError);
+    expect(() => openField(dataKey, sealed, { ...context, secretsVersion: 2 })).toThrow(SecretMismatchError);
+    expect(() => openField(randomBytes(32), sealed, context)).toThrow(SecretMismatchError);
   });
 });

@@ -92,6 +92,66 @@ function associatedData({ accountId, credentialId, field, secretsVersion }: Stor
   return Buffer.from(JSON.stringify(bound), 'utf8');
 }
 
+/** Seals one field under `key` (a ring key or an account's data key), recording `keyId` with it. */
+export function sealField(key: Buffer, keyId: string, plaintext: string, context: SecretContext): EncryptedField {
+  if (!isVersion(context.secretsVersion)) throw new Error('a secrets version is a positive integer');
+  const iv = randomBytes(12);
+  const cipher = createCipheriv(ALGORITHM, key, iv);
+  cipher.setAAD(associatedData(context));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return { ciphertext: ciphertext.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), keyId };
+}
+
+/** Opens one field with `key`; anything that does not authenticate is a `SecretMismatchError`. */
+export function openField(key: Buffer, field: EncryptedField, context: StoredSecretContext): string {
+  if (context.secretsVersion !== undefined && !isVersion(context.secretsVersion)) throw new SecretMismatchError(context.credentialId, context.field);
+  try {
+    const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(field.iv, 'base64'));
+    decipher.setAAD(associatedData(context));
+    decipher.setAuthTag(Buffer.from(field.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(field.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+  } catch {
+    throw new SecretMismatchError(context.credentialId, context.field);
+  }
+}
+
+/** What a wrapped data key is bound to: moved to another account's document, or given another id, it no longer unwraps. */
+export interface DataKeyContext {
+  accountId: string;
+  dataKeyId: string;
+}
+
+/** An account's data key as stored: AES-256-GCM output under the ring key `keyId`. */
+export interface WrappedDataKey {
+  ciphertext: string;
+  iv: string;
+  tag: string;
+  keyId: string;
+}
+
+function dataKeyAssociatedData({ accountId, dataKeyId }: DataKeyContext): Buffer {
+  return Buffer.from(JSON.stringify(['warden.credential-data-key.v1', accountId, dataKeyId]), 'utf8');
+}
+
+/**
+ * An account's data key cannot be used: it was destroyed (crypto-shredding) or is missing, or its
+ * stored wrapping does not open for this account (tampered with or copied from another account).
+ * The message names the account, never any material.
+ */
+export class DataKeyUnavailableError extends Error {
+  constructor(
+    readonly accountId: string,
+    readonly reason: 'destroyed' | 'mismatch',
+  ) {
+    super(
+      reason === 'destroyed'
+        ? `the data key of account ${accountId} was destroyed (or is missing): its credentials can no longer be decrypted`
+        : `the data key of account ${accountId} does not open with the key ring: it was tampered with or copied from another account`,
+    );
+    this.name = 'DataKeyUnavailableError';
+  }
+}
+
 /**
  * Seals and opens credential secrets with AES-256-GCM. Each value gets a fresh 96-bit IV; the key id
  * travels with the ciphertext so that keys can rotate: the newest key seals, any configured key opens.
@@ -115,17 +175,7 @@ export class CredentialCipher {
   }
 
   encrypt(plaintext: string, context: SecretContext): EncryptedField {
-    if (!isVersion(context.secretsVersion)) throw new Error('a secrets version is a positive integer');
-    const iv = randomBytes(12);
-    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId) as Buffer, iv);
-    cipher.setAAD(associatedData(context));
-    const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return {
-      ciphertext: ciphertext.toString('base64'),
-      iv: iv.toString('base64'),
-      tag: cipher.getAuthTag().toString('base64'),
-      keyId: this.currentKeyId,
-    };
+    return sealField(this.keys.get(this.currentKeyId) as Buffer, this.currentKeyId, plaintext, context);
   }
 
   /**
@@ -136,14 +186,34 @@ export class CredentialCipher {
   decrypt(field: EncryptedField, context: StoredSecretContext): string {
     const key = this.keys.get(field.keyId);
     if (!key) throw new Error(`encryption key '${field.keyId}' is not configured`);
-    if (context.secretsVersion !== undefined && !isVersion(context.secretsVersion)) throw new SecretMismatchError(context.credentialId, context.field);
+    return openField(key, field, context);
+  }
+
+  /** Wraps an account's data key under the newest ring key, bound to the account and the data key's id. */
+  wrapDataKey(material: Buffer, context: DataKeyContext): WrappedDataKey {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv(ALGORITHM, this.keys.get(this.currentKeyId) as Buffer, iv);
+    cipher.setAAD(dataKeyAssociatedData(context));
+    const ciphertext = Buffer.concat([cipher.update(material), cipher.final()]);
+    return { ciphertext: ciphertext.toString('base64'), iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), keyId: this.currentKeyId };
+  }
+
+  /**
+   * Unwraps an account's data key. A ring key that is not configured is an ordinary error; a wrapped
+   * key that does not authenticate for this account and data key id is a `DataKeyUnavailableError`.
+   */
+  unwrapDataKey(wrapped: WrappedDataKey, context: DataKeyContext): Buffer {
+    const key = this.keys.get(wrapped.keyId);
+    if (!key) throw new Error(`encryption key '${wrapped.keyId}' is not configured`);
     try {
-      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(field.iv, 'base64'));
-      decipher.setAAD(associatedData(context));
-      decipher.setAuthTag(Buffer.from(field.tag, 'base64'));
-      return Buffer.concat([decipher.update(Buffer.from(field.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+      const decipher = createDecipheriv(ALGORITHM, key, Buffer.from(wrapped.iv, 'base64'));
+      decipher.setAAD(dataKeyAssociatedData(context));
+      decipher.setAuthTag(Buffer.from(wrapped.tag, 'base64'));
+      const material = Buffer.concat([decipher.update(Buffer.from(wrapped.ciphertext, 'base64')), decipher.final()]);
+      if (material.length !== 32) throw new Error('not a data key');
+      return material;
     } catch {
-      throw new SecretMismatchError(context.credentialId, context.field);
+      throw new DataKeyUnavailableError(context.accountId, 'mismatch');
     }
   }
 

@@ -1,9 +1,13 @@
 export { CredentialCipher, parseEncryptionKeys } from './credential-cipher';
-export { SecretMismatchError, nextSecretsVersion } from './credential-cipher';
-export type { EncryptedField, EncryptionKey, SecretContext, StoredSecretContext } from './credential-cipher';
+export { DataKeyUnavailableError, SecretMismatchError, nextSecretsVersion } from './credential-cipher';
+export type { DataKeyContext, EncryptedField, EncryptionKey, SecretContext, StoredSecretContext, WrappedDataKey } from './credential-cipher';
+export { CredentialSealer } from './credential-sealer';
+export type { CredentialSealerOptions } from './credential-sealer';
 export { credentialModel } from './credential.model';
 export type { CredentialDocument, CredentialType } from './credential.model';
-export { CredentialRepository, DuplicateMonikerError } from './credential.repository';
+export { dataKeyModel } from './data-key.model';
+export type { DataKeyDocument } from './data-key.model';
+export { CredentialRepository, DATA_KEY_PREFIX, DuplicateMonikerError } from './credential.repository';
 export type { CredentialChanges, ListPosition } from './credential.repository';
 export { rekeyCredentials } from './rekey';
 export { exclusiveWrite } from '@warden/data';

@@ -1,6 +1,7 @@
 import { buildChangeEvent, type Actor } from '@warden/contracts-events';
 import { nextSecretsVersion, type CredentialCipher } from './credential-cipher';
 import type { CredentialRepository } from './credential.repository';
+import { CredentialSealer } from './credential-sealer';
 
 export interface RekeyOptions {
   repository: CredentialRepository;
@@ -9,37 +10,45 @@ export interface RekeyOptions {
   batchSize?: number;
   /** Called after every credential looked at, for progress bars. */
   onProgress?: (progress: { done: number; total: number }) => void;
+  clock?: () => Date;
 }
 
 export interface RekeyResult {
-  /** The key every credential should now be sealed by. */
+  /** The ring key every data key is now wrapped by. */
   keyId: string;
+  /** Credentials re-sealed under their account's data key (they were sealed directly under a ring key, or had no secrets version). */
   rekeyed: number;
   /** Credentials that changed between read and write; the next run picks them up if still needed. */
   skipped: number;
   /** Credentials sealed by a key that is not configured, or whose stored secret does not match them (tampered with or rolled back). */
   failed: { id: string; reason: string }[];
-  /** Live credentials still not under the newest key, or still without a secrets version, after this run. */
+  /** Live credentials still sealed directly under a ring key, or still without a secrets version, after this run. */
   remaining: number;
+  /** The accounts' data keys: re-wrapped under the newest ring key, changed meanwhile, failed (ring key not configured, wrapping tampered with), and still under an older ring key after this run. */
+  dataKeys: { rewrapped: number; skipped: number; failed: { accountId: string; reason: string }[]; remaining: number };
 }
 
 /**
- * Re-seals every live credential that is not under the newest key, or that was written before
- * secrets versions existed (v1 binding, no `secretsVersion`), under the newest key and a new
- * secrets version. Each credential is one single-document write (ciphertexts, key id and secrets
- * version together), conditional on the key and version it was read with, and carries an `Updated`
- * audit event that names the old and new key ids and secrets versions (no value, hint or ciphertext). Safe to
- * interrupt and re-run, and to run while the service is serving: a credential written in between
- * is already under the newest key.
+ * Makes the newest ring key the only one needed: first re-wraps every live account data key that is
+ * wrapped by an older ring key (the data key itself, and so every field under it, is unchanged;
+ * one conditional single-document write each), then re-seals every live credential still sealed
+ * directly under a ring key (written before data keys existed), or written before secrets versions
+ * existed, under its account's data key and a new secrets version. Each credential is one
+ * single-document write (ciphertexts, key id and secrets version together), conditional on the key
+ * and version it was read with, and carries an `Updated` audit event that names the old and new key
+ * ids and secrets versions (no value, hint, ciphertext or key). Safe to interrupt and re-run, and
+ * to run while the service is serving; a second run changes nothing.
  */
-export async function rekeyCredentials({ repository, cipher, actor, batchSize = 100, onProgress }: RekeyOptions): Promise<RekeyResult> {
+export async function rekeyCredentials({ repository, cipher, actor, batchSize = 100, onProgress, clock = () => new Date() }: RekeyOptions): Promise<RekeyResult> {
   const keyId = cipher.currentKeyId;
-  const total = await repository.countToReseal(keyId);
-  const result: RekeyResult = { keyId, rekeyed: 0, skipped: 0, failed: [], remaining: 0 };
+  const dataKeys = await rewrapDataKeys(repository, cipher, batchSize, clock);
+  const sealer = new CredentialSealer({ cipher, repository, clock: () => clock().getTime() });
+  const total = await repository.countToReseal();
+  const result: RekeyResult = { keyId, rekeyed: 0, skipped: 0, failed: [], remaining: 0, dataKeys };
   let afterId: string | undefined;
   let done = 0;
   for (;;) {
-    const batch = await repository.findToReseal(keyId, afterId, batchSize);
+    const batch = await repository.findToReseal(afterId, batchSize);
     if (batch.length === 0) break;
     for (const document of batch) {
       afterId = document._id;
@@ -47,8 +56,8 @@ export async function rekeyCredentials({ repository, cipher, actor, batchSize = 
       const secretsVersion = nextSecretsVersion(document.secretsVersion);
       let sealed;
       try {
-        const secrets = cipher.decryptAll(document.secrets ?? {}, { ...context, secretsVersion: document.secretsVersion });
-        sealed = cipher.encryptAll(secrets, { ...context, secretsVersion });
+        const secrets = await sealer.openAll(document.secrets ?? {}, { ...context, secretsVersion: document.secretsVersion });
+        sealed = await sealer.sealAll(secrets, { ...context, secretsVersion });
       } catch (error) {
         result.failed.push({ id: document._id, reason: (error as Error).message });
         onProgress?.({ done: ++done, total });
@@ -62,15 +71,45 @@ export async function rekeyCredentials({ repository, cipher, actor, batchSize = 
         actor,
         remoteIp: null,
         prior: { encryptionKeyId: document.keyId ?? null, secretsVersion: document.secretsVersion ?? null },
-        after: { encryptionKeyId: keyId, secretsVersion },
-        extra: { reason: 'Secrets re-encrypted under the newest key and a new secrets version; no value changed.' },
+        after: { encryptionKeyId: sealed.keyId, secretsVersion },
+        extra: { reason: "Secrets re-encrypted under the account's data key and a new secrets version; no value changed." },
       });
-      const written = await repository.replaceKey(document, sealed, keyId, secretsVersion, event);
+      const written = await repository.replaceKey(document, sealed.secrets, sealed.keyId, secretsVersion, event);
       if (written) result.rekeyed += 1;
       else result.skipped += 1;
       onProgress?.({ done: ++done, total });
     }
   }
-  result.remaining = await repository.countToReseal(keyId);
+  result.remaining = await repository.countToReseal();
+  return result;
+}
+
+/** Re-wraps every live data key that an older ring key wraps under the newest one, in account id order. */
+async function rewrapDataKeys(repository: CredentialRepository, cipher: CredentialCipher, batchSize: number, clock: () => Date): Promise<RekeyResult['dataKeys']> {
+  const keyId = cipher.currentKeyId;
+  const result: RekeyResult['dataKeys'] = { rewrapped: 0, skipped: 0, failed: [], remaining: 0 };
+  let afterId: string | undefined;
+  for (;;) {
+    const batch = await repository.findDataKeysToRewrap(keyId, afterId, batchSize);
+    if (batch.length === 0) break;
+    for (const document of batch) {
+      afterId = document._id;
+      if (!document.wrapped) continue;
+      const context = { accountId: document._id, dataKeyId: document.dataKeyId };
+      let wrapped;
+      try {
+        // Same data key, same id: only its wrapping changes.
+        const material = cipher.unwrapDataKey(document.wrapped, context);
+        wrapped = cipher.wrapDataKey(material, context);
+        material.fill(0);
+      } catch (error) {
+        result.failed.push({ accountId: document._id, reason: (error as Error).message });
+        continue;
+      }
+      if (await repository.rewrapDataKey(document, wrapped, clock())) result.rewrapped += 1;
+      else result.skipped += 1;
+    }
+  }
+  result.remaining = await repository.countDataKeysToRewrap(keyId);
   return result;
 }
