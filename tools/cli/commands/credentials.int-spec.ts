@@ -56,6 +56,26 @@ describe('warden credentials rekey', () => {
   let connection: Awaited<ReturnType<typeof connectMongo>>;
   let repository: CredentialRepository;
 
+  /** Runs `warden credentials rekey` (with `args`) against this suite's database with the key list `keys`: what it printed and its exit code. */
+  async function runRekey(keys: string, args: string[] = []): Promise<{ text: string; exitCode: number | string | undefined }> {
+    const output: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      output.push(String(chunk));
+      return true;
+    });
+    const saved = { ...process.env };
+    try {
+      Object.assign(process.env, { MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: keys });
+      delete process.env.REDIS_URL;
+      await buildProgram().parseAsync(['node', 'warden', 'credentials', 'rekey', ...args]);
+      return { text: output.join(''), exitCode: process.exitCode };
+    } finally {
+      process.exitCode = undefined;
+      process.env = saved;
+      write.mockRestore();
+    }
+  }
+
   beforeAll(async () => {
     connection = await connectMongo(mongoUrl, db);
     repository = new CredentialRepository(connection);
@@ -137,24 +157,9 @@ describe('warden credentials rekey', () => {
     await repository.model.deleteMany({});
     await repository.dataKeys.deleteMany({});
     await seed(repository, k1, 1);
-    const output: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    });
-    const saved = { ...process.env };
-    try {
-      Object.assign(process.env, { MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: k2 });
-      delete process.env.REDIS_URL;
-      await buildProgram().parseAsync(['node', 'warden', 'credentials', 'rekey', '--json']);
-      const result = JSON.parse(output.join(''));
-      expect(result).toMatchObject({ keyId: 'k2', rekeyed: 0, remaining: 1, failed: [{ reason: "encryption key 'k1' is not configured" }] });
-      expect(process.exitCode).toBe(1);
-    } finally {
-      process.exitCode = undefined;
-      process.env = saved;
-      write.mockRestore();
-    }
+    const { text, exitCode } = await runRekey(k2, ['--json']);
+    expect(JSON.parse(text)).toMatchObject({ keyId: 'k2', rekeyed: 0, remaining: 1, failed: [{ reason: "encryption key 'k1' is not configured" }] });
+    expect(exitCode).toBe(1);
   });
 
   it('prints a summary that counts the data keys re-wrapped and the credentials re-encrypted', async () => {
@@ -162,24 +167,7 @@ describe('warden credentials rekey', () => {
     await repository.dataKeys.deleteMany({});
     await seed(repository, k1, 1);
     const k3 = `k3:${randomBytes(32).toString('base64')}`;
-    const run = async (keys: string) => {
-      const output: string[] = [];
-      const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-        output.push(String(chunk));
-        return true;
-      });
-      const saved = { ...process.env };
-      try {
-        Object.assign(process.env, { MONGODB_URL: mongoUrl, CREDENTIAL_MONGODB_DB: db, CREDENTIAL_ENCRYPTION_KEYS: keys });
-        delete process.env.REDIS_URL;
-        await buildProgram().parseAsync(['node', 'warden', 'credentials', 'rekey']);
-        return { text: output.join(''), exitCode: process.exitCode };
-      } finally {
-        process.exitCode = undefined;
-        process.env = saved;
-        write.mockRestore();
-      }
-    };
+    const run = (keys: string) => runRekey(keys);
     const first = await run(`${k1},${k2}`);
     expect(first.text).toContain('Newest key: k2\nData keys re-wrapped: 0; changed meanwhile (run again): 0; failed: 0; still under an older key: 0\nRe-encrypted: 1;');
     expect(first.exitCode).toBeUndefined();
