@@ -41,8 +41,12 @@ export const baseEnvSchema = z.object({
    * server is closing, and its client gets a 502.
    */
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(65_000),
-  /** How long a client may take to send a request's headers; must outlast KEEP_ALIVE_TIMEOUT_MS. Default: it plus 1 s. */
-  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_601_000).optional(),
+  /**
+   * How long a client may take to send a request's headers: a slow client is cut then. Default:
+   * KEEP_ALIVE_TIMEOUT_MS plus 1 s, at most 66 s (a kept-alive connection's idle time does not count
+   * toward it on Node 18 and later, so it need not outlast a longer keep-alive).
+   */
+  HEADERS_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).optional(),
 });
 export type BaseEnv = z.infer<typeof baseEnvSchema>;
 
@@ -106,12 +110,15 @@ function withAdminPort<T>(config: T): T {
   return { ...config, ADMIN_PORT: adminPort, ...serverTimeouts(config as { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) };
 }
 
-/** Fills `HEADERS_TIMEOUT_MS` in, refusing one that would not outlast the keep-alive timeout. */
+/**
+ * The longest default for the headers timeout: above a 60 s balancer's idle timeout, as the
+ * keep-alive default is, but no longer than that, so a raised keep-alive does not give a client
+ * that trickles its headers minutes to hold a connection.
+ */
+export const DEFAULT_HEADERS_TIMEOUT_MS = 66_000;
+
+/** Fills `HEADERS_TIMEOUT_MS` in: the keep-alive timeout plus 1 s, at most `DEFAULT_HEADERS_TIMEOUT_MS`. */
 function serverTimeouts({ KEEP_ALIVE_TIMEOUT_MS: keepAlive, HEADERS_TIMEOUT_MS: headers }: { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) {
   if (keepAlive === undefined) return {};
-  const headersTimeout = headers ?? keepAlive + 1_000;
-  // A kept-alive connection waiting for its next request must not be cut by the headers timeout
-  // first: the balancer still counts it as open (the cause of intermittent 502s behind ALBs).
-  if (headersTimeout <= keepAlive) throw new ConfigError([`HEADERS_TIMEOUT_MS: must be above KEEP_ALIVE_TIMEOUT_MS (${keepAlive})`]);
-  return { HEADERS_TIMEOUT_MS: headersTimeout };
+  return { HEADERS_TIMEOUT_MS: headers ?? Math.min(keepAlive + 1_000, DEFAULT_HEADERS_TIMEOUT_MS) };
 }

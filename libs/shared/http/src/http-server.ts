@@ -48,7 +48,7 @@ export interface TlsFiles {
 /** `KEEP_ALIVE_TIMEOUT_MS` and `HEADERS_TIMEOUT_MS` of the process's configuration. */
 export interface ServerTimeouts {
   keepAliveTimeoutMs?: number;
-  /** Must outlast the keep-alive timeout; by default it plus 1 s. */
+  /** By default the keep-alive timeout plus 1 s. */
   headersTimeoutMs?: number;
 }
 
@@ -61,7 +61,6 @@ export function serverTimeouts(config: { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS
 export function createHttpServer(app: RequestListener, { certFile, keyFile }: TlsFiles = {}, timeouts: ServerTimeouts = {}): Server {
   const server = certFile && keyFile ? createTlsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, app) : createPlainServer(app);
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? SERVER_KEEP_ALIVE_MS;
-  // A kept-alive connection waiting for its next request is never cut by the headers timeout first.
   server.headersTimeout = timeouts.headersTimeoutMs ?? server.keepAliveTimeout + 1_000;
   return server;
 }
