@@ -31,6 +31,18 @@ describe('identity claim', () => {
     expect(roundTrip(service)).toEqual(service);
   });
 
+  it('carries no token limits with a service identity, and mints no token identity without its token', () => {
+    const service: Identity = { kind: 'service', accountId: 'acc-1', name: 'operator', scopes: [], clientIp: null, requestId: 'r', tokenAllowedIps: [], tokenRateLimit: { limit: 1, windowSeconds: 1 } };
+    expect(roundTrip(service)).toEqual({ kind: 'service', accountId: 'acc-1', name: 'operator', scopes: [], clientIp: null, requestId: 'r' });
+    expect(() => subjectOf({ ...token, tokenId: undefined })).toThrow(/must name its token/);
+  });
+
+  it("reads the previous release's claim, the identity's own JSON, so services can be upgraded first", () => {
+    expect(fromIdentityClaim('tok-1', JSON.parse(JSON.stringify(token)))).toEqual(token);
+    expect(fromIdentityClaim('tok-1', { ...token, kind: 'admin' })).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', { ...token, scopes: [{}] })).toBeUndefined();
+  });
+
   it('leaves limits a token identity does not state unstated (a service then grants nothing that needs them)', () => {
     const bare: Identity = { kind: 'token', accountId: 'acc-1', tokenId: 'tok-1', name: 'n', scopes: [], clientIp: null, requestId: 'r' };
     expect(roundTrip(bare)).toEqual(bare);
@@ -49,5 +61,12 @@ describe('identity claim', () => {
     expect(fromIdentityClaim('tok-1', { ...claim, s: 'tokens:read' })).toBeUndefined();
     expect(fromIdentityClaim('tok-1', { ...claim, n: undefined })).toBeUndefined();
     expect(fromIdentityClaim('tok-1', { ...claim, ip: 7 })).toBeUndefined();
+    expect(fromIdentityClaim('tok-1', { ...claim, s: [{}, 1] })).toBeUndefined();
+    // Limits that are not what a gateway states are left unstated: nothing that needs them is granted.
+    const odd = fromIdentityClaim('tok-1', { ...claim, ips: [5], rl: [-1, 60], drl: [0, 60] });
+    expect(odd).toBeDefined();
+    expect(odd?.tokenAllowedIps).toBeUndefined();
+    expect(odd?.tokenRateLimit).toBeUndefined();
+    expect(odd?.defaultRateLimit).toBeUndefined();
   });
 });

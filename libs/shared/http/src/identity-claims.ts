@@ -32,18 +32,26 @@ export interface IdentityClaim {
 }
 
 const pair = (value: RateLimitValue | undefined): [number, number] | undefined => (value ? [value.limit, value.windowSeconds] : undefined);
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
 const quota = (value: unknown): RateLimitValue | undefined =>
-  Array.isArray(value) && value.length === 2 && value.every(Number.isFinite) ? { limit: value[0], windowSeconds: value[1] } : undefined;
+  Array.isArray(value) && value.length === 2 && value.every(isCount) ? { limit: value[0], windowSeconds: value[1] } : undefined;
+const strings = (value: unknown): value is string[] => Array.isArray(value) && value.every((item) => typeof item === 'string');
 
-/** The subject (`sub`) of an identity: its token, or the internal caller's name (a service identity holds no token). */
+/**
+ * The subject (`sub`) of an identity: its token, or the internal caller's name. A token identity
+ * without its token is a bug in the caller, refused here rather than minted under another subject.
+ */
 export function subjectOf(identity: Identity): string {
-  return identity.kind === 'token' ? (identity.tokenId ?? identity.name) : identity.name;
+  if (identity.kind !== 'token') return identity.name;
+  if (!identity.tokenId) throw new Error('a token identity must name its token (tokenId)');
+  return identity.tokenId;
 }
 
+/** The claim of an identity. A service identity holds no token, so no token's limits travel with it. */
 export function toIdentityClaim(identity: Identity): IdentityClaim {
-  const token = identity.kind === 'token';
-  const claim: IdentityClaim = { k: token ? 't' : 's', a: identity.accountId, s: identity.scopes, ip: identity.clientIp, r: identity.requestId };
-  if (token) claim.n = identity.name;
+  const claim: IdentityClaim = { k: identity.kind === 'token' ? 't' : 's', a: identity.accountId, s: identity.scopes, ip: identity.clientIp, r: identity.requestId };
+  if (identity.kind !== 'token') return claim;
+  claim.n = identity.name;
   if (identity.tokenType) claim.y = identity.tokenType === 'service' ? 's' : 'a';
   if (identity.tokenExpiresAt !== undefined) claim.e = identity.tokenExpiresAt;
   if (identity.tokenAllowedIps) claim.ips = identity.tokenAllowedIps;
@@ -52,23 +60,36 @@ export function toIdentityClaim(identity: Identity): IdentityClaim {
   return claim;
 }
 
-/** The identity a verified claim names, or undefined when it is not one a Warden caller mints. */
+/**
+ * The identity a verified claim names, or undefined when it is not one a Warden caller mints. The
+ * previous release minted the identity itself as the claim (it has a `kind`): that form is still
+ * read, so services can be upgraded before the gateway and the other callers that mint for them.
+ */
 export function fromIdentityClaim(subject: unknown, claim: unknown): Identity | undefined {
   if (typeof subject !== 'string' || claim === null || typeof claim !== 'object') return undefined;
-  const c = claim as Partial<IdentityClaim>;
-  if ((c.k !== 't' && c.k !== 's') || typeof c.a !== 'string' || !Array.isArray(c.s) || typeof c.r !== 'string') return undefined;
+  const c = ('kind' in claim ? fromPreviousRelease(claim as Record<string, unknown>) : claim) as Partial<IdentityClaim> | undefined;
+  if (!c || (c.k !== 't' && c.k !== 's') || typeof c.a !== 'string' || !strings(c.s) || typeof c.r !== 'string') return undefined;
   if (c.ip !== null && typeof c.ip !== 'string') return undefined;
-  const token = c.k === 't';
-  const name = token ? c.n : subject;
-  if (typeof name !== 'string') return undefined;
-  const identity: Identity = { kind: token ? 'token' : 'service', accountId: c.a, name, scopes: c.s, clientIp: c.ip, requestId: c.r };
-  if (token) identity.tokenId = subject;
+  const base = { accountId: c.a, scopes: c.s as Scope[], clientIp: c.ip, requestId: c.r };
+  if (c.k === 's') return { kind: 'service', name: subject, ...base };
+  if (typeof c.n !== 'string') return undefined;
+  const identity: Identity = { kind: 'token', tokenId: subject, name: c.n, ...base };
   if (c.y === 's' || c.y === 'a') identity.tokenType = c.y === 's' ? 'service' : 'api';
   if (c.e === null || typeof c.e === 'string') identity.tokenExpiresAt = c.e;
-  if (Array.isArray(c.ips)) identity.tokenAllowedIps = c.ips;
+  if (strings(c.ips)) identity.tokenAllowedIps = c.ips;
   const own = quota(c.rl);
   if (own) identity.tokenRateLimit = own;
   const fallback = quota(c.drl);
   if (fallback) identity.defaultRateLimit = fallback;
   return identity;
+}
+
+/** The previous release's claim (the identity's own JSON) in this release's form; undefined when it is not one. */
+function fromPreviousRelease(identity: Record<string, unknown>): IdentityClaim | undefined {
+  if (identity.kind !== 'token' && identity.kind !== 'service') return undefined;
+  try {
+    return toIdentityClaim(identity as unknown as Identity);
+  } catch {
+    return undefined;
+  }
 }
