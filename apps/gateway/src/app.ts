@@ -27,6 +27,8 @@ export interface GatewayDeps {
 
 const API_PREFIX = '/api/v1/';
 const CONTRACT_PATH = '/api/v1/openapi.json';
+/** The contract's path as the router matches it: any case, with or without a trailing slash. */
+const CONTRACT = /^\/api\/v1\/openapi\.json\/?$/i;
 const noop = () => undefined;
 
 /** The one public door: authenticate, check the operation's scope, proxy with a signed identity. */
@@ -73,7 +75,7 @@ export function createGatewayApp({
     const path = req.path;
     if (
       !path.startsWith(API_PREFIX) ||
-      path === CONTRACT_PATH ||
+      CONTRACT.test(path) ||
       req.method === 'OPTIONS' ||
       req.headers.origin !== undefined ||
       (config.REQUIRE_HTTPS && !req.secure)

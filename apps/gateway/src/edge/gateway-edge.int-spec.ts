@@ -177,6 +177,11 @@ describe('hardening', () => {
     expect((await request(gateway.app).get('/docs/assets/swagger-ui-bundle.js')).status).toBe(200);
     const contract = await request(gateway.app).get('/api/v1/openapi.json');
     expect(contract.body.info.title).toBe('Warden');
+    // Served without a token however the router matches its path (any case, a trailing slash).
+    for (const path of ['/api/v1/OpenAPI.json', '/api/v1/openapi.json/']) {
+      const variant = await request(gateway.app).get(path);
+      expect([path, variant.status, variant.body.info?.title]).toEqual([path, 200, 'Warden']);
+    }
   });
 });
 

@@ -54,7 +54,8 @@ export function createLogger({ name, level = 'info', file }: LoggerOptions): Log
   setInterval(() => {
     if (unflushed === 0) return;
     unflushed--;
-    destination.flush();
+    // With a callback, a stream already ended (at exit) reports instead of throwing from the timer.
+    destination.flush(() => undefined);
   }, LOG_FLUSH_MS).unref();
   const hooks = {
     streamWrite: (line: string) => {
