@@ -20,8 +20,6 @@ const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
 export const MACHINE_NODE_SKIPS = [
   '/tools/e2e/fuzz\\.int-spec\\.ts$',
   '/tools/e2e/chaos\\.int-spec\\.ts$',
-  '/tools/e2e/console/',
-  '/tools/e2e/service-processes\\.int-spec\\.ts$',
 ];
 
 const say = (line) => process.stdout.write(`${line}\n`);
