@@ -53,6 +53,9 @@ export function createGatewayApp({
 
   /** Authenticate, match the operation, check its scope, proxy with a signed identity. */
   async function proxyApiRequest(req: Request, res: Response, path: string): Promise<void> {
+    // The target goes upstream as given, and the identity signs it: only a path (origin form), never
+    // a whole URL (`GET http://host/api/v1/...`), which a service would have to make sense of.
+    if (!req.originalUrl.startsWith('/')) throw AppError.badRequest('The request target must be a path, such as /api/v1/apitokens.');
     const identity = await authenticator.authenticate(req, res);
     const match = routes.match(req.method, path);
     if (match.kind === 'none') throw AppError.notFound('No such route.');

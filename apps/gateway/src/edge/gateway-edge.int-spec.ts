@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { Agent, fetch as undiciFetch } from 'undici';
@@ -109,6 +109,28 @@ describe('hardening', () => {
     const { requestId: _a, ...refusal } = refused.body;
     const { requestId: _b, ...refusalChained } = refusedChained.body;
     expect(refusal).toEqual(refusalChained);
+  });
+
+  it('refuses a request target that is a whole URL instead of a path, before anything goes upstream', async () => {
+    const { gateway } = gatewayWith();
+    const server = createGatewayServer(gateway.app, {});
+    cleanups.push(() => {
+      server.closeAllConnections();
+      server.close();
+    });
+    const [host, port] = (await listen(server)).split(':');
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), host, () => {
+        socket.end(`GET http://evil.example/api/v1/apitokens/verify HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer ${secret}\r\nConnection: close\r\n\r\n`);
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/content-type: application\/problem\+json/i);
+    expect(answer).toContain('The request target must be a path');
   });
 
   it('refuses a body over the limit with 413 and a non-JSON body with 415, before the service sees it', async () => {
