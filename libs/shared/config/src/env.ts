@@ -36,9 +36,9 @@ export const baseEnvSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
   /**
    * How long the server keeps an idle keep-alive connection. Above the idle timeout of the load
-   * balancer in front (60 s on AWS ALB and Google's, 350 s on Azure's) so that the balancer, not
-   * the server, closes idle connections: the other way round it may send a request on a socket the
-   * server is closing, and its client gets a 502.
+   * balancer in front (60 s by default on an AWS ALB, 600 s for Google Cloud's HTTP(S) balancers) so
+   * that the balancer, not the server, closes idle connections: the other way round it may send a
+   * request on a socket the server is closing, and its client gets a 502.
    */
   KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(65_000),
   /**
@@ -107,7 +107,7 @@ function withAdminPort<T>(config: T): T {
   const adminPort = http.ADMIN_PORT ?? defaultAdminPort(port);
   if (adminPort > 65535) throw new ConfigError([`ADMIN_PORT: is required when PORT is above ${65535 - ADMIN_PORT_OFFSET} (PORT + ${ADMIN_PORT_OFFSET} is not a port)`]);
   if (adminPort !== 0 && adminPort === port) throw new ConfigError([`ADMIN_PORT: must differ from PORT (${port})`]);
-  return { ...config, ADMIN_PORT: adminPort, ...serverTimeouts(config as { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) };
+  return { ...config, ADMIN_PORT: adminPort, ...withHeadersTimeout(config as { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) };
 }
 
 /**
@@ -117,8 +117,13 @@ function withAdminPort<T>(config: T): T {
  */
 export const DEFAULT_HEADERS_TIMEOUT_MS = 66_000;
 
-/** Fills `HEADERS_TIMEOUT_MS` in: the keep-alive timeout plus 1 s, at most `DEFAULT_HEADERS_TIMEOUT_MS`. */
-function serverTimeouts({ KEEP_ALIVE_TIMEOUT_MS: keepAlive, HEADERS_TIMEOUT_MS: headers }: { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) {
+/** The headers timeout a server gets when none is set: its keep-alive timeout plus 1 s, at most `DEFAULT_HEADERS_TIMEOUT_MS`. */
+export function defaultHeadersTimeout(keepAliveTimeoutMs: number): number {
+  return Math.min(keepAliveTimeoutMs + 1_000, DEFAULT_HEADERS_TIMEOUT_MS);
+}
+
+/** Fills `HEADERS_TIMEOUT_MS` in from the keep-alive timeout when it is not set. */
+function withHeadersTimeout({ KEEP_ALIVE_TIMEOUT_MS: keepAlive, HEADERS_TIMEOUT_MS: headers }: { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS_TIMEOUT_MS?: number }) {
   if (keepAlive === undefined) return {};
-  return { HEADERS_TIMEOUT_MS: headers ?? Math.min(keepAlive + 1_000, DEFAULT_HEADERS_TIMEOUT_MS) };
+  return { HEADERS_TIMEOUT_MS: headers ?? defaultHeadersTimeout(keepAlive) };
 }

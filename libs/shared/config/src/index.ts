@@ -7,7 +7,8 @@ export {
   portVariable,
   auditQueuePrefixVariable,
   defaultAdminPort,
-  ADMIN_PORT_OFFSET, booleanFlag } from './env';
+  ADMIN_PORT_OFFSET, booleanFlag,
+  defaultHeadersTimeout } from './env';
 export type { BaseEnv, ServiceEnv } from './env';
 export { parseInternalKeys, generateInternalKey, internalKeysVariable } from './internal-keys';
 export type { InternalKey, InternalParty } from './internal-keys';

@@ -1,9 +1,8 @@
-import { performance } from 'node:perf_hooks';
 import type { Request, Response } from 'express';
 import type { Logger } from '@warden/config';
 
 /** Writes one request's access line: its id, method, URL, client address, status and duration. */
-export type AccessLine = (req: Request, res: Response, startedAt: number, remoteAddress: string | undefined) => void;
+export type AccessLine = (req: Request, res: Response, durationMs: number, remoteAddress: string | undefined) => void;
 
 /**
  * One line per request, written when the response ends: `error` level for 5xx, `warn` when the
@@ -14,12 +13,12 @@ export type AccessLine = (req: Request, res: Response, startedAt: number, remote
  */
 export function accessLine(logger: Logger): AccessLine {
   const lines = logger.child({}, { redact: [] });
-  return (req, res, startedAt, remoteAddress) => {
+  return (req, res, durationMs, remoteAddress) => {
     const entry = {
       reqId: res.locals.requestId,
       req: { method: req.method, url: req.originalUrl, remoteAddress },
       res: { statusCode: res.statusCode },
-      responseTime: Math.round(performance.now() - startedAt),
+      responseTime: Math.round(durationMs),
     };
     if (!res.writableFinished) lines.warn(entry, 'request aborted');
     else if (res.statusCode >= 500) lines.error(entry, 'request errored');

@@ -34,6 +34,8 @@ describe('createHttpServer keep-alive', () => {
     const url = await listen(server, 0, '127.0.0.1');
     try {
       expect(server.headersTimeout).toBe(400_000);
+      // Without its own, a server with a keep-alive raised past a minute keeps the 66 s headers timeout the configuration gives.
+      expect(createHttpServer(() => undefined, {}, { keepAliveTimeoutMs: 620_000 }).headersTimeout).toBe(66_000);
       expect(await keepAliveHeader(url)).toBe('timeout=350');
     } finally {
       server.closeAllConnections();

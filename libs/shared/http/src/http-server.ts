@@ -5,6 +5,7 @@ import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server as TlsServer } from 'node:tls';
 import { Pool } from 'undici';
+import { defaultHeadersTimeout } from '@warden/config';
 
 /**
  * How long a server keeps an idle keep-alive connection unless `KEEP_ALIVE_TIMEOUT_MS` says
@@ -48,7 +49,7 @@ export interface TlsFiles {
 /** `KEEP_ALIVE_TIMEOUT_MS` and `HEADERS_TIMEOUT_MS` of the process's configuration. */
 export interface ServerTimeouts {
   keepAliveTimeoutMs?: number;
-  /** By default the keep-alive timeout plus 1 s. */
+  /** By default the keep-alive timeout plus 1 s, at most 66 s (`defaultHeadersTimeout`). */
   headersTimeoutMs?: number;
 }
 
@@ -61,7 +62,7 @@ export function serverTimeouts(config: { KEEP_ALIVE_TIMEOUT_MS?: number; HEADERS
 export function createHttpServer(app: RequestListener, { certFile, keyFile }: TlsFiles = {}, timeouts: ServerTimeouts = {}): Server {
   const server = certFile && keyFile ? createTlsServer({ cert: readFileSync(certFile), key: readFileSync(keyFile) }, app) : createPlainServer(app);
   server.keepAliveTimeout = timeouts.keepAliveTimeoutMs ?? SERVER_KEEP_ALIVE_MS;
-  server.headersTimeout = timeouts.headersTimeoutMs ?? server.keepAliveTimeout + 1_000;
+  server.headersTimeout = timeouts.headersTimeoutMs ?? defaultHeadersTimeout(server.keepAliveTimeout);
   return server;
 }
 

@@ -24,19 +24,16 @@ export function createMetrics(service: string) {
   // One child per method, route and status, bound once: labelling on every observation hashed the
   // label set per request.
   const bound = new Map<string, Histogram.Internal<'method' | 'route' | 'status'>>();
-  const record = (method: string, route: string, status: number, seconds: number) => {
-    const key = `${method} ${status} ${route}`;
+  /** Records a finished response by its route pattern, never the raw path: ids would explode the label set. */
+  const recordResponse = (req: Request, res: Response, seconds: number) => {
+    const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
+    const key = `${req.method} ${res.statusCode} ${route}`;
     let child = bound.get(key);
     if (!child) {
-      child = httpDuration.labels(method, route, String(status));
+      child = httpDuration.labels(req.method, route, String(res.statusCode));
       bound.set(key, child);
     }
     child.observe(seconds);
-  };
-  /** Records a finished response: its route pattern (never the raw path: ids would explode the label set). */
-  const recordResponse = (req: Request, res: Response, seconds: number) => {
-    const route = (res.locals.route as string | undefined) ?? (req.route?.path ? `${req.baseUrl}${req.route.path}` : 'unmatched');
-    record(req.method, route, res.statusCode, seconds);
   };
   return { registry, recordResponse };
 }

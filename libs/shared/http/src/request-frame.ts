@@ -22,8 +22,9 @@ export function requestFrame(logger: Logger, metrics: Metrics): RequestHandler {
     const remoteAddress = req.socket.remoteAddress; // the socket is detached by the time the response closes
     const logged = !UNLOGGED.has(req.url);
     res.once('close', () => {
-      if (res.writableFinished) metrics.recordResponse(req, res, (performance.now() - startedAt) / 1000);
-      if (logged) line(req, res, startedAt, remoteAddress);
+      const durationMs = performance.now() - startedAt;
+      if (res.writableFinished) metrics.recordResponse(req, res, durationMs / 1000);
+      if (logged) line(req, res, durationMs, remoteAddress);
     });
     next();
   };
