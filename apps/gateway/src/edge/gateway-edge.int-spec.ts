@@ -13,6 +13,7 @@ import { testInfra, testLogger, TEST_KEYS, uniqueName } from '@warden/testing';
 import { bootstrapToken, redisReady, startTokenService, type TokenServiceHarness } from '../test/gateway-harness';
 import { composeGateway } from '../compose-gateway';
 import { gatewayRedisOptions, loadConfig } from '../config';
+import type { TlsFiles } from '@warden/http';
 import { createGatewayServer } from './server';
 
 const redis = createRedis(testInfra().redisUrl, 'client');
@@ -22,7 +23,13 @@ let secret: string;
 let hanging: Server;
 let hangingUrl: string;
 
-async function listen(server: Server): Promise<string> {
+/** Serves `app` on the gateway's own server (TLS when given files) on a loopback port, closed after the suite; its `host:port`. */
+async function serveGateway(app: express.Express, tls: TlsFiles = {}): Promise<string> {
+  const server = createGatewayServer(app, tls);
+  cleanups.push(() => {
+    server.closeAllConnections();
+    server.close();
+  });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
   return `127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -113,12 +120,7 @@ describe('hardening', () => {
 
   it('refuses a request target that is a whole URL instead of a path, before anything goes upstream', async () => {
     const { gateway } = gatewayWith();
-    const server = createGatewayServer(gateway.app, {});
-    cleanups.push(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    const [host, port] = (await listen(server)).split(':');
+    const [host, port] = (await serveGateway(gateway.app)).split(':');
     const answer = await new Promise<string>((resolve, reject) => {
       const socket = connect(Number(port), host, () => {
         socket.end(`GET http://evil.example/api/v1/apitokens/verify HTTP/1.1\r\nHost: evil.example\r\nAuthorization: Bearer ${secret}\r\nConnection: close\r\n\r\n`);
@@ -147,12 +149,7 @@ describe('hardening', () => {
 
   it('cuts off a chunked body that grows past the limit', async () => {
     const { gateway } = gatewayWith();
-    const server = createGatewayServer(gateway.app, {});
-    cleanups.push(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    const address = await listen(server);
+    const address = await serveGateway(gateway.app);
     const body = new ReadableStream({
       start(controller) {
         controller.enqueue(new TextEncoder().encode(`{"name":"${'y'.repeat(4096)}"}`));
@@ -272,12 +269,7 @@ describe('HTTPS', () => {
 
   it('terminates TLS itself with a certificate', async () => {
     const { gateway } = gatewayWith({ REQUIRE_HTTPS: 'true', TLS_CERT_FILE: certFile, TLS_KEY_FILE: keyFile });
-    const server = createGatewayServer(gateway.app, { certFile, keyFile });
-    cleanups.push(() => {
-      server.closeAllConnections();
-      server.close();
-    });
-    const address = await listen(server);
+    const address = await serveGateway(gateway.app, { certFile, keyFile });
     const res = await undiciFetch(`https://${address}/api/v1/apitokens/verify`, {
       headers: { authorization: `Bearer ${secret}` },
       dispatcher: new Agent({ connect: { ca: execFileSync('cat', [certFile]) } }),
