@@ -87,9 +87,6 @@ export function fromIdentityClaim(subject: unknown, claim: unknown): Identity | 
 /** The previous release's claim (the identity's own JSON) in this release's form; undefined when it is not one. */
 function fromPreviousRelease(identity: Record<string, unknown>): IdentityClaim | undefined {
   if (identity.kind !== 'token' && identity.kind !== 'service') return undefined;
-  try {
-    return toIdentityClaim(identity as unknown as Identity);
-  } catch {
-    return undefined;
-  }
+  // Only reads its fields; the claim's own checks then refuse any of the wrong type.
+  return toIdentityClaim(identity as unknown as Identity);
 }
