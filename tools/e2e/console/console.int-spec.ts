@@ -110,6 +110,7 @@ describe('console: signing in', () => {
       'credentials:reveal',
       'audit:read',
       'audit:witness',
+      'tokens:reveal',
     ]);
     // The token lives in this tab's sessionStorage only.
     const storage = await inPage<{ session: string; local: number; cookies: string }>(

@@ -17,6 +17,7 @@ export const ALL_SCOPES = [
   'credentials:reveal',
   'audit:read',
   'audit:witness',
+  'tokens:reveal',
 ] as const satisfies readonly Scope[];
 // Fails to compile when the contract gains a scope this list lacks.
 type MissingScope = Exclude<Scope, (typeof ALL_SCOPES)[number]>;

@@ -28,6 +28,7 @@ const SCOPE_SET = {
   'credentials:reveal': true,
   'audit:read': true,
   'audit:witness': true,
+  'tokens:reveal': true,
 } satisfies Record<Scope, true>;
 export const ALL_SCOPES: readonly Scope[] = Object.freeze(Object.keys(SCOPE_SET) as Scope[]);
 

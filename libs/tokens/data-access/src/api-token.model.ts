@@ -7,6 +7,14 @@ export type ApiTokenType = Schemas['ApiTokenType'];
 export type ApiTokenScope = Schemas['Scope'];
 export type ApiTokenRateLimit = Schemas['RateLimit'];
 
+/** A recoverable token's current secret, sealed (AES-256-GCM) under its account's token data key `keyId`. */
+export interface SealedSecret {
+  ciphertext: string;
+  iv: string;
+  tag: string;
+  keyId: string;
+}
+
 /** A secret that still works for a while after a rotation (the grace period). */
 export interface PreviousSecret {
   hash: string;
@@ -28,6 +36,8 @@ export interface ApiTokenDoc {
   /** Prefix and last four characters of the current secret, for its owner to recognise it. */
   hint: string;
   previousSecrets: PreviousSecret[];
+  /** Set only on tokens created with `recoverable: true`: the current secret, sealed for `reveal`. */
+  sealedSecret?: SealedSecret | null;
   /** Bumped by every change that affects authentication; gateways compare it with Redis on each request. */
   authVersion: number;
   /** Bumped by every write: optimistic concurrency, so an event's prior snapshot is exactly what was replaced. */
@@ -67,6 +77,7 @@ export const apiTokenSchema = new Schema<ApiTokenDoc>(
     secretHash: { type: String, required: true },
     hint: { type: String, required: true },
     previousSecrets: { type: [previousSecretSchema], default: [] },
+    sealedSecret: { type: Schema.Types.Mixed, default: undefined },
     authVersion: { type: Number, required: true, default: 1 },
     revision: { type: Number, required: true, default: 1 },
     createdAt: { type: Date, required: true },

@@ -20,6 +20,7 @@ export function apiTokenView(token: ApiTokenDoc): Schemas['ApiToken'] {
     enabled: token.enabled,
     ...tokenLimitsView(token),
     hint: token.hint,
+    recoverable: Boolean(token.sealedSecret),
     createdAt: token.createdAt.toISOString(),
     updatedAt: token.updatedAt.toISOString(),
     lastUsedAt: token.lastUsedAt ? token.lastUsedAt.toISOString() : null,

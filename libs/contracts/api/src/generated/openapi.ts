@@ -24,8 +24,10 @@ export interface paths {
          *     than the caller's (when the caller expires), and its `rateLimit` no larger and no faster
          *     than the caller's quota. A field left out takes the caller's value, and the response shows
          *     it; a broader value is `403` with `errors` naming each such field. An account holds at most
-         *     `MAX_TOKENS_PER_ACCOUNT` live tokens (1000 by default): one more is `409`. Requires scope
-         *     `tokens:write`.
+         *     `MAX_TOKENS_PER_ACCOUNT` live tokens (1000 by default): one more is `409`. With
+         *     `recoverable: true` the secret is also kept encrypted (envelope encryption under the token
+         *     service's key ring) so that `POST /api/v1/apitokens/{id}/reveal` can return it later; this is
+         *     set at creation only. Requires scope `tokens:write`.
          */
         post: operations["createApiToken"];
         delete?: never;
@@ -83,6 +85,39 @@ export interface paths {
         patch: operations["updateApiToken"];
         trace?: never;
     };
+    "/api/v1/apitokens/{id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reveal a recoverable API token's secret
+         * @description Decrypts and returns the secret of a token created with `recoverable: true`. The reveal
+         *     itself is recorded in the audit trail (`objectType: ApiToken`, `auditType: Revealed`,
+         *     without the secret). Only a token that lies within the calling token on every axis
+         *     (scopes, `allowedIps`, expiry, `rateLimit`) can be revealed, or the caller itself:
+         *     otherwise `403`, with `errors` naming each field. A token of another account, or a revoked
+         *     one, is `404`; a token that is not recoverable is `409` (its secret was shown once and is
+         *     not stored). Takes no request body. Requires scope `tokens:reveal`.
+         */
+        post: operations["revealApiToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/apitokens/{id}/rotate": {
         parameters: {
             query?: never;
@@ -109,7 +144,9 @@ export interface paths {
          *     the new secret would hand that out. A token may always rotate itself. If the rotation could not be put in force on
          *     every replica, the answer is `503` with `Retry-After` and no secret: the token was rotated
          *     to a secret nobody has seen, which stops the old one as asked. Repeat the request to
-         *     rotate again and receive a new secret. Requires scope `tokens:write`.
+         *     rotate again and receive a new secret. A recoverable token's new secret is sealed in the
+         *     same write, so a reveal returns the new secret from then on (the previous one is not kept
+         *     recoverable). Requires scope `tokens:write`.
          */
         post: operations["rotateApiToken"];
         delete?: never;
@@ -657,6 +694,8 @@ export interface components {
             name: components["schemas"]["ApiTokenName"];
             /** @description The token's own rate limit; `null` means the default. */
             rateLimit: components["schemas"]["RateLimit"] | null;
+            /** @description Whether the secret is also kept encrypted so that `POST /api/v1/apitokens/{id}/reveal` can return it; set at creation only. */
+            recoverable: boolean;
             scopes: components["schemas"]["Scope"][];
             type: components["schemas"]["ApiTokenType"];
             /** Format: date-time */
@@ -1069,6 +1108,13 @@ export interface components {
              *     caller's quota.
              */
             rateLimit?: components["schemas"]["RateLimit"] | null;
+            /**
+             * @description Also keep the secret encrypted at rest so that `POST /api/v1/apitokens/{id}/reveal`
+             *     (scope `tokens:reveal`) can return it later. Left out or `false`: the secret is shown
+             *     this once and only a keyed hash is stored. Cannot be changed afterwards.
+             * @default false
+             */
+            recoverable?: boolean;
             /** @description Defaults to every scope the calling token has. A scope the caller lacks is `403`. */
             scopes?: components["schemas"]["Scope"][];
             /** @default api */
@@ -1278,6 +1324,19 @@ export interface components {
              */
             windowSeconds: number;
         };
+        /** @description A recoverable token's secret, revealed. */
+        RevealedApiToken: {
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The token's current secret.
+             * @example wdn_4Nq8TzR2vXk7LpB3mW9cYh5JdG1sFe6uAbCd
+             */
+            token: string;
+        };
+        RevealedApiTokenEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["RevealedApiToken"];
+        };
         /** @description A credential's secrets in clear. */
         RevealedCredential: {
             /** Format: uuid */
@@ -1315,7 +1374,7 @@ export interface components {
          * @description A permission a token can hold. A token can never grant a scope it lacks.
          * @enum {string}
          */
-        Scope: "tokens:read" | "tokens:write" | "credentials:read" | "credentials:write" | "credentials:reveal" | "audit:read" | "audit:witness";
+        Scope: "tokens:read" | "tokens:write" | "credentials:read" | "credentials:write" | "credentials:reveal" | "audit:read" | "audit:witness" | "tokens:reveal";
         /** @description A SHA-256 digest, lowercase hex. */
         Sha256Hex: string;
         /**
@@ -1447,6 +1506,32 @@ export interface components {
                  *           "path": "body.allowedIps",
                  *           "message": "an empty list admits any address; the calling API token is limited to 10.0.0.0/8"
                  *         }
+                 *       ],
+                 *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
+                 *     }
+                 */
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The token was not created with `recoverable: true`: its secret was shown once and only a keyed hash of it is stored. */
+        ApiTokenNotRecoverable: {
+            headers: {
+                "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                RateLimit: components["headers"]["RateLimit"];
+                "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "type": "https://httpstatuses.com/409",
+                 *       "title": "Conflict",
+                 *       "status": 409,
+                 *       "detail": "This API token is not recoverable; its secret was shown once at creation.",
+                 *       "success": false,
+                 *       "messages": [
+                 *         "This API token is not recoverable; its secret was shown once at creation."
                  *       ],
                  *       "requestId": "5e0c1f3a-9d2b-4c7e-8a61-3f4b2d9c7e18"
                  *     }
@@ -1999,6 +2084,7 @@ export interface operations {
                      *             "windowSeconds": 60
                      *           },
                      *           "hint": "wdn_…AbCd",
+                     *           "recoverable": false,
                      *           "createdAt": "2025-11-20T09:15:02.117Z",
                      *           "updatedAt": "2025-11-24T16:41:07.312Z",
                      *           "lastUsedAt": "2025-11-24T16:40:00.000Z"
@@ -2070,6 +2156,7 @@ export interface operations {
                      *           "windowSeconds": 60
                      *         },
                      *         "hint": "wdn_…AbCd",
+                     *         "recoverable": false,
                      *         "createdAt": "2025-11-20T09:15:02.117Z",
                      *         "updatedAt": "2025-11-20T09:15:02.117Z",
                      *         "lastUsedAt": null,
@@ -2142,6 +2229,7 @@ export interface operations {
                      *           "windowSeconds": 60
                      *         },
                      *         "hint": "wdn_…AbCd",
+                     *         "recoverable": false,
                      *         "createdAt": "2025-11-20T09:15:02.117Z",
                      *         "updatedAt": "2025-11-24T16:41:07.312Z",
                      *         "lastUsedAt": "2025-11-24T16:40:00.000Z"
@@ -2269,6 +2357,7 @@ export interface operations {
                      *           "windowSeconds": 60
                      *         },
                      *         "hint": "wdn_…AbCd",
+                     *         "recoverable": false,
                      *         "createdAt": "2025-11-20T09:15:02.117Z",
                      *         "updatedAt": "2025-11-24T16:41:07.312Z",
                      *         "lastUsedAt": "2025-11-24T16:40:00.000Z"
@@ -2288,6 +2377,59 @@ export interface operations {
             500: components["responses"]["InternalServerError"];
             502: components["responses"]["BadGateway"];
             503: components["responses"]["ChangeNotInForce"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    revealApiToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token's secret, in clear. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "This reveal has been recorded in the audit trail."
+                     *       ],
+                     *       "data": {
+                     *         "id": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "token": "wdn_4Nq8TzR2vXk7LpB3mW9cYh5JdG1sFe6uAbCd"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RevealedApiTokenEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["ApiTokenEscalation"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["ApiTokenNotRecoverable"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
             504: components["responses"]["GatewayTimeout"];
         };
     };
@@ -2346,6 +2488,7 @@ export interface operations {
                      *           "windowSeconds": 60
                      *         },
                      *         "hint": "wdn_…Wx9Q",
+                     *         "recoverable": false,
                      *         "createdAt": "2025-11-20T09:15:02.117Z",
                      *         "updatedAt": "2025-11-25T08:00:00.000Z",
                      *         "lastUsedAt": "2025-11-24T16:40:00.000Z",
