@@ -151,7 +151,7 @@ describe('data keys', () => {
     }
     expect(refused).toMatchObject({ accountId: 'acc-1', reason: 'mismatch' });
     for (const part of [wrapped.ciphertext, wrapped.iv, material.toString('base64'), material.toString('hex')]) expect((refused as Error).message).not.toContain(part);
-    expect(new DataKeyUnavailableError('acc-1', 'destroyed').message).toBe('the data key of account acc-1 was destroyed (or is missing): its credentials can no longer be decrypted');
+    expect(new DataKeyUnavailableError('acc-1', 'destroyed', 'its credentials').message).toBe('the data key of account acc-1 was destroyed (or is missing): its credentials can no longer be decrypted');
   });
 
   it('seals fields under a data key with the same binding as under a ring key', () => {

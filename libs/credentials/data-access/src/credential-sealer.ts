@@ -1,15 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import {
-  DataKeyUnavailableError,
-  SecretMismatchError,
-  openField,
-  sealField,
-  type CredentialCipher,
-  type EncryptedField,
-  type SecretContext,
-  type StoredSecretContext,
-} from './credential-cipher';
-import { DATA_KEY_PREFIX, type CredentialRepository } from './credential.repository';
+import { EnvelopeSealer, SealMismatchError } from '@warden/envelope';
+import { SecretMismatchError, isSecretsVersion, secretAssociatedData, type CredentialCipher, type EncryptedField, type SecretContext, type StoredSecretContext } from './credential-cipher';
+import type { CredentialRepository } from './credential.repository';
 
 export interface CredentialSealerOptions {
   /** The key ring: wraps data keys (its newest key) and opens fields sealed before data keys existed. */
@@ -23,41 +14,27 @@ export interface CredentialSealerOptions {
   clock?: () => number;
 }
 
-interface DataKey {
-  dataKeyId: string;
-  key: Buffer;
-  expiresAt: number;
-}
-
 /**
- * Envelope encryption of credential secrets: each account has one data key (32 random bytes,
- * created on its first credential write, stored only wrapped by the ring's newest key), and every
- * field is sealed under it with the field's own binding (account, credential, field, secrets
+ * Envelope encryption of credential secrets (`@warden/envelope`): each account has one data key, and
+ * every field is sealed under it with the field's own binding (account, credential, field, secrets
  * version) and the key id `dk:<dataKeyId>`. Fields sealed directly under a ring key, written before
- * data keys existed, still open with the ring. Unwrapped keys are cached in memory (bounded, with a
- * time to live) so a read does not unwrap each time; they never leave this object.
+ * data keys existed, still open with the ring.
  */
 export class CredentialSealer {
   readonly cipher: CredentialCipher;
-  private readonly repository: CredentialRepository;
-  private readonly cacheSize: number;
-  private readonly cacheTtlMs: number;
-  private readonly clock: () => number;
-  private readonly cache = new Map<string, DataKey>();
+  private readonly envelope: EnvelopeSealer;
 
-  constructor({ cipher, repository, cacheSize = 10_000, cacheTtlMs = 5 * 60_000, clock = Date.now }: CredentialSealerOptions) {
+  constructor({ cipher, repository, ...cache }: CredentialSealerOptions) {
     this.cipher = cipher;
-    this.repository = repository;
-    this.cacheSize = cacheSize;
-    this.cacheTtlMs = cacheTtlMs;
-    this.clock = clock;
+    this.envelope = new EnvelopeSealer({ ring: cipher, repository, sealed: 'its credentials', ...cache });
   }
 
   /** Seals every field under the account's data key (created on the account's first write); `keyId` is what the document records. */
   async sealAll(secrets: Record<string, string>, context: Omit<SecretContext, 'field'>): Promise<{ secrets: Record<string, EncryptedField>; keyId: string }> {
-    const dataKey = await this.dataKeyOf(context.accountId, true);
-    const keyId = `${DATA_KEY_PREFIX}${dataKey.dataKeyId}`;
-    return { keyId, secrets: Object.fromEntries(Object.entries(secrets).map(([field, value]) => [field, sealField(dataKey.key, keyId, value, { ...context, field })])) };
+    if (!isSecretsVersion(context.secretsVersion)) throw new Error('a secrets version is a positive integer');
+    const values = Object.fromEntries(Object.entries(secrets).map(([field, plaintext]) => [field, { plaintext, aad: secretAssociatedData({ ...context, field }) }]));
+    const { keyId, sealed } = await this.envelope.sealAll(context.accountId, values);
+    return { keyId, secrets: sealed };
   }
 
   /**
@@ -68,60 +45,24 @@ export class CredentialSealer {
   async openAll(secrets: Record<string, EncryptedField>, context: Omit<StoredSecretContext, 'field'>): Promise<Record<string, string>> {
     const opened: Record<string, string> = {};
     for (const [field, value] of Object.entries(secrets)) {
-      if (typeof value.keyId === 'string' && value.keyId.startsWith(DATA_KEY_PREFIX)) {
-        const dataKey = await this.dataKeyOf(context.accountId, false);
-        if (value.keyId !== `${DATA_KEY_PREFIX}${dataKey.dataKeyId}`) throw new SecretMismatchError(context.credentialId, field);
-        opened[field] = openField(dataKey.key, value, { ...context, field });
-      } else {
-        opened[field] = this.cipher.decrypt(value, { ...context, field });
+      // A stored version that is not a positive integer never authenticates: sealing refuses one.
+      try {
+        opened[field] = await this.envelope.open(context.accountId, value, secretAssociatedData({ ...context, field }));
+      } catch (error) {
+        if (error instanceof SealMismatchError) throw new SecretMismatchError(context.credentialId, field);
+        throw error;
       }
     }
     return opened;
   }
 
   /** Crypto-shredding of one account: its data key destroyed in the database and forgotten here. True when a live key was destroyed. */
-  async destroyDataKey(accountId: string, now?: Date): Promise<boolean> {
-    this.cache.delete(accountId);
-    try {
-      return await this.repository.destroyDataKey(accountId, now);
-    } finally {
-      this.cache.delete(accountId);
-    }
+  destroyDataKey(accountId: string, now?: Date): Promise<boolean> {
+    return this.envelope.destroyDataKey(accountId, now);
   }
 
   /** Drops every cached key (or one account's). */
   forget(accountId?: string): void {
-    if (accountId === undefined) this.cache.clear();
-    else this.cache.delete(accountId);
-  }
-
-  private async dataKeyOf(accountId: string, create: boolean): Promise<DataKey> {
-    const now = this.clock();
-    const cached = this.cache.get(accountId);
-    this.cache.delete(accountId);
-    if (cached && cached.expiresAt > now) {
-      this.cache.set(accountId, cached);
-      return cached;
-    }
-    const dataKey = await this.load(accountId, create, now);
-    this.cache.set(accountId, dataKey);
-    while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
-    return dataKey;
-  }
-
-  private async load(accountId: string, create: boolean, now: number): Promise<DataKey> {
-    const expiresAt = now + this.cacheTtlMs;
-    let stored = await this.repository.findDataKey(accountId);
-    if (!stored) {
-      if (!create) throw new DataKeyUnavailableError(accountId, 'destroyed');
-      const dataKeyId = randomUUID();
-      const key = randomBytes(32);
-      const wrapped = this.cipher.wrapDataKey(key, { accountId, dataKeyId });
-      stored = await this.repository.insertDataKey({ _id: accountId, dataKeyId, wrapped, createdAt: new Date(now), destroyedAt: null });
-      // Another request or replica created the account's key first: use that one.
-      if (stored.dataKeyId === dataKeyId) return { dataKeyId, key, expiresAt };
-    }
-    if (stored.destroyedAt || !stored.wrapped) throw new DataKeyUnavailableError(accountId, 'destroyed');
-    return { dataKeyId: stored.dataKeyId, key: this.cipher.unwrapDataKey(stored.wrapped, { accountId, dataKeyId: stored.dataKeyId }), expiresAt };
+    this.envelope.forget(accountId);
   }
 }

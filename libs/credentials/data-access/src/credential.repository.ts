@@ -1,9 +1,9 @@
 import type { Connection, Model } from 'mongoose';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { exclusiveWrite, isDuplicateKeyError } from '@warden/data';
+import { DATA_KEY_PREFIX, DataKeyStore, type DataKeyDocument, type WrappedDataKey } from '@warden/envelope';
 import { credentialModel, type CredentialDocument } from './credential.model';
-import type { WrappedDataKey } from './credential-cipher';
-import { dataKeyModel, type DataKeyDocument } from './data-key.model';
+import { dataKeyModel } from './data-key.model';
 
 export class DuplicateMonikerError extends Error {
   constructor(readonly moniker: string) {
@@ -22,8 +22,7 @@ export type CredentialChanges = Partial<Pick<CredentialDocument, 'name' | 'prope
 
 const ACTIVE = { deletedAt: null };
 
-/** The prefix of the key id of fields sealed under their account's data key (`dk:<dataKeyId>`). */
-export const DATA_KEY_PREFIX = 'dk:';
+export { DATA_KEY_PREFIX } from '@warden/envelope';
 
 /**
  * Credentials not (yet) under their account's data key: key ids outside `dk:…` (a plain range, since
@@ -31,9 +30,6 @@ export const DATA_KEY_PREFIX = 'dk:';
  * written before secrets versions existed.
  */
 const toReseal = () => ({ $or: [{ keyId: { $lt: DATA_KEY_PREFIX } }, { keyId: { $gte: 'dk;' } }, { keyId: { $exists: false } }, { secretsVersion: { $exists: false } }] });
-
-/** Live data keys wrapped by another ring key than `keyId`. */
-const toRewrap = (keyId: string) => ({ destroyedAt: null, wrapped: { $exists: true }, 'wrapped.keyId': { $ne: keyId } });
 
 /**
  * Every read is scoped to one account and skips tombstones; every write is a single-document
@@ -43,10 +39,12 @@ export class CredentialRepository {
   readonly model: Model<CredentialDocument>;
   /** One wrapped data key per account (`credential_data_keys`). */
   readonly dataKeys: Model<DataKeyDocument>;
+  private readonly keys: DataKeyStore;
 
   constructor(connection: Connection) {
     this.model = credentialModel(connection);
     this.dataKeys = dataKeyModel(connection);
+    this.keys = new DataKeyStore(this.dataKeys);
   }
 
   /** Builds the indexes (above all the unique moniker index) before the first write relies on them. */
@@ -151,42 +149,26 @@ export class CredentialRepository {
 
   /** The account's data key document (live or destroyed), or null before its first credential write. */
   findDataKey(accountId: string): Promise<DataKeyDocument | null> {
-    return this.dataKeys.findOne({ _id: accountId }).lean<DataKeyDocument>().exec();
+    return this.keys.findDataKey(accountId);
   }
 
-  /**
-   * Stores a new data key for its account unless one exists: on a duplicate key (another request or
-   * replica created one first) the stored one is returned instead. No transaction and no update of a
-   * shared document, so it is race-safe on FerretDB too.
-   */
-  async insertDataKey(document: DataKeyDocument): Promise<DataKeyDocument> {
-    try {
-      await exclusiveWrite(this.dataKeys, () => this.dataKeys.collection.insertOne(document as any));
-      return document;
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      const winner = await this.findDataKey(document._id);
-      if (!winner) throw error;
-      return winner;
-    }
+  /** Stores a new data key for its account unless one exists (then the stored one is returned). */
+  insertDataKey(document: DataKeyDocument): Promise<DataKeyDocument> {
+    return this.keys.insertDataKey(document);
   }
 
   /** Live data keys to re-wrap under `keyId`, in account id order from `afterId`. */
   findDataKeysToRewrap(keyId: string, afterId: string | undefined, limit: number): Promise<DataKeyDocument[]> {
-    const filter: Record<string, unknown> = toRewrap(keyId);
-    if (afterId !== undefined) filter._id = { $gt: afterId };
-    return this.dataKeys.find(filter).sort({ _id: 1 }).limit(limit).lean<DataKeyDocument[]>().exec();
+    return this.keys.findDataKeysToRewrap(keyId, afterId, limit);
   }
 
   countDataKeysToRewrap(keyId: string): Promise<number> {
-    return this.dataKeys.countDocuments(toRewrap(keyId)).exec();
+    return this.keys.countDataKeysToRewrap(keyId);
   }
 
   /** Replaces a data key's wrapping, only if it is still the live key and wrapping it was read with. */
-  async rewrapDataKey(document: Pick<DataKeyDocument, '_id' | 'dataKeyId' | 'wrapped'>, wrapped: WrappedDataKey, now: Date): Promise<boolean> {
-    const filter = { _id: document._id, dataKeyId: document.dataKeyId, destroyedAt: null, 'wrapped.keyId': document.wrapped?.keyId, 'wrapped.iv': document.wrapped?.iv };
-    const result = await exclusiveWrite(this.dataKeys, () => this.dataKeys.collection.updateOne(filter as any, { $set: { wrapped, rewrappedAt: now } }));
-    return result.matchedCount === 1;
+  rewrapDataKey(document: Pick<DataKeyDocument, '_id' | 'dataKeyId' | 'wrapped'>, wrapped: WrappedDataKey, now: Date): Promise<boolean> {
+    return this.keys.rewrapDataKey(document, wrapped, now);
   }
 
   /**
@@ -199,23 +181,7 @@ export class CredentialRepository {
    * True when a live key was destroyed.
    */
   async destroyDataKey(accountId: string, now: Date = new Date()): Promise<boolean> {
-    let destroyed: boolean | undefined;
-    while (destroyed === undefined) {
-      const result = await exclusiveWrite(this.dataKeys, () =>
-        this.dataKeys.collection.updateOne({ _id: accountId, destroyedAt: null } as any, { $set: { destroyedAt: now }, $unset: { wrapped: '' } }),
-      );
-      if (result.matchedCount === 1) destroyed = true;
-      else if (await this.findDataKey(accountId)) destroyed = false;
-      else {
-        try {
-          // No key yet: a tombstone, so that none is created later either.
-          await exclusiveWrite(this.dataKeys, () => this.dataKeys.collection.insertOne({ _id: accountId, dataKeyId: 'none', createdAt: now, destroyedAt: now } as any));
-          destroyed = false;
-        } catch (error) {
-          if (!isDuplicateKeyError(error)) throw error;
-        }
-      }
-    }
+    const destroyed = await this.keys.destroyDataKey(accountId, now);
     const tombstone = (await this.findDataKey(accountId)) as DataKeyDocument;
     const keyId = `${DATA_KEY_PREFIX}${tombstone.dataKeyId}`;
     for (;;) {

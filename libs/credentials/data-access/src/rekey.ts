@@ -1,4 +1,5 @@
 import { buildChangeEvent, type Actor } from '@warden/contracts-events';
+import { rewrapDataKeys, type RewrapResult } from '@warden/envelope';
 import { nextSecretsVersion, type CredentialCipher } from './credential-cipher';
 import type { CredentialRepository } from './credential.repository';
 import { CredentialSealer } from './credential-sealer';
@@ -25,7 +26,7 @@ export interface RekeyResult {
   /** Live credentials still sealed directly under a ring key, or still without a secrets version, after this run. */
   remaining: number;
   /** The accounts' data keys: re-wrapped under the newest ring key, changed meanwhile, failed (ring key not configured, wrapping tampered with), and still under an older ring key after this run. */
-  dataKeys: { rewrapped: number; skipped: number; failed: { accountId: string; reason: string }[]; remaining: number };
+  dataKeys: RewrapResult;
 }
 
 /**
@@ -81,35 +82,5 @@ export async function rekeyCredentials({ repository, cipher, actor, batchSize = 
     }
   }
   result.remaining = await repository.countToReseal();
-  return result;
-}
-
-/** Re-wraps every live data key that an older ring key wraps under the newest one, in account id order. */
-async function rewrapDataKeys(repository: CredentialRepository, cipher: CredentialCipher, batchSize: number, clock: () => Date): Promise<RekeyResult['dataKeys']> {
-  const keyId = cipher.currentKeyId;
-  const result: RekeyResult['dataKeys'] = { rewrapped: 0, skipped: 0, failed: [], remaining: 0 };
-  let afterId: string | undefined;
-  for (;;) {
-    const batch = await repository.findDataKeysToRewrap(keyId, afterId, batchSize);
-    if (batch.length === 0) break;
-    for (const document of batch) {
-      afterId = document._id;
-      if (!document.wrapped) continue;
-      const context = { accountId: document._id, dataKeyId: document.dataKeyId };
-      let wrapped;
-      try {
-        // Same data key, same id: only its wrapping changes.
-        const material = cipher.unwrapDataKey(document.wrapped, context);
-        wrapped = cipher.wrapDataKey(material, context);
-        material.fill(0);
-      } catch (error) {
-        result.failed.push({ accountId: document._id, reason: (error as Error).message });
-        continue;
-      }
-      if (await repository.rewrapDataKey(document, wrapped, clock())) result.rewrapped += 1;
-      else result.skipped += 1;
-    }
-  }
-  result.remaining = await repository.countDataKeysToRewrap(keyId);
   return result;
 }

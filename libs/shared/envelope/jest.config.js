@@ -1,0 +1,4 @@
+module.exports = {
+  displayName: 'shared-envelope',
+  preset: '../../../jest.preset.js',
+};
