@@ -50,6 +50,7 @@ const INTERNAL_KEYS = [
 ].join(',');
 const LEGACY_SIGNING_KEY = randomBytes(32).toString('hex');
 const TOKEN_HASH_KEY = randomBytes(32).toString('base64url');
+const TOKEN_ENCRYPTION_KEYS = `bench-1:${randomBytes(32).toString('base64')}`;
 const VERIFY = '/api/v1/apitokens/verify';
 const root = path.join(__dirname, '..', '..');
 /** The Node the measured servers run on (BENCH_NODE); set at the start of main. */
@@ -263,7 +264,7 @@ async function main(): Promise<void> {
       REDIS_URL: infra.redisUrl,
       ADMIN_PORT: '0',
     };
-    const tokenServiceEnv = { ...common, MONGODB_URL: infra.mongoUrl, MONGODB_DB: `bench_tokens_${Date.now()}`, TOKEN_HASH_KEY };
+    const tokenServiceEnv = { ...common, MONGODB_URL: infra.mongoUrl, MONGODB_DB: `bench_tokens_${Date.now()}`, TOKEN_HASH_KEY, TOKEN_ENCRYPTION_KEYS };
     const tokenService = await startProcess(root, 'token-service', await appArgs('token-service'), tokenServiceEnv);
     children.push(tokenService);
     // The account quota out of the way of the load too (it is still counted on every request). Every

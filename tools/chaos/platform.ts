@@ -393,6 +393,7 @@ export interface RunSecrets {
   internalKeys: string;
   tokenHashKey: string;
   credentialKeys: string;
+  tokenKeys: string;
   auditSigningKey: string;
 }
 
@@ -411,6 +412,7 @@ export function makeRunSecrets(): RunSecrets {
       .join(','),
     tokenHashKey: randomBytes(32).toString('hex'),
     credentialKeys: `chaos1:${randomBytes(32).toString('base64')}`,
+    tokenKeys: `chaos1:${randomBytes(32).toString('base64')}`,
     auditSigningKey: auditKey.toString('base64'),
   };
 }
@@ -497,7 +499,13 @@ export class ChaosPlatform {
       INTERNAL_KEYS: this.secrets.internalKeys,
     };
     const env: Record<ServiceKind, Record<string, string>> = {
-      'token-service': { ...common, MONGODB_DB: this.databases.tokens, TOKEN_HASH_KEY: this.secrets.tokenHashKey, ...this.options.env?.['token-service'] },
+      'token-service': {
+        ...common,
+        MONGODB_DB: this.databases.tokens,
+        TOKEN_HASH_KEY: this.secrets.tokenHashKey,
+        TOKEN_ENCRYPTION_KEYS: this.secrets.tokenKeys,
+        ...this.options.env?.['token-service'],
+      },
       'credential-service': {
         ...common,
         MONGODB_DB: this.databases.credentials,

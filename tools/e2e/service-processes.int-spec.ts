@@ -97,6 +97,7 @@ describe('configuration errors', () => {
     // Whatever NODE_ENV says, no secret has a default: a service without its keys does not start.
     ['token-service', { NODE_ENV: 'development', TOKEN_HASH_KEY: '' }, /TOKEN_HASH_KEY: must be at least 32 characters/],
     ['credential-service', { NODE_ENV: 'development', CREDENTIAL_ENCRYPTION_KEYS: '' }, /CREDENTIAL_ENCRYPTION_KEYS: must list at least one keyId:base64key/],
+    ['token-service', { NODE_ENV: 'development', TOKEN_ENCRYPTION_KEYS: '' }, /TOKEN_ENCRYPTION_KEYS: must list at least one keyId:base64key/],
     ['audit-service', { NODE_ENV: 'test', AUDIT_SIGNING_KEY: '' }, /AUDIT_SIGNING_KEY: must be an Ed25519 private key/],
     ['gateway', { NODE_ENV: 'development', INTERNAL_KEYS: '' }, /INTERNAL_KEYS: needs a key for gateway>token-service, gateway>credential-service, gateway>audit-service/],
     ['gateway', { TRUST_PROXY: 'true' }, /TRUST_PROXY: trusting every proxy/],

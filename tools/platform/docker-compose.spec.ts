@@ -161,6 +161,7 @@ describe('docker-compose.yml', () => {
     ]);
     expect(services['audit-service'].environment.AUDIT_ANCHOR_SOURCES).toBe('token-service=http://token-service:3001,credential-service=http://credential-service:3002');
     expect(services['token-service'].environment.TOKEN_HASH_KEY).toMatch(/^\$\{TOKEN_HASH_KEY:\?/);
+    expect(services['token-service'].environment.TOKEN_ENCRYPTION_KEYS).toMatch(/^\$\{TOKEN_ENCRYPTION_KEYS:\?/);
     expect(services['credential-service'].environment.CREDENTIAL_ENCRYPTION_KEYS).toMatch(/^\$\{CREDENTIAL_ENCRYPTION_KEYS:\?/);
     expect(services['audit-service'].environment.AUDIT_SIGNING_KEY).toMatch(/^\$\{AUDIT_SIGNING_KEY:\?/);
   });

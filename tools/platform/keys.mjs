@@ -1,7 +1,8 @@
 // The keys of one local installation: made at random on its first `npm start`, kept in
 // `.data/keys.json` (mode 0600) and reused, so that nothing in the source signs, hashes or encrypts
 // anything. Each process gets only the keys it uses (`keysFor`); the operator CLI reads its own
-// (`cli>` keys, the token hash and credential keys, the audit public key) from the file.
+// (`cli>` keys, the token hash and credential keys, the audit public key) from the file. The token
+// ring (`TOKEN_ENCRYPTION_KEYS`) seals recoverable tokens' secrets; only the token service holds it.
 // `node tools/platform/keys.mjs --env` prints a fresh set as the variables docker-compose.yml reads.
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -30,6 +31,7 @@ function generate() {
     internal: Object.fromEntries(INTERNAL_PAIRS.map(([caller, audience]) => [`${caller}>${audience}`, `${caller}>${audience}:${KEY_ID}:${randomBytes(32).toString('base64url')}`])),
     TOKEN_HASH_KEY: randomBytes(32).toString('base64url'),
     CREDENTIAL_ENCRYPTION_KEYS: `${KEY_ID}:${randomBytes(32).toString('base64')}`,
+    TOKEN_ENCRYPTION_KEYS: `${KEY_ID}:${randomBytes(32).toString('base64')}`,
     AUDIT_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
     AUDIT_PUBLIC_KEY: publicKey.export({ type: 'spki', format: 'der' }).toString('base64'),
   };
@@ -77,7 +79,11 @@ export function keysFor(name, keys) {
       return { INTERNAL_KEYS: pairsWhere(keys, (caller) => caller === 'gateway') };
     // The gateway's key for the service, and the service's own producer key for the audit service.
     case 'token-service':
-      return { INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name), TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY };
+      return {
+        INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name),
+        TOKEN_HASH_KEY: keys.TOKEN_HASH_KEY,
+        TOKEN_ENCRYPTION_KEYS: keys.TOKEN_ENCRYPTION_KEYS,
+      };
     case 'credential-service':
       return { INTERNAL_KEYS: pairsWhere(keys, (caller, audience) => audience === name || caller === name), CREDENTIAL_ENCRYPTION_KEYS: keys.CREDENTIAL_ENCRYPTION_KEYS };
     // Every `*>audit-service` key (the gateway's, the CLI's, and the producers' that authenticate events), and its own for the producers.
@@ -95,6 +101,7 @@ export function composeEnv(keys = generate()) {
     ...INTERNAL_PAIRS.map(([caller, audience]) => `${`KEY_${caller}_${audience}`.toUpperCase().replace(/-/g, '_')}=${material(`${caller}>${audience}`)}`),
     `TOKEN_HASH_KEY=${keys.TOKEN_HASH_KEY}`,
     `CREDENTIAL_ENCRYPTION_KEYS=${keys.CREDENTIAL_ENCRYPTION_KEYS}`,
+    `TOKEN_ENCRYPTION_KEYS=${keys.TOKEN_ENCRYPTION_KEYS}`,
     `AUDIT_SIGNING_KEY=${keys.AUDIT_SIGNING_KEY}`,
     // Empty until a rotation: no retired key, and the record seal key derived from the signing key.
     `AUDIT_PREVIOUS_PUBLIC_KEYS=${keys.AUDIT_PREVIOUS_PUBLIC_KEYS ?? ''}`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { internalKeysVariable, loadEnv, outboxEnvShape, portVariable, serviceEnvSchema } from '@warden/config';
-import { parseEncryptionKeys } from '@warden/credentials-data-access';
+import { encryptionKeysVariable } from '@warden/envelope';
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3002),
@@ -23,13 +23,7 @@ const schema = serviceEnvSchema.extend({
     .refine((names) => !names.includes('gateway'), { message: 'must not name the gateway: secrets leave only through the audited reveal route' }),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_credentials'),
   /** `keyId:base64(32 bytes)`, comma-separated, oldest first: the last one encrypts, all decrypt. */
-  CREDENTIAL_ENCRYPTION_KEYS: z.string().superRefine((value, ctx) => {
-    try {
-      parseEncryptionKeys(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  }),
+  CREDENTIAL_ENCRYPTION_KEYS: encryptionKeysVariable(),
   ...outboxEnvShape,
 });
 export type CredentialServiceConfig = z.infer<typeof schema>;

@@ -94,6 +94,36 @@ let gateway: GatewayHarness;
 const secrets: string[] = [];
 /** The token the README's examples create (its id, which the logs name). */
 let tokenId: string | undefined;
+/** What the examples export, shared by the sections in order (the first one signs in). */
+const env: Record<string, string> = {};
+
+/** Runs a section's examples in order, exporting what they say, and checks each response against its documented sample. */
+async function runSection(heading: string): Promise<{ example: Example; outputs: any[] }[]> {
+  const ran: { example: Example; outputs: any[] }[] = [];
+  for (const example of examples(readmeSection(heading))) {
+    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', example.script], { cwd: ROOT, env, timeout: 60_000 });
+    const outputs = jsonValues(stdout) as any[];
+    ran.push({ example, outputs });
+    for (const [variable, path] of example.exports) {
+      env[variable] = pick(outputs[0], path);
+      if (/^wdn_/.test(env[variable])) secrets.push(env[variable]);
+    }
+  }
+  // Each command printed one JSON document.
+  expect(ran.map(({ example, outputs }) => [example.script, outputs.length])).toEqual(
+    ran.map(({ example }) => [example.script, example.script.match(/^(curl|npm) /gm)?.length]),
+  );
+  // Every example that documents a status answered with it.
+  const withStatus = ran.filter(({ example }) => example.expect !== undefined);
+  expect(withStatus.map(({ example, outputs }) => [example.script, outputs.map((output) => (output.success === true ? 200 : output.status))])).toEqual(
+    withStatus.map(({ example, outputs }) => [example.script, outputs.map(() => ((example.expect as number) < 300 ? 200 : example.expect))]),
+  );
+  // Every response that has a documented sample has its shape.
+  for (const { example, outputs } of ran.filter(({ example }) => example.sample !== undefined)) {
+    for (const output of outputs) expectSameShape(output, example.sample);
+  }
+  return ran;
+}
 
 beforeAll(async () => {
   svc = await startTokenService();
@@ -109,9 +139,7 @@ afterAll(async () => {
 });
 
 it('runs every example of "Working with API tokens" against the gateway and the token service', async () => {
-  const all = examples(readmeSection('Working with API tokens'));
-  expect(all.length).toBeGreaterThanOrEqual(12);
-  const env: Record<string, string> = {
+  Object.assign(env, {
     ...(process.env as Record<string, string>),
     WARDEN_URL: gateway.url,
     MONGODB_URL: testInfra().mongoUrl,
@@ -119,33 +147,21 @@ it('runs every example of "Working with API tokens" against the gateway and the 
     TOKEN_HASH_KEY: TEST_TOKEN_HASH_KEY,
     // The CLI's events stay in the outbox, for this token service's relay (on its private queue).
     REDIS_URL: '',
-  };
-  const ran: { example: Example; outputs: any[] }[] = [];
-  for (const example of all) {
-    const { stdout } = await promisify(execFile)('bash', ['-euo', 'pipefail', '-c', example.script], { cwd: ROOT, env, timeout: 60_000 });
-    const outputs = jsonValues(stdout) as any[];
-    ran.push({ example, outputs });
-    for (const [variable, path] of example.exports) {
-      env[variable] = pick(outputs[0], path);
-      if (/^wdn_/.test(env[variable])) secrets.push(env[variable]);
-    }
-  }
-  // Each command printed one JSON document.
-  expect(ran.map(({ example, outputs }) => [example.script, outputs.length])).toEqual(
-    ran.map(({ example }) => [example.script, example.script.match(/^(curl|npm) /gm)?.length]),
-  );
-  // Every example that documents a status answered with it.
-  const withStatus = ran.filter(({ example }) => example.expect !== undefined);
-  expect(withStatus.length).toBeGreaterThanOrEqual(10);
-  expect(withStatus.map(({ example, outputs }) => [example.script, outputs.map((output) => (output.success === true ? 200 : output.status))])).toEqual(
-    withStatus.map(({ example, outputs }) => [example.script, outputs.map(() => ((example.expect as number) < 300 ? 200 : example.expect))]),
-  );
-  // Every response that has a documented sample has its shape.
-  for (const { example, outputs } of ran.filter(({ example }) => example.sample !== undefined)) {
-    for (const output of outputs) expectSameShape(output, example.sample);
-  }
+  });
+  const ran = await runSection('Working with API tokens');
+  expect(ran.length).toBeGreaterThanOrEqual(12);
+  expect(ran.filter(({ example }) => example.expect !== undefined).length).toBeGreaterThanOrEqual(10);
   expect(secrets).toHaveLength(3);
   tokenId = env.TOKEN_ID;
+});
+
+it('runs every example of "Recoverable tokens": the revealed secret is the one that was created, and it authenticates', async () => {
+  const ran = await runSection('Recoverable tokens');
+  expect(ran.map(({ example }) => example.expect)).toEqual([201, 200, 201, 409]);
+  expect(env.REVEALED_TOKEN).toBe(env.SUPPORT_TOKEN);
+  const verified = await fetch(`${gateway.url}/api/v1/apitokens/verify`, { headers: { authorization: `Bearer ${env.REVEALED_TOKEN}` } });
+  expect(verified.status).toBe(200);
+  expect(secrets).toHaveLength(6);
 });
 
 it('never wrote a token secret to the log', () => {
@@ -157,6 +173,6 @@ it('never wrote a token secret to the log', () => {
   expect(tokenId).toMatch(/^[0-9a-f-]{36}$/);
   const lines = log.split('\n');
   expect(lines.filter((line) => line.includes('"service":"gateway"') && line.includes(`"url":"/api/v1/apitokens/${tokenId}"`)).length).toBeGreaterThan(0);
-  expect(secrets).toHaveLength(3);
+  expect(secrets).toHaveLength(6);
   for (const secret of secrets) expect(log).not.toContain(secret);
 });

@@ -6,7 +6,7 @@ import { loadOpenApiDocument } from '@warden/contracts-api';
 import { IdentityVerifier, OpenApiValidator, createMetrics, createServiceApp, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
 import { AuditAnchors, auditAnchorRoutes, pingRedis } from '@warden/queue';
-import { AccountRepository, ApiTokenRepository } from '@warden/tokens-data-access';
+import { AccountRepository, ApiTokenRepository, TokenKeyRing, TokenSecretSealer, tokenDataKeyStore } from '@warden/tokens-data-access';
 import type { TokenServiceConfig } from './config';
 import { ManageApiTokens } from './domain/manage-api-tokens.use-case';
 import { VerifyApiToken } from './domain/verify-api-token.use-case';
@@ -15,7 +15,7 @@ import { apiTokenRoutes } from './entry-points/http/api-tokens.routes';
 import { internalVerifyRoutes } from './entry-points/http/internal-verify.routes';
 
 export interface TokenServiceDeps {
-  config: Pick<TokenServiceConfig, 'INTERNAL_KEYS' | 'TOKEN_HASH_KEY' | 'MAX_TOKENS_PER_ACCOUNT'>;
+  config: Pick<TokenServiceConfig, 'INTERNAL_KEYS' | 'TOKEN_HASH_KEY' | 'TOKEN_ENCRYPTION_KEYS' | 'MAX_TOKENS_PER_ACCOUNT'>;
   logger: Logger;
   mongo: Connection;
   redis: Redis;
@@ -28,7 +28,9 @@ export interface TokenServiceDeps {
 export function createApp({ config, logger, mongo, redis, outbox, clock }: TokenServiceDeps): ServiceApps {
   const tokens = new ApiTokenRepository(mongo);
   const versions = new TokenVersionSignal(redis, logger);
-  const manage = new ManageApiTokens({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, outbox, clock, maxTokensPerAccount: config.MAX_TOKENS_PER_ACCOUNT });
+  // Recoverable tokens' secrets are sealed under this service's own ring, data keys in its own database.
+  const sealer = new TokenSecretSealer({ ring: TokenKeyRing.fromEnv(config.TOKEN_ENCRYPTION_KEYS), store: tokenDataKeyStore(mongo) });
+  const manage = new ManageApiTokens({ tokens, versions, hashKey: config.TOKEN_HASH_KEY, outbox, clock, maxTokensPerAccount: config.MAX_TOKENS_PER_ACCOUNT, sealer });
   const verify = new VerifyApiToken({ tokens, accounts: new AccountRepository(mongo), versions, hashKey: config.TOKEN_HASH_KEY, clock });
   const validator = new OpenApiValidator(loadOpenApiDocument());
   const routes = Router();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { internalKeysVariable, loadEnv, outboxEnvShape, portVariable, serviceEnvSchema } from '@warden/config';
+import { encryptionKeysVariable } from '@warden/envelope';
 
 const schema = serviceEnvSchema.extend({
   PORT: portVariable(3001),
@@ -14,6 +15,8 @@ const schema = serviceEnvSchema.extend({
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_tokens'),
   /** Key of the HMAC under which token secrets are stored; changing it invalidates every token. */
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),
+  /** The key ring of recoverable tokens' secrets: `keyId:base64(32 bytes)`, comma-separated, oldest first; the last one wraps new data keys, all unwrap. */
+  TOKEN_ENCRYPTION_KEYS: encryptionKeysVariable(),
   /** How often gateway-reported token uses are written to MongoDB (one bulk write per flush). */
   LAST_USED_FLUSH_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** Live (not revoked) API tokens one account may hold; creating one more is `409`. Caps how far per-token quotas multiply. */

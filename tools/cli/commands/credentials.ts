@@ -5,13 +5,13 @@ import { z } from 'zod';
 import { createLogger, internalKeysVariable, loadEnv } from '@warden/config';
 import { ChangeEventSigner, type Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
+import { encryptionKeysVariable } from '@warden/envelope';
 import { flushOutboxOnce } from '@warden/queue';
 // The operator CLI re-encrypts credentials the way the credential service stores them, through its data-access layer.
 import {
   CredentialCipher,
   CredentialRepository,
   exclusiveWrite,
-  parseEncryptionKeys,
   rekeyCredentials,
   type RekeyResult,
 } from '@warden/credentials-data-access';
@@ -22,13 +22,7 @@ const envSchema = z.object({
   /** The credential service's database (its MONGODB_DB). */
   CREDENTIAL_MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_credentials'),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
-  CREDENTIAL_ENCRYPTION_KEYS: z.string().superRefine((value, ctx) => {
-    try {
-      parseEncryptionKeys(value);
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-  }),
+  CREDENTIAL_ENCRYPTION_KEYS: encryptionKeysVariable(),
   /** The CLI's key for the audit service (`cli>audit-service`) signs the events it publishes; without it the credential service's relay sends them. */
   INTERNAL_KEYS: internalKeysVariable([]).optional(),
 });

@@ -3,13 +3,16 @@ import { AppError, type Caller, type FieldError } from '@warden/http';
 import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
 import type { Schemas } from '@warden/contracts-api';
 import { generateTokenSecret, tokenHint } from '@warden/api-token';
+import { DataKeyUnavailableError, SealMismatchError } from '@warden/envelope';
 import {
   apiTokenSnapshot,
   hashTokenSecret,
+  sameSecretHash,
   type ApiTokenChanges,
   type ApiTokenDoc,
   type ApiTokenRepository,
   type ListPosition,
+  type TokenSecretSealer,
 } from '@warden/tokens-data-access';
 import { issueApiToken, type TokenVersionSignal } from '@warden/tokens-feature';
 import { callerBounds, refuseBroaderRequest, refuseBroaderTarget } from './attenuation';
@@ -26,6 +29,8 @@ export interface ManageApiTokensDeps {
   clock?: () => Date;
   /** Live (not revoked) tokens an account may hold; creating one more is `409`. */
   maxTokensPerAccount: number;
+  /** Seals and opens the secrets of recoverable tokens (`TOKEN_ENCRYPTION_KEYS`). */
+  sealer?: TokenSecretSealer;
 }
 
 /** Settings whose change alters what a secret may do: each bumps `authVersion`. */
@@ -55,6 +60,21 @@ function parseExpiry(value: string | null | undefined, now: Date): Date | null |
     throw AppError.badRequest('The request body is invalid.', [{ path: 'body.expiresAt', message: 'must be in the future' }]);
   }
   return expiresAt;
+}
+
+export const NOT_RECOVERABLE = 'This API token is not recoverable; its secret was shown once at creation.';
+
+/** A stored secret that does not open, or no longer matches the token, as the 500 that says so (never any material). */
+function unreadableSecret(tokenId: string, cause: string): AppError {
+  return new AppError({ status: 500, title: 'Internal Server Error', detail: `The stored secret of API token ${tokenId} cannot be revealed: ${cause}.` });
+}
+
+/** What one conditional write changes, and the event that says so. */
+interface WriteDecision {
+  changes: ApiTokenChanges;
+  auditType: AuditType;
+  bumpAuthVersion: boolean;
+  extra?: Record<string, unknown>;
 }
 
 /** Seconds a client waits before repeating a change whose signal Redis did not take. */
@@ -110,6 +130,7 @@ export class ManageApiTokens {
         rateLimit: input.rateLimit === undefined ? bounds.inherited.rateLimit : input.rateLimit,
       },
       now,
+      { recoverable: input.recoverable === true },
     );
   }
 
@@ -151,21 +172,58 @@ export class ManageApiTokens {
   async rotate(caller: Caller, id: string, gracePeriodSeconds = 0): Promise<{ token: ApiTokenDoc; secret: string; previousSecretExpiresAt: Date }> {
     const secret = generateTokenSecret();
     let previousSecretExpiresAt = this.now();
-    const token = await this.write(caller, id, (current, now) => {
+    const token = await this.write(caller, id, async (current, now) => {
       // Rotating hands the caller a secret with every power of the token: it must hold no more than the caller.
       refuseBroaderTarget(caller, current, 'rotate');
+      // A recoverable token stays recoverable: its new secret is sealed in the same write (the previous one is not kept).
+      const sealedSecret = current.sealedSecret ? await this.requireSealer().seal(current.accountId, current._id, secret) : undefined;
       previousSecretExpiresAt = new Date(now.getTime() + gracePeriodSeconds * 1000);
       const stillValid = gracePeriodSeconds > 0 ? current.previousSecrets.filter((previous) => previous.expiresAt > now) : [];
       const previousSecrets =
         gracePeriodSeconds > 0 ? [{ hash: current.secretHash, expiresAt: previousSecretExpiresAt }, ...stillValid].slice(0, MAX_PREVIOUS_SECRETS) : [];
       return {
-        changes: { secretHash: hashTokenSecret(secret, this.deps.hashKey), hint: tokenHint(secret), previousSecrets },
+        changes: { secretHash: hashTokenSecret(secret, this.deps.hashKey), hint: tokenHint(secret), previousSecrets, ...(sealedSecret ? { sealedSecret } : {}) },
         auditType: 'Rotated',
         bumpAuthVersion: true,
         extra: { rotation: { gracePeriodSeconds, previousSecretExpiresAt: previousSecretExpiresAt.toISOString() } },
       };
     });
     return { token, secret, previousSecretExpiresAt };
+  }
+
+  /**
+   * A recoverable token's secret in clear, for a caller that holds at least what the token holds (or
+   * the token itself). The `Revealed` event (no secret) is stored before the secret leaves the
+   * service, so there is no reveal without its audit record.
+   */
+  async reveal(caller: Caller, id: string): Promise<string> {
+    const current = await this.find(caller, id);
+    refuseBroaderTarget(caller, current, 'reveal');
+    if (!current.sealedSecret) throw AppError.conflict(NOT_RECOVERABLE);
+    const secret = await this.openSecret(current, current.sealedSecret);
+    const event = this.event(caller, 'Revealed', id, { now: this.now() });
+    if (!(await this.deps.tokens.appendEvent(current, event))) throw AppError.notFound('No API token with this id.');
+    this.deps.outbox?.kick(id);
+    return secret;
+  }
+
+  /** Opens a sealed secret and checks, in constant time, that it is the one the token authenticates with now. */
+  private async openSecret(token: ApiTokenDoc, sealed: NonNullable<ApiTokenDoc['sealedSecret']>): Promise<string> {
+    let secret: string;
+    try {
+      secret = await this.requireSealer().open(token.accountId, token._id, sealed);
+    } catch (error) {
+      if (error instanceof SealMismatchError) throw unreadableSecret(token._id, 'it does not open for this token (tampered with or copied from another token)');
+      if (error instanceof DataKeyUnavailableError) throw unreadableSecret(token._id, error.reason === 'destroyed' ? "the account's token data key was destroyed" : "the account's token data key does not open with the key ring");
+      throw error;
+    }
+    if (!sameSecretHash(hashTokenSecret(secret, this.deps.hashKey), token.secretHash)) throw unreadableSecret(token._id, 'it is not the secret the token authenticates with');
+    return secret;
+  }
+
+  private requireSealer(): TokenSecretSealer {
+    if (!this.deps.sealer) throw new Error('recoverable tokens need TOKEN_ENCRYPTION_KEYS');
+    return this.deps.sealer;
   }
 
   async revoke(caller: Caller, id: string): Promise<void> {
@@ -209,16 +267,13 @@ export class ManageApiTokens {
   private async write(
     caller: Caller,
     id: string,
-    decide: (
-      current: ApiTokenDoc,
-      now: Date,
-    ) => { changes: ApiTokenChanges; auditType: AuditType; bumpAuthVersion: boolean; extra?: Record<string, unknown> } | undefined,
+    decide: (current: ApiTokenDoc, now: Date) => WriteDecision | undefined | Promise<WriteDecision | undefined>,
     resignalUnchanged = false,
   ): Promise<ApiTokenDoc> {
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, id);
       const now = this.now();
-      const decision = decide(current, now);
+      const decision = await decide(current, now);
       if (!decision) {
         // Nothing to change: this may repeat a change whose signal Redis did not take, so send it again.
         if (resignalUnchanged) await acknowledged(this.deps.versions.publish(id, current.authVersion));

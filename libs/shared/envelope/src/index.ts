@@ -1,5 +1,6 @@
 export { DataKeyUnavailableError, KeyRing, SealMismatchError, openValue, parseEncryptionKeys, sealValue } from './key-ring';
 export type { DataKeyContext, EncryptedField, EncryptionKey, KeyRingOptions, WrappedDataKey } from './key-ring';
+export { encryptionKeysVariable } from './encryption-keys-variable';
 export { dataKeyModel } from './data-key.model';
 export type { DataKeyCollection, DataKeyDocument } from './data-key.model';
 export { DataKeyStore } from './data-key.store';

@@ -27,5 +27,6 @@ export const TEST_KEYS = Object.freeze({
   INTERNAL_KEYS: TEST_CALLER_PAIRS.map(([caller, audience]) => generateInternalKey(caller, audience, 'test-1', randomBytes)).join(','),
   TOKEN_HASH_KEY: randomBytes(32).toString('base64url'),
   CREDENTIAL_ENCRYPTION_KEYS: `test-1:${randomBytes(32).toString('base64')}`,
+  TOKEN_ENCRYPTION_KEYS: `test-1:${randomBytes(32).toString('base64')}`,
   AUDIT_SIGNING_KEY: generateKeyPairSync('ed25519').privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
 });

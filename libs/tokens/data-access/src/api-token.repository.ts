@@ -8,7 +8,7 @@ export type NewApiToken = Omit<ApiTokenDoc, 'outbox' | 'authVersion' | 'revision
 
 /** The fields a change may set; the secret fields only through `rotate`. */
 export type ApiTokenChanges = Partial<
-  Pick<ApiTokenDoc, 'name' | 'enabled' | 'scopes' | 'allowedIps' | 'expiresAt' | 'rateLimit' | 'secretHash' | 'hint' | 'previousSecrets'>
+  Pick<ApiTokenDoc, 'name' | 'enabled' | 'scopes' | 'allowedIps' | 'expiresAt' | 'rateLimit' | 'secretHash' | 'hint' | 'previousSecrets' | 'sealedSecret'>
 >;
 
 export interface ListPosition {
@@ -84,12 +84,21 @@ export class ApiTokenRepository {
     });
   }
 
+  /** Records an event about the token without changing it (a reveal); false when it is gone (revoked). */
+  async appendEvent(current: Pick<ApiTokenDoc, '_id' | 'accountId'>, event: ChangeEvent): Promise<boolean> {
+    const filter = { _id: current._id, accountId: current.accountId, deletedAt: null };
+    const result = await exclusiveWrite(this.model, () => this.model.updateOne(filter, { $push: { outbox: event } }).exec());
+    return result.matchedCount === 1;
+  }
+
   /**
    * Revocation leaves a tombstone that carries the "Deleted" event until the relay has published it,
-   * and stays until `releaseTombstone` (once "revoked" is stored in Redis).
+   * and stays until `releaseTombstone` (once "revoked" is stored in Redis). A recoverable token's
+   * sealed secret goes at once.
    */
   async revoke(current: ApiTokenDoc, { event, now }: { event: ChangeEvent; now: Date }): Promise<ApiTokenDoc | null> {
     return this.writeIfUnchanged(current, {
+      $unset: { sealedSecret: '' },
       $set: { deletedAt: now, enabled: false, updatedAt: now, keepTombstone: true },
       $inc: { revision: 1, authVersion: 1 },
       $push: { outbox: event },

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { buildChangeEvent } from '@warden/contracts-events';
 import { generateTokenSecret, tokenHint } from '@warden/api-token';
 import type { Caller } from '@warden/http';
-import { apiTokenSnapshot, hashTokenSecret, type ApiTokenDoc, type ApiTokenRepository, type NewApiToken } from '@warden/tokens-data-access';
+import { apiTokenSnapshot, hashTokenSecret, type ApiTokenDoc, type ApiTokenRepository, type NewApiToken, type TokenSecretSealer } from '@warden/tokens-data-access';
 import type { TokenVersionSignal } from './token-version-signal';
 
 /** What a new token is, before it has a secret: every setting the caller chose or inherited. */
@@ -15,22 +15,28 @@ export interface IssueApiTokenDeps {
   hashKey: string;
   /** The outbox relay, kicked with the new token so its event goes out at once. */
   outbox?: { kick(documentId?: unknown): void };
+  /** Seals the secret of a recoverable token (the token service's key ring); without it no token can be recoverable. */
+  sealer?: Pick<TokenSecretSealer, 'seal'>;
 }
 
 /**
  * Issues a token to `caller.accountId`: a fresh secret (returned this once), stored only as a keyed
  * hash with a hint, written with its "Created" event in one insert, and its version set in Redis so
- * that gateways compare against it from the first request. The token service and the operator CLI
- * both issue tokens here.
+ * that gateways compare against it from the first request. A recoverable token also keeps its
+ * secret sealed under the account's token data key, in the same insert. The token service and the
+ * operator CLI both issue tokens here.
  */
 export async function issueApiToken(
   deps: IssueApiTokenDeps,
   caller: Pick<Caller, 'accountId' | 'actor' | 'remoteIp' | 'requestId'>,
   settings: ApiTokenSettings,
   now: Date,
+  { recoverable = false }: { recoverable?: boolean } = {},
 ): Promise<{ token: ApiTokenDoc; secret: string }> {
   const secret = generateTokenSecret();
   const id = randomUUID();
+  if (recoverable && !deps.sealer) throw new Error('a recoverable token needs the key ring that seals its secret');
+  const sealedSecret = recoverable ? await deps.sealer?.seal(caller.accountId, id, secret) : undefined;
   const event = buildChangeEvent({
     accountId: caller.accountId,
     objectType: 'ApiToken',
@@ -40,10 +46,20 @@ export async function issueApiToken(
     remoteIp: caller.remoteIp,
     requestId: caller.requestId,
     after: apiTokenSnapshot(settings),
+    extra: recoverable ? { recoverable: true } : undefined,
     now,
   });
   const token = await deps.tokens.insert(
-    { _id: id, accountId: caller.accountId, ...settings, secretHash: hashTokenSecret(secret, deps.hashKey), hint: tokenHint(secret), createdAt: now, updatedAt: now },
+    {
+      _id: id,
+      accountId: caller.accountId,
+      ...settings,
+      secretHash: hashTokenSecret(secret, deps.hashKey),
+      hint: tokenHint(secret),
+      ...(sealedSecret ? { sealedSecret } : {}),
+      createdAt: now,
+      updatedAt: now,
+    },
     event,
   );
   deps.outbox?.kick(id);

@@ -62,6 +62,12 @@ export function apiTokenRoutes({ validator, manage }: { validator: OpenApiValida
     res.json(ok(data, [SHOW_ONCE]));
   });
 
+  router.post('/api/v1/apitokens/:id/reveal', requireScope('tokens:reveal'), validator.validate('revealApiToken'), async (req, res) => {
+    const id = String(req.params.id);
+    const data: Schemas['RevealedApiToken'] = { id, token: await manage.reveal(callerOf(identityOf(req)), id) };
+    res.json(ok(data, ['This reveal has been recorded in the audit trail.']));
+  });
+
   router.delete('/api/v1/apitokens/:id', requireScope('tokens:write'), validator.validate('revokeApiToken'), async (req, res) => {
     const id = String(req.params.id);
     await manage.revoke(callerOf(identityOf(req)), id);
