@@ -1,6 +1,7 @@
 // No secret ever rests where it should not. The whole platform runs in this process; the suite
-// creates, uses, rotates and revokes tokens, creates credentials of every type with distinctive
-// secrets, reveals, changes and deletes them, lets the audit pipeline drain, and then scans:
+// creates, uses, rotates and revokes tokens, reveals a recoverable token before and after its
+// rotation, creates credentials of every type with distinctive secrets, reveals, changes and
+// deletes them, lets the audit pipeline drain, and then scans:
 //   - every line every service logged during the whole test run (read once every other suite is done),
 //   - every document of every database the platform created, outside the encrypted fields,
 //   - every key in Redis: BullMQ's audit-events and audit-recorded jobs, and everything else,
@@ -153,6 +154,15 @@ it('keeps every token and credential secret out of logs, stored documents and qu
   await ok('DELETE', `/api/v1/apitokens/${created[0].id}`, admin);
   expect((await call('GET', '/api/v1/apitokens/verify', rotated)).status).toBe(401);
 
+  // A recoverable token: created, used, revealed, rotated and revealed again.
+  const recoverable = (await ok('POST', '/api/v1/apitokens', admin, { name: 'hygiene-recoverable', scopes: ['tokens:read'], recoverable: true })).data;
+  tokenSecrets.push(recoverable.token);
+  expect((await call('GET', '/api/v1/apitokens/verify', recoverable.token)).status).toBe(200);
+  expect((await ok('POST', `/api/v1/apitokens/${recoverable.id}/reveal`, admin)).data.token).toBe(recoverable.token);
+  const rerolled = (await ok('POST', `/api/v1/apitokens/${recoverable.id}/rotate`, admin, {})).data.token;
+  tokenSecrets.push(rerolled);
+  expect((await ok('POST', `/api/v1/apitokens/${recoverable.id}/reveal`, admin)).data.token).toBe(rerolled);
+
   // Credentials of every type, each with its own distinctive secret; read, reveal, change, delete.
   const bodies = [
     { type: 'smpp', properties: { host: 'smpp.example', port: 2775, systemId: 'hyg' }, secrets: { password: distinctive('smpp') } },
@@ -195,8 +205,9 @@ it('keeps every token and credential secret out of logs, stored documents and qu
   }
   // Every change of this suite is on the trail, and the trail carries the reveals.
   const records = await audit.collection('audit_records').find({ accountId: platform.admin.accountId }).toArray();
-  expect(records.filter((r) => r.auditType === 'Revealed')).toHaveLength(8);
-  expect(records.filter((r) => r.auditType === 'Rotated')).toHaveLength(2);
+  expect(records.filter((r) => r.auditType === 'Revealed')).toHaveLength(10);
+  expect(records.filter((r) => r.objectType === 'ApiToken' && r.auditType === 'Revealed')).toHaveLength(2);
+  expect(records.filter((r) => r.auditType === 'Rotated')).toHaveLength(3);
   expect(records.filter((r) => r.objectType === 'Credential' && r.auditType === 'Deleted')).toHaveLength(2);
 
   // 1. Every log line of the whole test run, every service's, read once every other suite is done.
@@ -217,8 +228,14 @@ it('keeps every token and credential secret out of logs, stored documents and qu
     expect(collections.length).toBeGreaterThan(0);
     for (const { name } of collections) {
       for (const doc of await db.collection(name).find({}).toArray()) {
-        // The ciphertexts are the one place a secret may rest; their key ids and metadata are scanned.
-        const scanned = service === 'credentials' && name === 'credentials' ? { ...doc, secrets: Object.keys(doc.secrets ?? {}) } : doc;
+        // The ciphertexts are the one place a secret may rest (credentials' fields, a recoverable
+        // token's sealed secret); their key ids and metadata are scanned.
+        const scanned =
+          service === 'credentials' && name === 'credentials'
+            ? { ...doc, secrets: Object.keys(doc.secrets ?? {}) }
+            : service === 'tokens' && name === 'api_tokens' && doc.sealedSecret
+              ? { ...doc, sealedSecret: { keyId: doc.sealedSecret.keyId } }
+              : doc;
         documents.push([`${service}.${name} ${String(doc._id)}`, JSON.stringify(scanned)]);
       }
     }
