@@ -104,8 +104,11 @@ describe('account-wide quota: every token of an account shares one, on every gat
       const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized']);
       const updates = jobs
         .map((job) => job.data.event)
-        .filter((event) => event.objectId === accountId && event.auditType === 'Updated')
+        .filter((event) => event.objectId === accountId && event.auditType === 'Updated' && event.accountId === accountId)
         .map((event) => event.detail.update);
+      // Each change is recorded twice: in the account's chain and in the platform's.
+      const platformUpdates = jobs.map((job) => job.data.event).filter((event) => event.objectId === accountId && event.auditType === 'Updated' && event.accountId === 'platform');
+      expect(platformUpdates.map((event) => event.detail.update)).toEqual(expect.arrayContaining(updates));
       expect(updates).toEqual(
         expect.arrayContaining([
           { prior: { name: 'Operated Ltd', rateLimit: null }, after: { name: 'Operated Ltd', rateLimit: { limit: 4, windowSeconds: 60 } } },

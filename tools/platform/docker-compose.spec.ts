@@ -144,12 +144,16 @@ describe('docker-compose.yml', () => {
       ['gateway>token-service', 'KEY_GATEWAY_TOKEN_SERVICE'],
       ['token-service>audit-service', 'KEY_TOKEN_SERVICE_AUDIT_SERVICE'],
       ['audit-service>token-service', 'KEY_AUDIT_SERVICE_TOKEN_SERVICE'],
+      // Its key for the credential service, which destroys a deleted account's data key.
+      ['token-service>credential-service', 'KEY_TOKEN_SERVICE_CREDENTIAL_SERVICE'],
     ]);
     expect(pairs('credential-service')).toEqual([
       ['gateway>credential-service', 'KEY_GATEWAY_CREDENTIAL_SERVICE'],
       ['credential-service>audit-service', 'KEY_CREDENTIAL_SERVICE_AUDIT_SERVICE'],
       ['audit-service>credential-service', 'KEY_AUDIT_SERVICE_CREDENTIAL_SERVICE'],
+      ['token-service>credential-service', 'KEY_TOKEN_SERVICE_CREDENTIAL_SERVICE'],
     ]);
+    expect(services['token-service'].environment.CREDENTIAL_SERVICE_URL).toBe('http://credential-service:3002');
     expect(pairs('audit-service')).toEqual([
       ['gateway>audit-service', 'KEY_GATEWAY_AUDIT_SERVICE'],
       ['cli>audit-service', 'KEY_CLI_AUDIT_SERVICE'],

@@ -21,6 +21,8 @@ export const INTERNAL_PAIRS = [
   // The audit service asks each producer for the log's head it keeps in its own database.
   ['audit-service', 'token-service'],
   ['audit-service', 'credential-service'],
+  // The token service has the credential service destroy a deleted account's data key.
+  ['token-service', 'credential-service'],
 ];
 
 const KEY_ID = 'local-1';

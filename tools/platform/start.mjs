@@ -113,7 +113,9 @@ function startPlatform({ redisUrl, mongoUrl }) {
   const anchorSources = services.filter((service) => service.name !== 'audit-service').map((service) => `${service.name}=http://127.0.0.1:${service.port}`);
   for (const service of services) {
     const producer = service.name === 'audit-service' ? { AUDIT_ANCHOR_SOURCES: anchorSources.join(',') } : auditUrl;
-    startApp(service.name, { ...shared, ...producer, ...own(service.name), PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
+    // Deleting an account, the token service has the credential service destroy its data key.
+    const shredder = service.name === 'token-service' ? { CREDENTIAL_SERVICE_URL: `http://127.0.0.1:${services.find((other) => other.name === 'credential-service').port}` } : {};
+    startApp(service.name, { ...shared, ...producer, ...shredder, ...own(service.name), PORT: String(service.port), ADMIN_PORT: String(service.adminPort) });
   }
   startApp('gateway', {
     ...shared,

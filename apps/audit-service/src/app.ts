@@ -2,7 +2,8 @@ import { Router } from 'express';
 import type { Connection } from 'mongoose';
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { IdentityVerifier, createServiceApp, type ServiceApps } from '@warden/http';
+import { IdentityVerifier, OpenApiValidator, createServiceApp, type ServiceApps } from '@warden/http';
+import { loadOpenApiDocument } from '@warden/contracts-api';
 import { pingMongo } from '@warden/data';
 import { pingRedis } from '@warden/queue';
 import type { CheckpointSigner } from '@warden/audit-client';
@@ -13,6 +14,7 @@ import type { RecordSealer } from '@warden/audit-feature';
 import { createAuditMetrics, type AuditMetrics } from './audit-metrics';
 import type { AnchorSources } from './anchor-sources';
 import { auditRoutes } from './entry-points/http/audit.routes';
+import { platformAuditRoutes } from './entry-points/http/platform-audit.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';
 import { transparencyRoutes } from './entry-points/http/transparency.routes';
 import { verificationRoutes } from './entry-points/http/verification.routes';
@@ -49,7 +51,9 @@ export function createApp(deps: AuditServiceDeps): ServiceApps {
     const verifyDeadlineMs = config.AUDIT_VERIFY_DEADLINE_MS;
     routes.use(transparencyRoutes({ ...deps, verifyDeadlineMs }));
     routes.use(verificationRoutes(deps));
-    routes.use(auditRoutes({ ...deps, verifyDeadlineMs }));
+    const validator = new OpenApiValidator(loadOpenApiDocument());
+    routes.use(auditRoutes({ ...deps, verifyDeadlineMs }, validator));
+    routes.use(platformAuditRoutes(deps, validator));
     routes.use(internalRoutes(deps));
   }
   return createServiceApp({

@@ -12,6 +12,7 @@ import { CredentialsUseCase } from './domain/credentials.use-case';
 import { CredentialTypes } from './domain/credential-types';
 import { credentialRoutes } from './entry-points/http/credentials.routes';
 import { internalRoutes } from './entry-points/http/internal.routes';
+import { accountDataKeyRoutes } from './entry-points/http/account-data-key.routes';
 
 export interface CredentialServiceDeps {
   config: Pick<CredentialServiceConfig, 'INTERNAL_KEYS' | 'SECRET_READERS'>;
@@ -33,6 +34,7 @@ export function createApp({ config, logger, mongo, redis, repository, sealer, ou
   const routes = Router();
   routes.use(credentialRoutes({ credentials, validator: new OpenApiValidator(document) }));
   routes.use(internalRoutes({ credentials, readers: config.SECRET_READERS }));
+  routes.use(accountDataKeyRoutes({ sealer }));
   // The audit log's head as this service last saw it confirmed, for the audit service's verification.
   routes.use(auditAnchorRoutes(new AuditAnchors(mongo)));
   return createServiceApp({

@@ -1,6 +1,6 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from '@warden/config';
-import { AppError, createMetrics, errorHandler, notFoundHandler, publicOpsRoutes, requestFrame, type Metrics, type ReadinessCheck } from '@warden/http';
+import { AppError, createMetrics, refuseWrongRealm, errorHandler, notFoundHandler, publicOpsRoutes, requestFrame, type Metrics, type ReadinessCheck } from '@warden/http';
 import { RouteTable, type UpstreamName } from './routing/route-table';
 import type { UpstreamProxy } from './proxy/upstream-proxy';
 import type { Authenticator } from './auth/authenticator';
@@ -63,8 +63,10 @@ export function createGatewayApp({
       res.setHeader('Allow', match.allow.join(', '));
       throw new AppError({ status: 405, title: 'Method Not Allowed', detail: `${req.method} is not allowed here.` });
     }
-    const { scope, upstream, path: route } = match.operation;
+    const { scope, upstream, path: route, platform } = match.operation;
     res.locals.route = route;
+    const wrongRealm = refuseWrongRealm(identity, platform);
+    if (wrongRealm) throw wrongRealm;
     if (scope && !identity.scopes.includes(scope)) throw AppError.forbidden(`This API token lacks the '${scope}' scope.`);
     await upstreams[upstream].forward(req, res, identity, await readBody(req));
   }

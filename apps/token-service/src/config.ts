@@ -11,7 +11,11 @@ const schema = serviceEnvSchema.extend({
   INTERNAL_KEYS: internalKeysVariable([
     { caller: 'gateway', audience: 'token-service' },
     { caller: 'token-service', audience: 'audit-service' },
+    // Deleting an account: the credential service destroys its data key when this service asks.
+    { caller: 'token-service', audience: 'credential-service' },
   ]),
+  /** Where the credential service is: a deleted account's credentials are shredded there. */
+  CREDENTIAL_SERVICE_URL: z.string().url().default('http://127.0.0.1:3002'),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_tokens'),
   /** Key of the HMAC under which token secrets are stored; changing it invalidates every token. */
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),

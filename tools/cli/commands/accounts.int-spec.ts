@@ -95,8 +95,13 @@ describe('warden accounts create', () => {
     const { accounts, apiTokens } = await initTokenModels(mongo);
     // Published, and kept in the outboxes until the audit service confirms it recorded them: the
     // token service's relay asks it and removes them then.
-    for (const doc of [await accounts.findById(created.account.id).lean(), await apiTokens.findById(created.tokenId).lean()]) {
-      expect(doc?.outbox.map((event) => Boolean((doc as { outboxPublishedAt?: Record<string, Date> }).outboxPublishedAt?.[event.id]))).toEqual([true]);
+    // The account's "Created" goes to its own chain and the platform's; its token's to the account's.
+    const account = await accounts.findById(created.account.id).lean();
+    const token = await apiTokens.findById(created.tokenId).lean();
+    expect(account?.outbox.map((event) => event.accountId)).toEqual([created.account.id, 'platform']);
+    expect(token?.outbox.map((event) => event.accountId)).toEqual([created.account.id]);
+    for (const doc of [account, token]) {
+      expect(doc?.outbox.every((event) => Boolean((doc as { outboxPublishedAt?: Record<string, Date> }).outboxPublishedAt?.[event.id]))).toBe(true);
     }
   });
 

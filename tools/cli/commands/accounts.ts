@@ -5,9 +5,10 @@ import { ChangeEventSigner, type Actor } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import { createRedis, flushOutboxOnce } from '@warden/queue';
 import { AccountRepository, ApiTokenRepository, exclusiveWrite, initTokenModels } from '@warden/tokens-data-access';
-import { TokenVersionSignal, createAccount, setAccountEnabled, setAccountRateLimit } from '@warden/tokens-feature';
+import { TokenVersionSignal, createAccount, updateAccount } from '@warden/tokens-feature';
 
-const OPERATOR: Actor = { type: 'operator', id: 'cli', name: 'operator' };
+/** Who acts when an operator runs the CLI, as the audit trail names it. */
+export const OPERATOR: Actor = { type: 'operator', id: 'cli', name: 'operator' };
 
 export interface AccountView {
   id: string;
@@ -123,14 +124,14 @@ export async function runAccountsSetEnabled(
   try {
     const models = await initTokenModels(connection);
     const tokens = new ApiTokenRepository(connection);
-    const result = await setAccountEnabled(
+    const result = await updateAccount(
       {
         accounts: new AccountRepository(connection),
         tokens,
         // Only a disable signals, and it has Redis (checked above).
-        versions: redis ? new TokenVersionSignal(redis, logger, { waitMs: signalWaitMs, delayMs: 50 }) : { stopAccount: async () => false },
+        versions: redis ? new TokenVersionSignal(redis, logger, { waitMs: signalWaitMs, delayMs: 50 }) : { stopAccount: async () => false, publishAccountLimit: async () => false },
       },
-      { accountId, enabled, actor: OPERATOR },
+      { accountId, fields: { enabled }, actor: OPERATOR },
     );
     if (!result) throw new AccountCommandError(`No account with id ${accountId}.`);
     // The event of this change, or one an earlier run left behind.
@@ -185,9 +186,9 @@ export async function runAccountsRateLimit(
   const redis = createRedis(env.REDIS_URL, 'client', { retryStrategy: () => null });
   try {
     const models = await initTokenModels(connection);
-    const result = await setAccountRateLimit(
-      { accounts: new AccountRepository(connection), versions: new TokenVersionSignal(redis, logger, { waitMs: signalWaitMs, delayMs: 50 }) },
-      { accountId, rateLimit, actor: OPERATOR },
+    const result = await updateAccount(
+      { accounts: new AccountRepository(connection), tokens: new ApiTokenRepository(connection), versions: new TokenVersionSignal(redis, logger, { waitMs: signalWaitMs, delayMs: 50 }) },
+      { accountId, fields: { rateLimit }, actor: OPERATOR },
     );
     if (!result) throw new AccountCommandError(`No account with id ${accountId}.`);
     const published = await flushOutboxOnce({ redisUrl: env.REDIS_URL, models: [models.accounts], exclusive: exclusiveWrite, logger, signer: ChangeEventSigner.find('cli', env.INTERNAL_KEYS), queuePrefix, documentIds: [accountId] });
@@ -209,18 +210,24 @@ export async function runAccountsRateLimit(
   }
 }
 
-/** `--limit N --window S`, or `--default`: exactly one of the two. */
-export function parseAccountRateLimit(options: { limit?: string; window?: string; default?: boolean }): { limit: number; windowSeconds: number } | null {
-  const usage = (message: string) => Object.assign(new Error(`${message} Give --limit N (--window S, default 60), or --default.`), { exitCode: 2 });
+/**
+ * `--limit N --window S`, or `--default`: exactly one of the two. `flags` names the options where a
+ * command spells them otherwise (`platform ...` commands: `--rate-limit`, `--default-rate-limit`).
+ */
+export function parseAccountRateLimit(
+  options: { limit?: string; window?: string; default?: boolean },
+  flags: { limit: string; window: string; default: string } = { limit: '--limit', window: '--window', default: '--default' },
+): { limit: number; windowSeconds: number } | null {
+  const usage = (message: string) => Object.assign(new Error(`${message} Give ${flags.limit} N (${flags.window} S, default 60), or ${flags.default}.`), { exitCode: 2 });
   if (options.default) {
-    if (options.limit !== undefined || options.window !== undefined) throw usage('--default takes no --limit or --window.');
+    if (options.limit !== undefined || options.window !== undefined) throw usage(`${flags.default} takes no ${flags.limit} or ${flags.window}.`);
     return null;
   }
   if (options.limit === undefined) throw usage('No quota given.');
   const limit = Number(options.limit);
   const windowSeconds = Number(options.window ?? '60');
-  if (!/^\d+$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < 1 || limit > 1_000_000) throw usage('--limit must be a whole number from 1 to 1000000.');
-  if (!/^\d+$/.test(options.window ?? '60') || windowSeconds < 1 || windowSeconds > 86_400) throw usage('--window must be a whole number of seconds from 1 to 86400.');
+  if (!/^\d+$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < 1 || limit > 1_000_000) throw usage(`${flags.limit} must be a whole number from 1 to 1000000.`);
+  if (!/^\d+$/.test(options.window ?? '60') || windowSeconds < 1 || windowSeconds > 86_400) throw usage(`${flags.window} must be a whole number of seconds from 1 to 86400.`);
   return { limit, windowSeconds };
 }
 

@@ -1,7 +1,10 @@
 // The whole platform in this process, as `npm start` runs it but on ephemeral ports: the token,
 // credential and audit services with their outbox relays and the audit worker, all on one private
 // queue prefix, and the real gateway in front serving the console at /console.
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { PLATFORM_SCOPES, type PlatformScope } from '@warden/api-token';
+import { ApiTokenRepository } from '@warden/tokens-data-access';
+import { TokenVersionSignal, issuePlatformToken } from '@warden/tokens-feature';
 import type { Server } from 'node:http';
 import type { Connection } from 'mongoose';
 import { ALL_SCOPES, closeServer, createHttpServer, listen, type ComposedService } from '@warden/http';
@@ -25,6 +28,12 @@ export interface BootstrapToken {
 export interface Platform {
   /** The gateway's origin: the console is at `${url}/console/`. */
   url: string;
+  /** Every gateway replica's origin, `url` first (`PlatformOptions.gateways`). */
+  urls: string[];
+  /** A platform token (owned by no account), issued as `warden platform tokens create` issues it. */
+  platformToken: (scopes?: PlatformScope[], name?: string) => Promise<{ id: string; secret: string }>;
+  /** The audit service's public key: what verifies an export offline. */
+  auditPublicKey: KeyObject;
   /** The account's first token (every scope), made the way operator tooling does. */
   admin: BootstrapToken;
   /** Another account and its first token (every scope, unless `body` says otherwise), made the same way. */
@@ -41,6 +50,8 @@ export interface PlatformOptions {
   gatewayEnv?: Record<string, string>;
   /** The first account's token body over the defaults. */
   admin?: Record<string, unknown>;
+  /** How many gateway replicas share the platform's Redis (1 by default). */
+  gateways?: number;
 }
 
 /** Starts a composed service and serves it on an ephemeral loopback port, as main.ts serves it (same server settings). */
@@ -82,7 +93,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const auditServiceUrl = await run(audit, closers);
 
   // The producers clear an outbox entry only once the audit service says its event is recorded.
-  const tokens = await composeTokenService(loadTokenServiceConfig(testEnv({ ...shared, AUDIT_SERVICE_URL: auditServiceUrl, MONGODB_DB: uniqueName('e2etokens') })), {
+  // Deleting an account, the token service has the credential service destroy its data key.
+  const tokenConfig = loadTokenServiceConfig(
+    testEnv({ ...shared, AUDIT_SERVICE_URL: auditServiceUrl, CREDENTIAL_SERVICE_URL: `http://127.0.0.1:${credentialPort}`, MONGODB_DB: uniqueName('e2etokens') }),
+  );
+  const tokens = await composeTokenService(tokenConfig, {
     logger: testLogger('token-service'),
   });
   const tokenServiceUrl = await run(tokens, closers, tokenPort);
@@ -107,14 +122,28 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ...options.gatewayEnv,
   });
   // The gateway serves the built console (apps/console/dist) at /console, as in production.
-  const gatewayUrl = await run(composeGateway(gatewayConfig, { logger: testLogger('gateway') }), closers);
+  const urls: string[] = [];
+  for (let replica = 0; replica < (options.gateways ?? 1); replica++) urls.push(await run(composeGateway(gatewayConfig, { logger: testLogger('gateway') }), closers));
+  const gatewayUrl = urls[0];
 
   const accountDefaults = { name: 'console-admin', rateLimit: { limit: 10_000, windowSeconds: 60 } };
   const admin = await bootstrapToken(tokenServiceUrl, { ...accountDefaults, ...options.admin });
   const databases = { tokens: tokens.mongo, credentials: credentials.mongo, audit: audit.mongo };
 
+  const platformTokens = {
+    tokens: new ApiTokenRepository(tokens.mongo),
+    versions: new TokenVersionSignal(tokens.redis, testLogger('token-service')),
+    hashKey: tokenConfig.TOKEN_HASH_KEY,
+    outbox: tokens.relay,
+  };
   return {
     url: gatewayUrl,
+    urls,
+    platformToken: async (scopes = [...PLATFORM_SCOPES], name = 'provisioning') => {
+      const issued = await issuePlatformToken(platformTokens, { type: 'operator', id: 'operator', name: 'operator' }, { name, scopes, allowedIps: [], expiresAt: null, rateLimit: null });
+      return { id: issued.token._id, secret: issued.secret };
+    },
+    auditPublicKey: createPublicKey(auditSigningKey),
     admin,
     newAccount: (body = {}) => bootstrapToken(tokenServiceUrl, { ...accountDefaults, ...body }),
     databases,

@@ -8,7 +8,7 @@ export interface VerifiedTokenData {
   tokenId: string;
   accountId: string;
   name: string;
-  type: 'api' | 'service';
+  type: 'api' | 'service' | 'platform';
   scopes: Scope[];
   allowedIps: string[];
   expiresAt: string | null;

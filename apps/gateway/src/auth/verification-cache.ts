@@ -8,7 +8,7 @@ export interface VerifiedToken {
   tokenId: string;
   accountId: string;
   name: string;
-  type: 'api' | 'service';
+  type: 'api' | 'service' | 'platform';
   scopes: Scope[];
   /** `allowedIps` as stored (the signed identity states them to services); `allowlist` is the compiled form. */
   allowedIps: string[];

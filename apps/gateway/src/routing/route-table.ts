@@ -10,6 +10,8 @@ export interface Operation {
   /** null: any valid token may call it (e.g. token verification). */
   scope: Scope | null;
   upstream: UpstreamName;
+  /** An operation of the platform API: only platform tokens may call it, and they may call nothing else. */
+  platform: boolean;
 }
 
 interface PathEntry {
@@ -22,9 +24,13 @@ export type RouteMatch = { kind: 'operation'; operation: Operation } | { kind: '
 
 const UPSTREAM_BY_PREFIX: [string, UpstreamName][] = [
   ['/api/v1/apitokens', 'tokens'],
+  // The platform's accounts live with the token service, its audit chain with the audit service.
+  ['/api/v1/platform/accounts', 'tokens'],
+  ['/api/v1/platform/audit', 'audit'],
   ['/api/v1/credentials', 'credentials'],
   ['/api/v1/audit', 'audit'],
 ];
+const PLATFORM_PREFIX = '/api/v1/platform/';
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
 function upstreamFor(path: string): UpstreamName | undefined {
@@ -57,6 +63,7 @@ export class RouteTable {
           path,
           scope: operation['x-required-scope'] ?? null,
           upstream,
+          platform: path.startsWith(PLATFORM_PREFIX),
         });
       }
       this.entries.push({ pattern: toPattern(path), params: (path.match(/\{/g) ?? []).length, operations });

@@ -79,6 +79,11 @@ describe('event MAC', () => {
     expect(mayProduce('router', 'ApiToken')).toBe(false);
     expect(mayProduce('gateway', 'Endpoint')).toBe(false);
     expect(mayProduce('constructor', 'ApiToken')).toBe(false);
+    // The platform's chain is written only by the producers of accounts and platform tokens.
+    expect(mayProduce('token-service', 'Account', 'platform')).toBe(true);
+    expect(mayProduce('cli', 'ApiToken', 'platform')).toBe(true);
+    expect(mayProduce('router', 'Endpoint', 'platform')).toBe(false);
+    expect(mayProduce('credential-service', 'Credential', 'platform')).toBe(false);
   });
 
   it('has no signer for a producer without a key for the audit service', () => {

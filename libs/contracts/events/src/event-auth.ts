@@ -50,10 +50,18 @@ export const AUDIT_EVENT_PRODUCERS: Readonly<Record<string, readonly string[]>> 
   cli: ['Account', 'ApiToken', 'Credential'],
 });
 const NOT_PRODUCERS: readonly string[] = ['gateway'];
+/**
+ * The platform's own audit chain: accounts created, changed and deleted, platform tokens issued and
+ * revoked. Never a UUID, so no account's chain is it. Only the producers of accounts and platform
+ * tokens write to it.
+ */
+export const PLATFORM_CHAIN = 'platform';
+const PLATFORM_PRODUCERS: readonly string[] = ['token-service', 'cli'];
 
-/** Whether `producer` may report an event about `objectType`. */
-export function mayProduce(producer: string, objectType: string): boolean {
+/** Whether `producer` may report an event about `objectType` (in the chain of `accountId`, when given). */
+export function mayProduce(producer: string, objectType: string, accountId?: string): boolean {
   if (NOT_PRODUCERS.includes(producer)) return false;
+  if (accountId === PLATFORM_CHAIN && !PLATFORM_PRODUCERS.includes(producer)) return false;
   if (Object.hasOwn(AUDIT_EVENT_PRODUCERS, producer)) return AUDIT_EVENT_PRODUCERS[producer].includes(objectType);
   return !Object.values(AUDIT_EVENT_PRODUCERS).some((types) => types.includes(objectType));
 }
@@ -143,7 +151,7 @@ export class ChangeEventVerifier {
     const given = Buffer.from(parsed.data.mac, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad_mac', producer, keyId };
     // An event with no usable object type is authenticated but invalid: the contract check fails it.
-    if (typeof event.objectType === 'string' && !mayProduce(producer, event.objectType)) return { ok: false, reason: 'not_allowed', producer, keyId };
+    if (typeof event.objectType === 'string' && !mayProduce(producer, event.objectType, typeof event.accountId === 'string' ? event.accountId : undefined)) return { ok: false, reason: 'not_allowed', producer, keyId };
     return { ok: true, producer, keyId, event };
   }
 }

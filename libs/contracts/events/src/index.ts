@@ -3,5 +3,5 @@ export { changeEventSchema, auditTypes, actorSchema } from './change-event';
 export type { ChangeEvent, AuditType, Actor, ChangeDetail, RecordedEvent } from './change-event';
 export { buildChangeEvent } from './build-change-event';
 export type { ChangeEventInit } from './build-change-event';
-export { AUDIT_EVENT_PRODUCERS, AUDIT_SERVICE, ChangeEventSigner, ChangeEventVerifier, eventMacInput, mayProduce, signedChangeEventSchema } from './event-auth';
+export { AUDIT_EVENT_PRODUCERS, AUDIT_SERVICE, ChangeEventSigner, ChangeEventVerifier, eventMacInput, mayProduce, PLATFORM_CHAIN, signedChangeEventSchema } from './event-auth';
 export type { EventRejection, EventVerification, ProducerKey, SignedChangeEvent } from './event-auth';

@@ -25,6 +25,14 @@ describe('identity claim', () => {
     expect(roundTrip({ ...token, tokenType: 'service', tokenExpiresAt: null, tokenAllowedIps: [] })).toEqual({ ...token, tokenType: 'service', tokenExpiresAt: null, tokenAllowedIps: [] });
   });
 
+  it("carries a platform token's type, which keeps it off every account's routes", () => {
+    const platformToken: Identity = { ...token, accountId: 'platform', tokenType: 'platform', scopes: ['platform:accounts:read'] };
+    expect(toIdentityClaim(platformToken).y).toBe('p');
+    expect(roundTrip(platformToken)).toEqual(platformToken);
+    // An unknown type code is not read as any type (an api token's least of all).
+    expect(fromIdentityClaim('tok-1', { ...toIdentityClaim(token), y: 'x' })?.tokenType).toBeUndefined();
+  });
+
   it("carries an internal caller's identity, named by the subject", () => {
     const service: Identity = { kind: 'service', accountId: 'acc-1', name: 'operator', scopes: ['tokens:write'], clientIp: null, requestId: 'req-2' };
     expect(subjectOf(service)).toBe('operator');

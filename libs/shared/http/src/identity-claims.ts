@@ -13,8 +13,8 @@ export interface IdentityClaim {
   a: string;
   /** name, for a token (a service's is the subject) */
   n?: string;
-  /** tokenType: `a` api, `s` service */
-  y?: 'a' | 's';
+  /** tokenType: `a` api, `s` service, `p` platform */
+  y?: 'a' | 's' | 'p';
   /** tokenExpiresAt: ISO time, or null for never; absent when not stated */
   e?: string | null;
   /** tokenAllowedIps */
@@ -31,6 +31,7 @@ export interface IdentityClaim {
   r: string;
 }
 
+const TOKEN_TYPE_CODES: Record<NonNullable<Identity['tokenType']>, NonNullable<IdentityClaim['y']>> = { api: 'a', service: 's', platform: 'p' };
 const pair = (value: RateLimitValue | undefined): [number, number] | undefined => (value ? [value.limit, value.windowSeconds] : undefined);
 const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 1;
 const quota = (value: unknown): RateLimitValue | undefined =>
@@ -52,7 +53,7 @@ export function toIdentityClaim(identity: Identity): IdentityClaim {
   const claim: IdentityClaim = { k: identity.kind === 'token' ? 't' : 's', a: identity.accountId, s: identity.scopes, ip: identity.clientIp, r: identity.requestId };
   if (identity.kind !== 'token') return claim;
   claim.n = identity.name;
-  if (identity.tokenType) claim.y = identity.tokenType === 'service' ? 's' : 'a';
+  if (identity.tokenType) claim.y = TOKEN_TYPE_CODES[identity.tokenType];
   if (identity.tokenExpiresAt !== undefined) claim.e = identity.tokenExpiresAt;
   if (identity.tokenAllowedIps) claim.ips = identity.tokenAllowedIps;
   if (identity.tokenRateLimit) claim.rl = pair(identity.tokenRateLimit);
@@ -74,7 +75,8 @@ export function fromIdentityClaim(subject: unknown, claim: unknown): Identity | 
   if (c.k === 's') return { kind: 'service', name: subject, ...base };
   if (typeof c.n !== 'string') return undefined;
   const identity: Identity = { kind: 'token', tokenId: subject, name: c.n, ...base };
-  if (c.y === 's' || c.y === 'a') identity.tokenType = c.y === 's' ? 'service' : 'api';
+  const tokenType = Object.entries(TOKEN_TYPE_CODES).find(([, code]) => code === c.y)?.[0];
+  if (tokenType) identity.tokenType = tokenType as NonNullable<Identity['tokenType']>;
   if (c.e === null || typeof c.e === 'string') identity.tokenExpiresAt = c.e;
   if (strings(c.ips)) identity.tokenAllowedIps = c.ips;
   const own = quota(c.rl);

@@ -14,13 +14,15 @@ export {
   requireInternalIdentity,
   acceptCallers,
   requireScope,
+  isPlatformIdentity,
+  refuseWrongRealm,
   identityOf,
   IDENTITY_HEADER,
   EMPTY_BODY_DIGEST,
   GATEWAY,
   ALL_SCOPES,
 } from './internal-identity';
-export type { Identity, BoundRequest, VerifiedIdentity, RateLimitValue, Scope } from './internal-identity';
+export type { Identity, BoundRequest, VerifiedIdentity, RateLimitValue, Scope, AccountScope, PlatformScope } from './internal-identity';
 export { publicOpsRoutes, adminOpsRoutes, createMetrics } from './ops-routes';
 export { createAdminApp } from './admin-app';
 export type { AdminAppOptions } from './admin-app';

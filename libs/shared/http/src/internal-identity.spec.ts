@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { parseInternalKeys } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
-import { ALL_SCOPES, bodyDigest, CLOCK_TOLERANCE_MS, IDENTITY_HEADER, IDENTITY_LIFETIME_MS, IdentitySigner, IdentityVerifier, type Identity } from './internal-identity';
+import type { Request, Response } from 'express';
+import { ALL_SCOPES, bodyDigest, CLOCK_TOLERANCE_MS, IDENTITY_HEADER, IDENTITY_LIFETIME_MS, IdentitySigner, IdentityVerifier, requireScope, type Identity, type Scope } from './internal-identity';
 
 const key = (pair: string, keyId = 'k1') => `${pair}:${keyId}:${randomBytes(32).toString('base64url')}`;
 const gatewayToTokens = key('gateway>token-service');
@@ -123,5 +124,24 @@ describe('internal identity', () => {
 describe('ALL_SCOPES', () => {
   it('is every scope the contract defines, in its order', () => {
     expect(ALL_SCOPES).toEqual(loadOpenApiDocument().components.schemas.Scope.enum);
+  });
+});
+
+describe('requireScope', () => {
+  const decide = (scope: Scope, identity: Identity): unknown => {
+    let outcome: unknown = 'not called';
+    const req = { res: { locals: { identity } } } as unknown as Request;
+    requireScope(scope)(req, req.res as Response, (error?: unknown) => (outcome = error));
+    return outcome;
+  };
+  const account: Identity = { kind: 'token', accountId: 'acc-1', tokenId: 'tok-1', tokenType: 'api', name: 'deploy', scopes: [...ALL_SCOPES], clientIp: null, requestId: 'r' };
+  const platform: Identity = { ...account, accountId: 'platform', tokenType: 'platform', scopes: ['platform:accounts:read', 'platform:accounts:write'] };
+
+  it("keeps a platform token off an account's routes and an account's token off the platform's, whatever scopes they carry", () => {
+    expect(decide('tokens:read', account)).toBeUndefined();
+    expect(decide('platform:accounts:read', platform)).toBeUndefined();
+    expect(decide('tokens:read', { ...platform, scopes: [...platform.scopes, 'tokens:read'] })).toMatchObject({ status: 403, message: "A platform token cannot call an account's API." });
+    expect(decide('platform:accounts:read', { ...account, scopes: ['platform:accounts:read'] })).toMatchObject({ status: 403, message: 'Only a platform token may call the platform API.' });
+    expect(decide('platform:accounts:write', { ...platform, scopes: ['platform:accounts:read'] })).toMatchObject({ status: 403, message: "This API token lacks the 'platform:accounts:write' scope." });
   });
 });

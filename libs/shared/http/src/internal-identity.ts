@@ -16,8 +16,13 @@ export const CLOCK_TOLERANCE_MS = 5_000;
 /** The caller every public route accepts: the door, which mints identities for API tokens. */
 export const GATEWAY = 'gateway';
 
-/** The scopes the contract defines (`components.schemas.Scope`). */
-export type Scope = Schemas['Scope'];
+/** The scopes an account's tokens hold (`components.schemas.Scope`). */
+export type AccountScope = Schemas['Scope'];
+/** The scopes only platform tokens hold (`components.schemas.PlatformScope`), and nothing else. */
+export type PlatformScope = Schemas['PlatformScope'];
+/** Any scope a route may require. */
+export type Scope = AccountScope | PlatformScope;
+const isPlatformScope = (scope: Scope): scope is PlatformScope => scope.startsWith('platform:');
 
 /** Every scope, in the contract's order; a scope added to the contract fails to compile here until it is listed. */
 const SCOPE_SET = {
@@ -29,8 +34,9 @@ const SCOPE_SET = {
   'audit:read': true,
   'audit:witness': true,
   'tokens:reveal': true,
-} satisfies Record<Scope, true>;
-export const ALL_SCOPES: readonly Scope[] = Object.freeze(Object.keys(SCOPE_SET) as Scope[]);
+} satisfies Record<AccountScope, true>;
+/** Every scope an account's token can hold: what the operator gives an account's first token. */
+export const ALL_SCOPES: readonly AccountScope[] = Object.freeze(Object.keys(SCOPE_SET) as AccountScope[]);
 
 /** A quota: `limit` requests per `windowSeconds`. */
 export interface RateLimitValue {
@@ -44,7 +50,7 @@ export interface Identity {
   accountId: string;
   /** The API token that authenticated the request, when kind is 'token'. */
   tokenId?: string;
-  tokenType?: 'api' | 'service';
+  tokenType?: 'api' | 'service' | 'platform';
   /** When the token stops working (ISO time), or null: lets a service describe the caller's token without a read. */
   tokenExpiresAt?: string | null;
   /** The addresses the token may be used from (`[]`: anywhere), when kind is 'token'. */
@@ -248,10 +254,25 @@ export function identityOf(req: Request): Identity {
   return identity;
 }
 
-/** A scope check inside a service: defence in depth behind the gateway's own check. */
+/** Whether the identity is a platform token's, which belongs to no account. */
+export function isPlatformIdentity(identity: Identity): boolean {
+  return identity.kind === 'token' && identity.tokenType === 'platform';
+}
+
+/** The one refusal of a platform token on an account's route, and of an account's token on the platform's. */
+export function refuseWrongRealm(identity: Identity, platformRoute: boolean): AppError | undefined {
+  if (identity.kind !== 'token' || isPlatformIdentity(identity) === platformRoute) return undefined;
+  return AppError.forbidden(platformRoute ? 'Only a platform token may call the platform API.' : "A platform token cannot call an account's API.");
+}
+
+/**
+ * A scope check inside a service: defence in depth behind the gateway's own check. A platform
+ * scope is checked only for platform tokens, an account's only for the account's tokens.
+ */
 export function requireScope(scope: Scope): RequestHandler {
+  const platformRoute = isPlatformScope(scope);
   return (req, _res, next) => {
     const identity = identityOf(req);
-    next(identity.scopes.includes(scope) ? undefined : AppError.forbidden(`This API token lacks the '${scope}' scope.`));
+    next(refuseWrongRealm(identity, platformRoute) ?? (identity.scopes.includes(scope) ? undefined : AppError.forbidden(`This API token lacks the '${scope}' scope.`)));
   };
 }

@@ -13,6 +13,8 @@ export const TEST_CALLER_PAIRS: [caller: string, audience: string][] = [
   // The audit service asks each producer for the log's head it keeps (`AUDIT_ANCHOR_SOURCES`).
   ['audit-service', 'token-service'],
   ['audit-service', 'credential-service'],
+  // The token service has the credential service destroy a deleted account's data key.
+  ['token-service', 'credential-service'],
   // An internal service that reports its own object types (`Endpoint`, `RoutingPolicy`) through `AuditReporter`.
   ['router', 'audit-service'],
   // An internal service that `SECRET_READERS` names in the tests of the credential service's internal route.

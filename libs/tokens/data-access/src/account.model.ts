@@ -15,6 +15,10 @@ export interface AccountDoc {
   /** Bumped by every change: optimistic concurrency, and the order of stops and restarts in Redis. Absent: 0. */
   revision?: number;
   updatedAt?: Date;
+  /** Set when the platform deleted the account: its tokens are revoked, and the document stays as the tombstone that says so. */
+  deletedAt?: Date | null;
+  /** Set once the credential service destroyed the account's data key; until then a repeated delete asks it again. */
+  credentialsShreddedAt?: Date | null;
   outbox: ChangeEvent[];
 }
 
@@ -27,10 +31,14 @@ export const accountSchema = new Schema<AccountDoc>(
     rateLimit: { type: rateLimitSchema, default: null },
     revision: { type: Number, default: 0 },
     updatedAt: { type: Date },
+    deletedAt: { type: Date, default: null },
+    credentialsShreddedAt: { type: Date, default: null },
     outbox: outboxField,
   },
   { collection: 'accounts', versionKey: false, strict: 'throw' },
 );
+// The platform's list: newest first, one page after another.
+accountSchema.index({ createdAt: -1, _id: -1 });
 
 export function accountModel(connection: Connection): Model<AccountDoc> {
   return (connection.models.Account as Model<AccountDoc> | undefined) ?? connection.model<AccountDoc>('Account', accountSchema);

@@ -3,8 +3,9 @@ import { outboxField } from './outbox-field';
 import type { Schemas } from '@warden/contracts-api';
 import type { ChangeEvent } from '@warden/contracts-events';
 
-export type ApiTokenType = Schemas['ApiTokenType'];
-export type ApiTokenScope = Schemas['Scope'];
+/** An account's token types, and `platform`: the operator's tokens, owned by no account (`PLATFORM_OWNER`). */
+export type ApiTokenType = Schemas['ApiTokenType'] | 'platform';
+export type ApiTokenScope = Schemas['Scope'] | Schemas['PlatformScope'];
 export type ApiTokenRateLimit = Schemas['RateLimit'];
 
 /** A recoverable token's current secret, sealed (AES-256-GCM) under its account's token data key `keyId`. */
@@ -68,7 +69,7 @@ export const apiTokenSchema = new Schema<ApiTokenDoc>(
     _id: { type: String, required: true },
     accountId: { type: String, required: true },
     name: { type: String, required: true },
-    type: { type: String, enum: ['api', 'service'], required: true },
+    type: { type: String, enum: ['api', 'service', 'platform'], required: true },
     enabled: { type: Boolean, required: true },
     scopes: { type: [String], default: [] },
     allowedIps: { type: [String], default: [] },

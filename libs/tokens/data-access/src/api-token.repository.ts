@@ -1,3 +1,4 @@
+import { escapeRegex } from './escape-regex';
 import type { Connection, Model } from 'mongoose';
 import type { ChangeEvent } from '@warden/contracts-events';
 import { apiTokenModel, type ApiTokenDoc } from './api-token.model';
@@ -16,9 +17,6 @@ export interface ListPosition {
   id: string;
 }
 
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 /**
  * API tokens. Every write is one single-document operation that also pushes the change's event to

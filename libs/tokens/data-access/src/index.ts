@@ -4,7 +4,7 @@ export { apiTokenModel, apiTokenSchema } from './api-token.model';
 export type { ApiTokenDoc, ApiTokenType, ApiTokenScope, ApiTokenRateLimit, PreviousSecret, SealedSecret } from './api-token.model';
 export { apiTokenSnapshot } from './api-token-snapshot';
 export { AccountRepository } from './account.repository';
-export type { Account, AccountAuthState } from './account.repository';
+export type { Account, AccountAuthState, AccountFields } from './account.repository';
 export { ApiTokenRepository } from './api-token.repository';
 export type { NewApiToken, ApiTokenChanges, ListPosition } from './api-token.repository';
 export { TokenLastUsedRepository } from './token-last-used.repository';

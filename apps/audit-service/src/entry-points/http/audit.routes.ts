@@ -1,4 +1,4 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { LATE, withinDeadline } from './deadline';
 import { AppError, OpenApiValidator, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
@@ -71,16 +71,16 @@ function writable(res: Response): Promise<void> {
   });
 }
 
-/** The public read API of DESIGN.md §2 "Audit activity": read, verify, export. Nothing here writes a record. */
-export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValidator(loadOpenApiDocument())): Router {
-  const router = Router();
-  const scope = requireScope('audit:read');
+/** Which chain a request reads: the caller's account's, or the platform's. */
+export type ChainOf = (req: Request, res: Response) => string;
 
-  router.get('/api/v1/audit', scope, validator.validate('listAuditRecords'), async (req, res) => {
+/** One page of a chain's records, newest first, filtered as the query says. */
+export function listRecords(deps: ReadAuditDeps, chainOf: ChainOf): RequestHandler {
+  return async (req, res) => {
     const query = validatedQuery<ListQuery>(res);
     const { items, nextBeforeSeq } = await listAuditRecords(
       deps,
-      identityOf(req).accountId,
+      chainOf(req, res),
       {
         objectType: query.objectType,
         auditType: query.auditType,
@@ -92,7 +92,26 @@ export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValida
       { beforeSeq: beforeSeq(query.cursor), limit: query.limit },
     );
     res.json(list(items, nextBeforeSeq === null ? null : encodeCursor({ seq: nextBeforeSeq })));
-  });
+  };
+}
+
+/** A chain as NDJSON, verifiable offline (`warden audit verify --file`). */
+export function exportChain(deps: ReadAuditDeps, chainOf: ChainOf): RequestHandler {
+  return async (req, res) => {
+    const chain = chainOf(req, res);
+    res.status(200).type('application/x-ndjson');
+    res.setHeader('Content-Disposition', 'attachment; filename="audit-export.ndjson"');
+    res.setHeader('Cache-Control', 'no-store');
+    await streamLines(res, exportAuditLines(deps, chain));
+  };
+}
+
+/** The public read API of DESIGN.md §2 "Audit activity": read, verify, export. Nothing here writes a record. */
+export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValidator(loadOpenApiDocument())): Router {
+  const router = Router();
+  const scope = requireScope('audit:read');
+
+  router.get('/api/v1/audit', scope, validator.validate('listAuditRecords'), listRecords(deps, (req) => identityOf(req).accountId));
 
   // Verified within the request up to the deadline; beyond it, the walk stops and goes on as a job.
   router.get('/api/v1/audit/verify', scope, validator.validate('verifyAuditChain'), async (req, res) => {
@@ -124,13 +143,7 @@ export function auditRoutes(deps: AuditRoutesDeps, validator = new OpenApiValida
     });
   });
 
-  router.get('/api/v1/audit/export', scope, validator.validate('exportAuditRecords'), async (req, res) => {
-    const accountId = identityOf(req).accountId;
-    res.status(200).type('application/x-ndjson');
-    res.setHeader('Content-Disposition', 'attachment; filename="audit-export.ndjson"');
-    res.setHeader('Cache-Control', 'no-store');
-    await streamLines(res, exportAuditLines(deps, accountId));
-  });
+  router.get('/api/v1/audit/export', scope, validator.validate('exportAuditRecords'), exportChain(deps, (req) => identityOf(req).accountId));
 
   router.get('/api/v1/audit/:id', scope, validator.validate('getAuditRecord'), async (req, res) => {
     const record = await getAuditRecord(deps, identityOf(req).accountId, String(req.params.id));

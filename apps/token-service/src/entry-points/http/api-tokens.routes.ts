@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Schemas } from '@warden/contracts-api';
-import { AppError, OpenApiValidator, callerOf, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
+import { AppError, refuseWrongRealm, type AccountScope, OpenApiValidator, callerOf, cursorTime, decodeCursor, encodeCursor, identityOf, list, ok, requireScope, validatedQuery } from '@warden/http';
 import type { CreateApiTokenInput, ManageApiTokens, UpdateApiTokenInput } from '../../domain/manage-api-tokens.use-case';
 import { apiTokenView } from './api-token.view';
 
@@ -15,13 +15,15 @@ export function apiTokenRoutes({ validator, manage }: { validator: OpenApiValida
     if (identity.kind !== 'token' || !identity.tokenId || !identity.tokenType) {
       throw AppError.unauthorized('Only an API token can verify itself.');
     }
+    const wrongRealm = refuseWrongRealm(identity, false);
+    if (wrongRealm) throw wrongRealm;
     // The gateway verified this token on this very request (its version checked in Redis) and
     // signed what it found, so the answer needs no database read.
     const data: Schemas['ApiTokenVerification'] = {
       id: identity.tokenId,
       name: identity.name,
-      type: identity.tokenType,
-      scopes: identity.scopes,
+      type: identity.tokenType as Schemas['ApiTokenType'],
+      scopes: identity.scopes as AccountScope[],
       accountId: identity.accountId,
       expiresAt: identity.tokenExpiresAt ?? null,
     };

@@ -22,7 +22,7 @@ export interface InternalVerification {
   tokenId: string;
   accountId: string;
   name: string;
-  type: 'api' | 'service';
+  type: 'api' | 'service' | 'platform';
   scopes: string[];
   allowedIps: string[];
   expiresAt: string | null;

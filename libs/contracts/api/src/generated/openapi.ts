@@ -648,6 +648,130 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List accounts
+         * @description Lists the platform's accounts, newest first. `name` filters by case-insensitive substring,
+         *     `status` by whether the account's tokens may authenticate. A deleted account is not listed.
+         *     Only a platform token may call it (an account's token is `403`). Requires scope
+         *     `platform:accounts:read`.
+         */
+        get: operations["listPlatformAccounts"];
+        put?: never;
+        /**
+         * Create an account
+         * @description Creates an account and its first API token (named `default`, every account scope, no
+         *     allowlist, no expiry), as `npm run warden -- accounts create` does. The token's secret is in
+         *     `data.token`, shown this once. The account's chain records its creation, and so does the
+         *     platform's. Requires scope `platform:accounts:write`.
+         */
+        post: operations["createPlatformAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/accounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get an account
+         * @description One account; a deleted or unknown one is `404`. Requires scope `platform:accounts:read`.
+         */
+        get: operations["getPlatformAccount"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete an account
+         * @description Deletes the account: it is stopped, so every one of its tokens is refused (`401`) on every
+         *     gateway replica from the moment the response is sent, and each token is revoked; its
+         *     credentials are crypto-shredded (the account's data key is destroyed, so no copy of their
+         *     ciphertext can be opened again, even with the key ring); its audit chain is kept, and the
+         *     platform can still export and verify it (`GET /api/v1/platform/audit/export?accountId=`).
+         *     When a step cannot be completed (Redis or the credential service unavailable) the answer is
+         *     `503` and what is done stays done: repeat the request to finish. Requires scope
+         *     `platform:accounts:write`.
+         */
+        delete: operations["deletePlatformAccount"];
+        options?: never;
+        head?: never;
+        /**
+         * Rename, stop, restart or set the quota of an account
+         * @description Changes the account's `name`, `enabled` and account-wide `rateLimit` (`null`: the gateway's
+         *     default) in one write, recorded in the account's chain and the platform's. With
+         *     `enabled: false` every token of the account is refused (`401`) on every gateway replica
+         *     from the moment the response is sent; with `true` they work again from their next request.
+         *     When Redis does not take the change, it is stored and the answer is `503`
+         *     (`ChangeNotInForce`): repeat the request to put it in force. Requires scope
+         *     `platform:accounts:write`.
+         */
+        patch: operations["updatePlatformAccount"];
+        trace?: never;
+    };
+    "/api/v1/platform/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the platform's audit records
+         * @description The platform's own audit chain, newest first: every account created, changed or deleted
+         *     (`objectType: Account`) and every platform token issued or revoked (`objectType: ApiToken`),
+         *     with the same guarantees as an account's chain. Filters as `GET /api/v1/audit`. Requires
+         *     scope `platform:accounts:read`.
+         */
+        get: operations["listPlatformAuditRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/audit/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the platform's chain, or any account's
+         * @description Streams the platform's audit chain as NDJSON in the form of `GET /api/v1/audit/export`,
+         *     verifiable offline with `npm run warden -- audit verify --file`. With `accountId`, the chain
+         *     of that account instead, deleted accounts included: an account's trail outlives it. Requires
+         *     scope `platform:accounts:read`.
+         */
+        get: operations["exportPlatformAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1142,6 +1266,16 @@ export interface components {
         CreatedApiTokenEnvelope: components["schemas"]["SuccessEnvelope"] & {
             data: components["schemas"]["CreatedApiToken"];
         };
+        CreatedPlatformAccount: {
+            account: components["schemas"]["PlatformAccount"];
+            /** @description The account's first token's secret, shown this once. */
+            token: string;
+            /** Format: uuid */
+            tokenId: string;
+        };
+        CreatedPlatformAccountEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["CreatedPlatformAccount"];
+        };
         CreateHttpBasicCredentialRequest: {
             moniker: components["schemas"]["CredentialMoniker"];
             name: components["schemas"]["CredentialName"];
@@ -1163,6 +1297,9 @@ export interface components {
              * @enum {string}
              */
             type: "oauth2-client-credentials";
+        };
+        CreatePlatformAccountRequest: {
+            name: components["schemas"]["PlatformAccountName"];
         };
         CreateSmppCredentialRequest: {
             moniker: components["schemas"]["CredentialMoniker"];
@@ -1281,6 +1418,38 @@ export interface components {
         OAuth2ClientCredentialsSecrets: {
             clientSecret: string;
         };
+        PlatformAccount: {
+            /** Format: date-time */
+            createdAt: string;
+            enabled: boolean;
+            /** Format: uuid */
+            id: string;
+            name: components["schemas"]["PlatformAccountName"];
+            /** @description The quota all the account's tokens share; `null` is the gateway's default. */
+            rateLimit: components["schemas"]["RateLimit"] | null;
+            /** Format: date-time */
+            updatedAt: string;
+        };
+        PlatformAccountEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["PlatformAccount"];
+        };
+        PlatformAccountListEnvelope: components["schemas"]["SuccessEnvelope"] & {
+            data: components["schemas"]["PlatformAccount"][];
+            meta: components["schemas"]["ListMeta"];
+        };
+        /** @example Acme Ltd */
+        PlatformAccountName: string;
+        /**
+         * @description `enabled`: the account's tokens may authenticate; `disabled`: none of them does.
+         * @enum {string}
+         */
+        PlatformAccountStatus: "enabled" | "disabled";
+        /**
+         * @description A permission only a platform token can hold (minted by the operator CLI, belonging to no
+         *     account). Account tokens never hold one, and platform tokens hold nothing else.
+         * @enum {string}
+         */
+        PlatformScope: "platform:accounts:read" | "platform:accounts:write";
         /** @description An RFC 9457 problem document, extended with Warden's envelope fields. */
         Problem: {
             /** @description What went wrong for this request, in plain words. */
@@ -1429,6 +1598,11 @@ export interface components {
             secrets?: {
                 [key: string]: unknown;
             };
+        };
+        UpdatePlatformAccountRequest: {
+            enabled?: boolean;
+            name?: components["schemas"]["PlatformAccountName"];
+            rateLimit?: components["schemas"]["RateLimit"] | null;
         };
         ValidationError: {
             message: string;
@@ -4028,6 +4202,423 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalServerError"];
+        };
+    };
+    listPlatformAccounts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Opaque cursor from a previous page's `meta.nextCursor`.
+                 * @example eyJzZXEiOjQyfQ
+                 */
+                cursor?: components["parameters"]["cursor"];
+                /**
+                 * @description Page size.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Only accounts whose name contains this text (case-insensitive, matched literally).
+                 * @example acme
+                 */
+                name?: string;
+                /**
+                 * @description Only enabled or only disabled accounts.
+                 * @example enabled
+                 */
+                status?: components["schemas"]["PlatformAccountStatus"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of accounts. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": [
+                     *         {
+                     *           "id": "0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *           "name": "Acme Ltd",
+                     *           "enabled": true,
+                     *           "rateLimit": null,
+                     *           "createdAt": "2025-11-20T09:15:02.117Z",
+                     *           "updatedAt": "2025-11-20T09:15:02.117Z"
+                     *         }
+                     *       ],
+                     *       "meta": {
+                     *         "nextCursor": null
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformAccountListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    createPlatformAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Acme Ltd"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreatePlatformAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The account and its first token's secret (shown once). */
+            201: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Store this token now; it will not be shown again."
+                     *       ],
+                     *       "data": {
+                     *         "account": {
+                     *           "id": "0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *           "name": "Acme Ltd",
+                     *           "enabled": true,
+                     *           "rateLimit": null,
+                     *           "createdAt": "2025-11-20T09:15:02.117Z",
+                     *           "updatedAt": "2025-11-20T09:15:02.117Z"
+                     *         },
+                     *         "tokenId": "6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40",
+                     *         "token": "wdn_4Q0yX2m5VZ8Kc1pTg7sR3LhN6bWd9Jf0aUeY1qP2"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreatedPlatformAccountEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    getPlatformAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [],
+                     *       "data": {
+                     *         "id": "0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "name": "Acme Ltd",
+                     *         "enabled": true,
+                     *         "rateLimit": null,
+                     *         "createdAt": "2025-11-20T09:15:02.117Z",
+                     *         "updatedAt": "2025-11-20T09:15:02.117Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformAccountEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    deletePlatformAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The account is deleted. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Account deleted; its tokens are revoked and its credentials shredded."
+                     *       ],
+                     *       "data": {
+                     *         "id": "0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "deleted": true
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeletedObjectEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    updatePlatformAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The object's id (a UUID). Any other value, a longer one included, is simply an object that
+                 *     does not exist: `404`, not `400`.
+                 * @example 6f1c2b7e-8d4a-4c3e-9b2f-1a7d5e3c9b40
+                 */
+                id: components["parameters"]["id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "enabled": false
+                 *     }
+                 */
+                "application/json": components["schemas"]["UpdatePlatformAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description The account as changed. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "success": true,
+                     *       "messages": [
+                     *         "Account updated."
+                     *       ],
+                     *       "data": {
+                     *         "id": "0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10",
+                     *         "name": "Acme Ltd",
+                     *         "enabled": false,
+                     *         "rateLimit": null,
+                     *         "createdAt": "2025-11-20T09:15:02.117Z",
+                     *         "updatedAt": "2025-11-24T16:41:07.312Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PlatformAccountEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ChangeNotInForce"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    listPlatformAuditRecords: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only records made by this actor, matched against the actor's id or name.
+                 * @example provisioning
+                 */
+                actor?: string;
+                /**
+                 * @description Only records of this kind of change.
+                 * @example Deleted
+                 */
+                auditType?: components["schemas"]["AuditType"];
+                /**
+                 * @description Opaque cursor from a previous page's `meta.nextCursor`.
+                 * @example eyJzZXEiOjQyfQ
+                 */
+                cursor?: components["parameters"]["cursor"];
+                /** @description Only records with `timestamp` at or after this instant. */
+                from?: string;
+                /**
+                 * @description Page size.
+                 * @example 50
+                 */
+                limit?: components["parameters"]["limit"];
+                /**
+                 * @description Only records about this object (an account's id, say).
+                 * @example 0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10
+                 */
+                objectId?: string;
+                /**
+                 * @description Only records about this kind of object, e.g. `Account`.
+                 * @example Account
+                 */
+                objectType?: string;
+                /** @description Only records with `timestamp` before this instant. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the platform's records. */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditRecordListEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
+        };
+    };
+    exportPlatformAudit: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Export this account's chain instead of the platform's.
+                 * @example 0b6f7c1e-3a52-4b8e-9d1f-5c2a7e4b9f10
+                 */
+                accountId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description An NDJSON stream. The schema describes one line; the body is many such lines separated
+             *     by `\n`.
+             */
+            200: {
+                headers: {
+                    "Access-Control-Allow-Origin": components["headers"]["Access-Control-Allow-Origin"];
+                    RateLimit: components["headers"]["RateLimit"];
+                    "RateLimit-Policy": components["headers"]["RateLimit-Policy"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": components["schemas"]["AuditExportLine"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["UntrustedCheckpoint"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalServerError"];
+            502: components["responses"]["BadGateway"];
+            503: components["responses"]["ServiceUnavailable"];
+            504: components["responses"]["GatewayTimeout"];
         };
     };
 }
