@@ -163,6 +163,23 @@ it('keeps every token and credential secret out of logs, stored documents and qu
   tokenSecrets.push(rerolled);
   expect((await ok('POST', `/api/v1/apitokens/${recoverable.id}/reveal`, admin)).data.token).toBe(rerolled);
 
+  // The platform API: a platform token creates an account (its first token shown once), which
+  // stores a credential, is stopped, restarted and deleted (its tokens revoked, its data key destroyed).
+  const operator = await platform.platformToken();
+  tokenSecrets.push(operator.secret);
+  const tenant = (await ok('POST', '/api/v1/platform/accounts', operator.secret, { name: 'hygiene-tenant' })).data;
+  tokenSecrets.push(tenant.token);
+  const tenantKey = distinctive('tenant');
+  credentialSecrets.push(tenantKey);
+  await ok('POST', '/api/v1/credentials', tenant.token, { name: 'Tenant key', moniker: 'tenant-key', type: 'api-key', properties: { headerName: 'X-Api-Key' }, secrets: { key: tenantKey } });
+  await ok('PATCH', `/api/v1/platform/accounts/${tenant.account.id}`, operator.secret, { enabled: false });
+  expect((await call('GET', '/api/v1/apitokens/verify', tenant.token)).status).toBe(401);
+  await ok('PATCH', `/api/v1/platform/accounts/${tenant.account.id}`, operator.secret, { enabled: true, name: 'hygiene-tenant-renamed' });
+  expect((await call('GET', '/api/v1/apitokens/verify', tenant.token)).status).toBe(200);
+  await ok('DELETE', `/api/v1/platform/accounts/${tenant.account.id}`, operator.secret);
+  expect((await call('GET', '/api/v1/apitokens/verify', tenant.token)).status).toBe(401);
+  expect((await call('GET', '/api/v1/apitokens', operator.secret)).status).toBe(403);
+
   // Credentials of every type, each with its own distinctive secret; read, reveal, change, delete.
   const bodies = [
     { type: 'smpp', properties: { host: 'smpp.example', port: 2775, systemId: 'hyg' }, secrets: { password: distinctive('smpp') } },
@@ -196,6 +213,7 @@ it('keeps every token and credential secret out of logs, stored documents and qu
   for (;;) {
     const pending =
       (await tokens.collection('api_tokens').countDocuments({ 'outbox.0': { $exists: true } })) +
+      (await tokens.collection('accounts').countDocuments({ 'outbox.0': { $exists: true } })) +
       (await credentials.collection('credentials').countDocuments({ 'outbox.0': { $exists: true } }));
     const waiting = (await redis.llen(`${platform.queuePrefix}:${AUDIT_EVENTS_QUEUE}:wait`)) + (await redis.llen(`${platform.queuePrefix}:${AUDIT_EVENTS_QUEUE}:active`));
     const records = await audit.collection('audit_records').countDocuments({ accountId: platform.admin.accountId });
@@ -209,6 +227,10 @@ it('keeps every token and credential secret out of logs, stored documents and qu
   expect(records.filter((r) => r.objectType === 'ApiToken' && r.auditType === 'Revealed')).toHaveLength(2);
   expect(records.filter((r) => r.auditType === 'Rotated')).toHaveLength(3);
   expect(records.filter((r) => r.objectType === 'Credential' && r.auditType === 'Deleted')).toHaveLength(2);
+  // The platform's chain has the tenant's whole life, and so has the tenant's own.
+  const platformRecords = await audit.collection('audit_records').find({ accountId: 'platform', objectId: tenant.account.id }).toArray();
+  expect(platformRecords.map((r) => r.auditType).sort()).toEqual(['Created', 'Deleted', 'Updated', 'Updated']);
+  expect(await audit.collection('audit_records').countDocuments({ accountId: tenant.account.id, auditType: 'Deleted' })).toBe(2);
 
   // 1. Every log line of the whole test run, every service's, read once every other suite is done.
   expect(await unfinishedSuites(OTHERS_DEADLINE_MS)).toEqual([]);
