@@ -143,6 +143,7 @@ describe('console: API tokens', () => {
     await dialog().getByRole('checkbox', { name: 'credentials:write' }).uncheck();
     await dialog().getByRole('checkbox', { name: 'credentials:reveal' }).uncheck();
     await dialog().getByRole('checkbox', { name: 'audit:witness' }).uncheck();
+    await dialog().getByRole('checkbox', { name: 'tokens:reveal' }).uncheck();
     await dialog().getByLabel('Requests').fill('100');
     await dialog().getByLabel('per (seconds)').fill('60');
     await dialog().getByRole('button', { name: 'Create token' }).click();
@@ -209,6 +210,41 @@ describe('console: API tokens', () => {
     await page.getByText('ci-deploy-eu was revoked.').waitFor();
     expect(await page.getByRole('rowheader', { name: /ci-deploy-eu/ }).count()).toBe(0);
     expect(await verifyStatus(rotated)).toBe(401);
+  });
+
+  it('creates a recoverable token, shows its secret masked in the edit dialog and reveals it only on a click', async () => {
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await dialog().getByLabel('Name', { exact: true }).fill('support-sync');
+    await dialog().getByRole('checkbox', { name: 'Recoverable' }).check();
+    await dialog().getByRole('button', { name: 'Create token' }).click();
+    await dialog().getByText('This token is recoverable').waitFor();
+    const recoverable = await dialog().locator('input[data-secret]').inputValue();
+    await dialog().getByRole('button', { name: 'Done' }).click();
+    await dialog().waitFor({ state: 'detached' });
+
+    await page.getByRole('button', { name: 'Edit support-sync' }).click();
+    const field = dialog().locator('[data-secret-field="token"]');
+    expect(await field.textContent()).toBe(`•••••••• wdn_…${recoverable.slice(-4)}`);
+    expect(await page.content()).not.toContain(recoverable);
+    await dialog().getByRole('button', { name: 'Reveal secret' }).click();
+    await dialog().getByRole('button', { name: 'Hide secret' }).waitFor();
+    expect(await field.textContent()).toBe(recoverable);
+    await dialog().getByRole('button', { name: 'Hide secret' }).click();
+    expect(await field.textContent()).not.toContain(recoverable);
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    const { body } = await api('GET', '/audit?objectType=ApiToken&auditType=Revealed', platform.admin.secret);
+    expect(body.data.length).toBeGreaterThan(0);
+
+    // A token without tokens:reveal is told why it cannot, and sends no reveal.
+    const restricted = await signedInRestricted('no-reveal');
+    try {
+      await restricted.page.getByRole('button', { name: 'Edit support-sync' }).click();
+      await dialog(restricted.page).getByText('needs the tokens:reveal scope, which your token lacks').waitFor();
+      expect(await dialog(restricted.page).getByRole('button', { name: 'Reveal secret' }).count()).toBe(0);
+    } finally {
+      await restricted.context.close();
+    }
   });
 
   it('hides write actions from a read-only token and says when to retry after a 429', async () => {
@@ -451,10 +487,11 @@ describe('console: credentials', () => {
 });
 
 describe('console: audit activity', () => {
-  // Bootstrap token; ci-deploy created, disabled, enabled, renamed, rotated, revoked; viewer,
-  // short-lived, restricted-ci and restricted-ops created (its refused create records nothing),
-  // short-lived revoked; the credential created, updated, revealed, deleted.
-  const EXPECTED_RECORDS = 16;
+  // Bootstrap token; ci-deploy created, disabled, enabled, renamed, rotated, revoked; support-sync
+  // created and revealed, no-reveal created; viewer, short-lived, restricted-ci and restricted-ops
+  // created (its refused create records nothing), short-lived revoked; the credential created,
+  // updated, revealed, deleted.
+  const EXPECTED_RECORDS = 19;
   const rowsOf = async (target: Page): Promise<string[][]> => {
     const rows = await target.locator('table tbody tr[data-audit-id]').all();
     return Promise.all(rows.map(async (row) => (await row.locator('td').allTextContents()).map((text) => text.trim())));

@@ -1,7 +1,7 @@
 import { useId, useRef, useState } from 'preact/hooks';
 
-/** A secret shown this once: read-only, with a copy button and a clear warning. */
-export function SecretOnce({ secret, label }: { secret: string; label: string }) {
+/** A secret shown this once: read-only, with a copy button and a clear warning (a recoverable token's can be revealed again, audited). */
+export function SecretOnce({ secret, label, recoverable = false }: { secret: string; label: string; recoverable?: boolean }) {
   const id = useId();
   const input = useRef<HTMLInputElement>(null);
   const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
@@ -19,7 +19,16 @@ export function SecretOnce({ secret, label }: { secret: string; label: string })
   return (
     <div class="secret-once">
       <p class="alert alert-warning">
-        <strong>Copy this secret now: you will not see this again.</strong> Warden keeps only a hash of it.
+        {recoverable ? (
+          <>
+            <strong>Copy this secret now.</strong> This token is recoverable: a token with tokens:reveal can reveal it again, and each reveal is
+            audited.
+          </>
+        ) : (
+          <>
+            <strong>Copy this secret now: you will not see this again.</strong> Warden keeps only a hash of it.
+          </>
+        )}
       </p>
       <label for={id}>{label}</label>
       <div class="copy-row">

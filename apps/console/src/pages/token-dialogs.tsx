@@ -4,6 +4,7 @@ import { ALL_SCOPES, ApiError, unwrap, type Schemas, type Scope } from '../api/c
 import { Dialog } from '../components/dialog';
 import { ProblemAlert } from '../components/problem-alert';
 import { SecretOnce } from '../components/secret-once';
+import { TokenSecret } from './token-secret';
 import { formatUtc, isoToUtcInput, splitList, utcInputToIso } from '../lib/format';
 import {
   TOKEN_FIELDS,
@@ -32,6 +33,8 @@ interface FormState {
   expiresAt: string;
   rateLimit: string;
   rateWindow: string;
+  /** Creation only: also keep the secret encrypted, for `tokens:reveal`. */
+  recoverable: boolean;
 }
 
 function initialState(token: ApiToken | undefined, callerScopes: Scope[]): FormState {
@@ -44,6 +47,7 @@ function initialState(token: ApiToken | undefined, callerScopes: Scope[]): FormS
     expiresAt: isoToUtcInput(token?.expiresAt),
     rateLimit: token?.rateLimit ? String(token.rateLimit.limit) : '',
     rateWindow: token?.rateLimit ? String(token.rateLimit.windowSeconds) : '',
+    recoverable: token?.recoverable ?? false,
   };
 }
 
@@ -90,7 +94,14 @@ function orderedScopes(form: FormState): Scope[] {
 
 /** A new token: empty limit fields are left out, so the API copies the signed-in token's. */
 function creation(form: FormState): Schemas['CreateApiTokenRequest'] {
-  return { name: form.name.trim(), type: form.type, enabled: form.enabled, scopes: orderedScopes(form), ...typedLimits(form) };
+  return {
+    name: form.name.trim(),
+    type: form.type,
+    enabled: form.enabled,
+    scopes: orderedScopes(form),
+    ...typedLimits(form),
+    ...(form.recoverable ? { recoverable: true } : {}),
+  };
 }
 
 /**
@@ -225,7 +236,7 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
   if (created) {
     return (
       <Dialog title={`Token ${created.name} created`} onClose={onClose}>
-        <SecretOnce secret={created.token} label="New API token" />
+        <SecretOnce secret={created.token} label="New API token" recoverable={created.recoverable} />
         <h3>Its limits</h3>
         <dl class="details" data-testid="created-limits">
           {describeTokenLimits(created).map(([label, value]) => (
@@ -282,6 +293,26 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
             </label>
             {fieldError('type')}
           </fieldset>
+        )}
+
+        {token ? (
+          <TokenSecret token={token} />
+        ) : (
+          <div class="field">
+            <label class="inline">
+              <input
+                id={fieldId('recoverable')}
+                type="checkbox"
+                checked={form.recoverable}
+                aria-describedby={`${fieldId('recoverable')}-help`}
+                onChange={(event) => set('recoverable', (event.currentTarget as HTMLInputElement).checked)}
+              />{' '}
+              Recoverable
+            </label>
+            <p id={`${fieldId('recoverable')}-help`} class="muted small">
+              Also keep the secret encrypted so that a token with tokens:reveal can reveal it later (each reveal is audited). Chosen now, for good.
+            </p>
+          </div>
         )}
 
         <div class="field">
@@ -457,7 +488,7 @@ export function RotateTokenDialog({ token, onClose, onRotated }: { token: ApiTok
   if (rotated) {
     return (
       <Dialog title={`New secret for ${rotated.name}`} onClose={close}>
-        <SecretOnce secret={rotated.token} label="New API token" />
+        <SecretOnce secret={rotated.token} label="New API token" recoverable={rotated.recoverable} />
         <p>
           The previous secret {Date.parse(rotated.previousSecretExpiresAt) <= Date.now() ? 'has stopped working' : 'keeps working until'}{' '}
           <strong>{formatUtc(rotated.previousSecretExpiresAt)}</strong>.
