@@ -67,6 +67,9 @@ const TOKEN_LIKE = /wdn_[0-9A-Za-z]{36}/g;
 /** Operations over an account's signed Merkle tree: valid input may still name a size it does not reach yet (404). */
 const SIGNED_TREE_OPERATIONS = new Set(['getLatestAuditCheckpoint', 'createAuditCheckpoint', 'getAuditInclusionProof', 'getAuditConsistencyProof']);
 
+/** The platform API's operations: only platform tokens may call them, and the fuzzer holds account tokens. */
+const PLATFORM_PATHS = '/api/v1/platform/';
+
 /** A real token secret (its checksum holds) anywhere in the text; the document's examples have none. */
 function carriesTokenSecret(text: string): boolean {
   return (text.match(TOKEN_LIKE) ?? []).some((candidate) => parseTokenSecret(candidate).ok);
@@ -411,6 +414,10 @@ export class ContractFuzzer {
     const queryFaulty = operation.operationId !== 'getOpenApiDocument' && !oracle.queryValid({ ...parseQuery(queryText) });
     if (!request.authAccepted) {
       if (status !== 401) problems.push(`a request without a valid token answered ${status}, not 401`);
+    } else if (operation.path.startsWith(PLATFORM_PATHS)) {
+      // A's token is an account's: the platform API refuses it whatever the request, before any
+      // validation (404 only where a hostile path id leaves no route to match).
+      if (status !== 403 && !(status === 404 && request.ids.length > 0)) problems.push(`an account's token on the platform API answered ${status}, not 403`);
     } else if (otherAccount && status < 400) {
       problems.push(`A's token reached account B's object (${status})`);
     } else if (bodyFaulty || queryFaulty || unknownId) {
