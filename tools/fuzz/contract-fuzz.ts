@@ -1,9 +1,10 @@
 // Property-based fuzzing of every operation of the public contract through the real gateway.
 // Properties, for every generated request: never a 5xx; every 4xx is application/problem+json
 // with the documented shape and a documented status; a valid request is accepted (2xx, or 404 for
-// an id that names nothing of the caller's, or 409 for a taken moniker or a full account) and answered in the
-// documented shape; a request the contract rejects is rejected; nothing leaks a secret or pollutes
-// a prototype; and no request with account A's token changes anything of account B.
+// an id that names nothing of the caller's, or 409 for a taken moniker, a full account or the reveal
+// of a token that is not recoverable) and answered in the documented shape; a request the contract
+// rejects is rejected; nothing leaks a secret or pollutes a prototype; and no request with account
+// A's token changes anything of account B.
 import { parse as parseQuery } from 'node:querystring';
 import fc from 'fast-check';
 import { generateTokenSecret, parseTokenSecret } from '@warden/api-token';
@@ -365,7 +366,7 @@ export class ContractFuzzer {
       if (status === 429 && !answer.headers['retry-after']) problems.push('a 429 without Retry-After');
     }
     if (!answer.headers['x-request-id']) problems.push('no X-Request-Id');
-    if (carriesTokenSecret(text) && !(status < 300 && ['createApiToken', 'rotateApiToken'].includes(operation.operationId))) {
+    if (carriesTokenSecret(text) && !(status < 300 && ['createApiToken', 'rotateApiToken', 'revealApiToken'].includes(operation.operationId))) {
       problems.push('the answer carries a token secret');
     }
     const polluted = (Object.prototype as any)[POLLUTION_MARK] !== undefined || Object.keys(Object.prototype).length > 0;
@@ -424,12 +425,13 @@ export class ContractFuzzer {
       if (status < 400) problems.push(`a request the contract rejects (${[bodyFaulty && 'body', queryFaulty && 'query', unknownId && 'path id'].filter(Boolean).join(', ')}) answered ${status}`);
     } else if (plan.valid) {
       const byId = request.ids.length > 0;
-      // 409: a taken moniker, or an account already holding as many live tokens as it may. 404 also
+      // 409: a taken moniker, an account already holding as many live tokens as it may, or a reveal
+      // of a token that was not created recoverable (the fuzzer picks any of A's tokens). 404 also
       // where the answer depends on a signed tree the fuzzer does not follow: no checkpoint yet, or a
       // size (or seq) beyond the newest one.
       const allowed = new Set<number>([
         ...(byId || SIGNED_TREE_OPERATIONS.has(operation.operationId) ? [404] : []),
-        ...(['createCredential', 'createApiToken'].includes(operation.operationId) ? [409] : []),
+        ...(['createCredential', 'createApiToken', 'revealApiToken'].includes(operation.operationId) ? [409] : []),
         // A cosignature the contract's shape admits is still checked against the checkpoint: a made-up one is 400.
         ...(operation.operationId === 'createAuditCosignature' ? [400, 404] : []),
       ]);
