@@ -146,7 +146,7 @@ export interface paths {
          *     to a secret nobody has seen, which stops the old one as asked. Repeat the request to
          *     rotate again and receive a new secret. A recoverable token's new secret is sealed in the
          *     same write, so a reveal returns the new secret from then on (the previous one is not kept
-         *     recoverable). Requires scope `tokens:write`.
+         *     recoverable), including after such a `503`. Requires scope `tokens:write`.
          */
         post: operations["rotateApiToken"];
         delete?: never;
