@@ -5,6 +5,7 @@ const COMMANDS = {
   accounts: ['create', 'disable', 'rate-limit', 'enable'],
   audit: ['verify', 'failed', 'quarantined', 'replay', 'tail', 'checkpoint', 'witness', 'rotate-key'],
   credentials: ['rekey'],
+  platform: ['tokens', 'accounts', 'audit'],
 };
 
 describe('warden CLI', () => {
@@ -31,6 +32,12 @@ describe('warden CLI', () => {
       const groupHelp = program.commands.find((command) => command.name() === group)?.helpInformation() ?? '';
       expect([group, commands.filter((command) => !new RegExp(`^ {2}${command}\\b`, 'm').test(groupHelp))]).toEqual([group, []]);
     }
+  });
+
+  it('registers the platform groups and their commands', () => {
+    const platform = buildProgram().commands.find((group) => group.name() === 'platform');
+    const registered = Object.fromEntries((platform?.commands ?? []).map((group) => [group.name(), group.commands.map((command) => command.name()).sort()]));
+    expect(registered).toEqual({ tokens: ['create', 'list', 'revoke'], accounts: ['create', 'delete', 'get', 'list', 'update'], audit: ['export'] });
   });
 
   it('refuses an unknown command with a non-zero exit', async () => {

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { registerAccountCommands } from './accounts';
 import { registerCredentialCommands } from './credentials';
 import { registerAuditCommands } from './audit';
+import { registerPlatformCommands } from './platform';
 
 const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -13,4 +14,5 @@ export function registerCommands(program: Command): void {
   registerAccountCommands(program);
   registerCredentialCommands(program);
   registerAuditCommands(program);
+  registerPlatformCommands(program);
 }
