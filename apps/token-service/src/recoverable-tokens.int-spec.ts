@@ -95,7 +95,7 @@ describe('recoverable tokens', () => {
     const revealed = mine.find((job) => job.data.event.auditType === 'Revealed')?.data.event;
     expect(revealed).toMatchObject({ accountId: admin.accountId, objectType: 'ApiToken', actor: { type: 'token', id: admin.id } });
     const createdEvent = mine.find((job) => job.data.event.auditType === 'Created')?.data.event;
-    expect(createdEvent?.detail).toMatchObject({ recoverable: true });
+    expect(createdEvent?.detail.create?.after).toMatchObject({ recoverable: true });
     for (const job of mine) expect(JSON.stringify(job.data)).not.toContain(created.token);
   });
 
@@ -155,6 +155,33 @@ describe('recoverable tokens', () => {
     const res = await as(admin.secret).patch(`/api/v1/apitokens/${plain.id}`, { recoverable: true });
     expect(res.status).toBe(400);
     expect((await stored(plain.id)).sealedSecret).toBeUndefined();
+  });
+
+  it('can be turned off: the sealed secret is erased for good, the token keeps working, and the change is audited', async () => {
+    const created = await create({ name: 'turned-off', scopes: ['audit:read'], recoverable: true });
+    const res = await as(admin.secret).patch(`/api/v1/apitokens/${created.id}`, { recoverable: false });
+    expect(res.status).toBe(200);
+    expect(res.body.data.recoverable).toBe(false);
+    expect((await stored(created.id)).sealedSecret).toBeNull();
+    expect((await reveal(created.id)).status).toBe(409);
+    expect((await as(created.token).get('/api/v1/apitokens/verify')).status).toBe(200);
+    // Rotating it later seals nothing either.
+    const rotated = await as(admin.secret).post(`/api/v1/apitokens/${created.id}/rotate`, {});
+    secrets.push(rotated.body.data.token);
+    expect(rotated.body.data.recoverable).toBe(false);
+    expect((await stored(created.id)).sealedSecret).toBeNull();
+    // Turning off a token that is not recoverable changes nothing.
+    expect((await as(admin.secret).patch(`/api/v1/apitokens/${created.id}`, { recoverable: false })).status).toBe(200);
+
+    const updated = await eventually(
+      async () => (await storedJobs()).filter((job) => job.data.event.objectId === created.id && job.data.event.auditType === 'Updated'),
+      (found) => found.length > 0,
+    );
+    expect(updated).toHaveLength(1);
+    expect(updated[0].data.event.detail.update).toEqual({
+      prior: expect.objectContaining({ recoverable: true }),
+      after: expect.objectContaining({ recoverable: false }),
+    });
   });
 });
 

@@ -245,6 +245,19 @@ describe('console: API tokens', () => {
     } finally {
       await restricted.context.close();
     }
+
+    // Turning it off erases the stored secret; the checkbox cannot turn it on again.
+    await page.getByRole('button', { name: 'Edit support-sync' }).click();
+    await dialog().getByRole('checkbox', { name: 'Recoverable' }).uncheck();
+    await dialog().getByRole('button', { name: 'Save changes' }).click();
+    await dialog().waitFor({ state: 'detached' });
+    const after = await api('GET', '/apitokens?name=support-sync', platform.admin.secret);
+    expect(after.body.data.map((token: { recoverable: boolean }) => token.recoverable)).toEqual([false]);
+    await page.getByRole('button', { name: 'Edit support-sync' }).click();
+    expect(await dialog().getByRole('checkbox', { name: 'Recoverable' }).isDisabled()).toBe(true);
+    expect(await dialog().getByRole('button', { name: 'Reveal secret' }).count()).toBe(0);
+    await dialog().getByRole('button', { name: 'Cancel' }).click();
+    await dialog().waitFor({ state: 'detached' });
   });
 
   it('hides write actions from a read-only token and says when to retry after a 429', async () => {
@@ -488,10 +501,10 @@ describe('console: credentials', () => {
 
 describe('console: audit activity', () => {
   // Bootstrap token; ci-deploy created, disabled, enabled, renamed, rotated, revoked; support-sync
-  // created and revealed, no-reveal created; viewer, short-lived, restricted-ci and restricted-ops
-  // created (its refused create records nothing), short-lived revoked; the credential created,
-  // updated, revealed, deleted.
-  const EXPECTED_RECORDS = 19;
+  // created, revealed and made unrecoverable, no-reveal created; viewer, short-lived, restricted-ci
+  // and restricted-ops created (its refused create records nothing), short-lived revoked; the
+  // credential created, updated, revealed, deleted.
+  const EXPECTED_RECORDS = 20;
   const rowsOf = async (target: Page): Promise<string[][]> => {
     const rows = await target.locator('table tbody tr[data-audit-id]').all();
     return Promise.all(rows.map(async (row) => (await row.locator('td').allTextContents()).map((text) => text.trim())));

@@ -33,7 +33,7 @@ interface FormState {
   expiresAt: string;
   rateLimit: string;
   rateWindow: string;
-  /** Creation only: also keep the secret encrypted, for `tokens:reveal`. */
+  /** Also keep the secret encrypted, for `tokens:reveal`: chosen at creation, afterwards only turned off. */
   recoverable: boolean;
 }
 
@@ -115,6 +115,7 @@ function changes(token: ApiToken, form: FormState, initial: FormState, caller: C
   const name = form.name.trim();
   if (name !== token.name) patch.name = name;
   if (form.enabled !== token.enabled) patch.enabled = form.enabled;
+  if (token.recoverable && !form.recoverable) patch.recoverable = false;
   const scopes = orderedScopes(form);
   if (JSON.stringify([...scopes].sort()) !== JSON.stringify([...token.scopes].sort())) patch.scopes = scopes;
   if (form.allowedIps !== initial.allowedIps) {
@@ -295,25 +296,26 @@ export function TokenFormDialog({ token, onClose, onSaved }: TokenFormDialogProp
           </fieldset>
         )}
 
-        {token ? (
-          <TokenSecret token={token} />
-        ) : (
-          <div class="field">
-            <label class="inline">
-              <input
-                id={fieldId('recoverable')}
-                type="checkbox"
-                checked={form.recoverable}
-                aria-describedby={`${fieldId('recoverable')}-help`}
-                onChange={(event) => set('recoverable', (event.currentTarget as HTMLInputElement).checked)}
-              />{' '}
-              Recoverable
-            </label>
-            <p id={`${fieldId('recoverable')}-help`} class="muted small">
-              Also keep the secret encrypted so that a token with tokens:reveal can reveal it later (each reveal is audited). Chosen now, for good.
-            </p>
-          </div>
-        )}
+        {token && <TokenSecret token={token} />}
+
+        <div class="field">
+          <label class="inline">
+            <input
+              id={fieldId('recoverable')}
+              type="checkbox"
+              checked={form.recoverable}
+              disabled={token !== undefined && !token.recoverable}
+              aria-describedby={`${fieldId('recoverable')}-help`}
+              onChange={(event) => set('recoverable', (event.currentTarget as HTMLInputElement).checked)}
+            />{' '}
+            Recoverable
+          </label>
+          <p id={`${fieldId('recoverable')}-help`} class="muted small">
+            {token
+              ? 'Unchecking erases the stored secret for good (the token keeps working); a token becomes recoverable only when it is created.'
+              : 'Also keep the secret encrypted so that a token with tokens:reveal can reveal it later (each reveal is audited). It can be turned off later, not on.'}
+          </p>
+        </div>
 
         <div class="field">
           <label class="inline">

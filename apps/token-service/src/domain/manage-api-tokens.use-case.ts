@@ -69,6 +69,11 @@ function unreadableSecret(tokenId: string, cause: string): AppError {
   return new AppError({ status: 500, title: 'Internal Server Error', detail: `The stored secret of API token ${tokenId} cannot be revealed: ${cause}.` });
 }
 
+/** A token's settings as its events record them: a recoverable token's, or one turned off, say so (never the secret). */
+function snapshotOf(token: Parameters<typeof apiTokenSnapshot>[0] & Pick<ApiTokenDoc, 'sealedSecret'>): Record<string, unknown> {
+  return { ...apiTokenSnapshot(token), ...(token.sealedSecret !== undefined ? { recoverable: token.sealedSecret !== null } : {}) };
+}
+
 /** What one conditional write changes, and the event that says so. */
 interface WriteDecision {
   changes: ApiTokenChanges;
@@ -164,6 +169,8 @@ export class ManageApiTokens {
       const changes = Object.fromEntries(
         Object.entries(wanted).filter(([field, value]) => value !== undefined && !same(value, current[field as keyof ApiTokenDoc])),
       ) as ApiTokenChanges;
+      // Turning recoverability off erases the sealed secret for good (null, so later events still say "not recoverable").
+      if (input.recoverable === false && current.sealedSecret) changes.sealedSecret = null;
       if (Object.keys(changes).length === 0) return undefined;
       return { changes, auditType: 'Updated', bumpAuthVersion: AUTH_FIELDS.some((field) => field in changes) };
     }, AUTH_FIELDS.some((field) => input[field] !== undefined));
@@ -234,7 +241,7 @@ export class ManageApiTokens {
       const current = await this.find(caller, id);
       refuseBroaderTarget(caller, current, 'revoke');
       const now = this.now();
-      const event = this.event(caller, 'Deleted', id, { prior: apiTokenSnapshot(current), now });
+      const event = this.event(caller, 'Deleted', id, { prior: snapshotOf(current), now });
       const revoked = await this.deps.tokens.revoke(current, { event, now });
       if (!revoked) continue;
       this.deps.outbox?.kick(id);
@@ -281,8 +288,8 @@ export class ManageApiTokens {
       }
       const { changes, auditType, bumpAuthVersion, extra } = decision;
       const event = this.event(caller, auditType, id, {
-        prior: apiTokenSnapshot(current),
-        after: apiTokenSnapshot({ ...current, ...changes }),
+        prior: snapshotOf(current),
+        after: snapshotOf({ ...current, ...changes }),
         extra,
         now,
       });

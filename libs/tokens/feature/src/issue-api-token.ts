@@ -45,8 +45,8 @@ export async function issueApiToken(
     actor: caller.actor,
     remoteIp: caller.remoteIp,
     requestId: caller.requestId,
-    after: apiTokenSnapshot(settings),
-    extra: recoverable ? { recoverable: true } : undefined,
+    // A recoverable token's event says so, as its later events do; a shown-once token's is unchanged.
+    after: { ...apiTokenSnapshot(settings), ...(recoverable ? { recoverable: true } : {}) },
     now,
   });
   const token = await deps.tokens.insert(

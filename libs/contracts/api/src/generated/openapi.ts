@@ -72,7 +72,8 @@ export interface paths {
         head?: never;
         /**
          * Update an API token
-         * @description Changes any of `name`, `enabled`, `scopes`, `allowedIps`, `expiresAt` and `rateLimit`;
+         * @description Changes any of `name`, `enabled`, `scopes`, `allowedIps`, `expiresAt` and `rateLimit`, and
+         *     turns a recoverable token's recoverability off (`recoverable: false` erases its sealed secret);
          *     fields left out keep their value, `null` clears `expiresAt` or `rateLimit`. The secret, the
          *     id and the token type do not change. Only a token that lies within the calling token on
          *     every axis (scopes, `allowedIps`, expiry, `rateLimit`) can be changed, and only within it:
@@ -818,7 +819,7 @@ export interface components {
             name: components["schemas"]["ApiTokenName"];
             /** @description The token's own rate limit; `null` means the default. */
             rateLimit: components["schemas"]["RateLimit"] | null;
-            /** @description Whether the secret is also kept encrypted so that `POST /api/v1/apitokens/{id}/reveal` can return it; set at creation only. */
+            /** @description Whether the secret is also kept encrypted so that `POST /api/v1/apitokens/{id}/reveal` can return it; chosen at creation, and can only be turned off afterwards. */
             recoverable: boolean;
             scopes: components["schemas"]["Scope"][];
             type: components["schemas"]["ApiTokenType"];
@@ -1235,7 +1236,8 @@ export interface components {
             /**
              * @description Also keep the secret encrypted at rest so that `POST /api/v1/apitokens/{id}/reveal`
              *     (scope `tokens:reveal`) can return it later. Left out or `false`: the secret is shown
-             *     this once and only a keyed hash is stored. Cannot be changed afterwards.
+             *     this once and only a keyed hash is stored. Chosen at creation: afterwards it can only be
+             *     turned off (`PATCH` with `recoverable: false`).
              * @default false
              */
             recoverable?: boolean;
@@ -1580,6 +1582,13 @@ export interface components {
             name?: components["schemas"]["ApiTokenName"];
             /** @description `null` restores the default rate limit: `403` when the default exceeds the calling token's quota. */
             rateLimit?: components["schemas"]["RateLimit"] | null;
+            /**
+             * @description `false` erases a recoverable token's sealed secret for good: the token keeps working, and
+             *     from then on only its keyed hash is stored, as for any shown-once token. `true` is `400`:
+             *     a token becomes recoverable only when it is created.
+             * @enum {boolean}
+             */
+            recoverable?: false;
             /** @description Replaces the token's scopes. A scope the caller lacks is `403`. */
             scopes?: components["schemas"]["Scope"][];
         };
