@@ -186,17 +186,10 @@ export async function runPlatformTokensRevoke(
 ): Promise<{ token: { id: string }; published: boolean }> {
   if (!env.REDIS_URL) throw usage('platform tokens revoke needs REDIS_URL: gateways learn of the revocation through Redis. Nothing was changed.');
   return withTokenDatabase(env, { queuePrefix, signalWaitMs }, async ({ tokens, versions, flush }) => {
-    const signal = versions as TokenVersionSignal;
-    let signalled: boolean;
-    if (await tokens.findKeptTombstone(PLATFORM_OWNER, tokenId)) {
-      // An earlier run revoked it and Redis did not take the signal: send it now.
-      signalled = await signal.revoke(tokenId);
-      if (signalled) await tokens.releaseTombstone(tokenId);
-    } else {
-      const revoked = await revokeApiToken({ tokens, versions: signal }, { ownerId: PLATFORM_OWNER, tokenId, actor: OPERATOR });
-      if (!revoked) throw new PlatformCommandError(`No platform token with id ${tokenId}.`);
-      signalled = revoked.signalled;
-    }
+    // A token an earlier run revoked without Redis taking the signal gets the signal now.
+    const revoked = await revokeApiToken({ tokens, versions: versions as TokenVersionSignal }, { ownerId: PLATFORM_OWNER, tokenId, actor: OPERATOR });
+    if (!revoked) throw new PlatformCommandError(`No platform token with id ${tokenId}.`);
+    const { signalled } = revoked;
     const published = await flush(tokenId);
     if (!signalled) {
       throw new PlatformCommandError(

@@ -140,7 +140,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     url: gatewayUrl,
     urls,
     platformToken: async (scopes = [...PLATFORM_SCOPES], name = 'provisioning') => {
-      const issued = await issuePlatformToken(platformTokens, { type: 'operator', id: 'operator', name: 'operator' }, { name, scopes, allowedIps: [], expiresAt: null, rateLimit: null });
+      const issued = await issuePlatformToken(platformTokens, { type: 'operator', id: 'cli', name: 'operator' }, { name, scopes, allowedIps: [], expiresAt: null, rateLimit: null });
       return { id: issued.token._id, secret: issued.secret };
     },
     auditPublicKey: createPublicKey(auditSigningKey),

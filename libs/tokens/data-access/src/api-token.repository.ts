@@ -116,6 +116,12 @@ export class ApiTokenRepository {
     });
   }
 
+  /** The ids of an account's revoked tokens whose revocation is not known to be in force everywhere yet (tombstones kept). */
+  async keptTombstoneIdsOfAccount(accountId: string): Promise<string[]> {
+    const docs = await this.model.find({ accountId, deletedAt: { $ne: null }, keepTombstone: true }, { _id: 1 }).lean<{ _id: string }[]>();
+    return docs.map((doc) => doc._id);
+  }
+
   /** The ids of an account's live (not revoked) tokens, for marking them all at once. */
   async liveIdsOfAccount(accountId: string): Promise<string[]> {
     const docs = await this.model.find({ accountId, deletedAt: null }, { _id: 1 }).lean<{ _id: string }[]>();

@@ -5,7 +5,7 @@ import { revokeApiToken } from './revoke-api-token';
 
 export interface DeleteAccountDeps {
   accounts: AccountRepository;
-  tokens: Pick<ApiTokenRepository, 'liveIdsOfAccount' | 'findForAccount' | 'revoke' | 'releaseTombstone'>;
+  tokens: Pick<ApiTokenRepository, 'liveIdsOfAccount' | 'keptTombstoneIdsOfAccount' | 'findForAccount' | 'findKeptTombstone' | 'revoke' | 'releaseTombstone'>;
   versions: Pick<TokenVersionSignal, 'stopAccount' | 'revoke'>;
   /** Destroys the account's data key in the credential service: its credentials can never be opened again. */
   credentials: { shred(accountId: string): Promise<void> };
@@ -42,7 +42,8 @@ export async function deleteAccount(
   const live = await deps.tokens.liveIdsOfAccount(accountId);
   let signalled = await deps.versions.stopAccount(accountId, live, account.revision);
   let revokedTokens = 0;
-  for (const tokenId of live) {
+  // The live tokens, and those an earlier attempt revoked without Redis taking the signal.
+  for (const tokenId of [...live, ...(await deps.tokens.keptTombstoneIdsOfAccount(accountId))]) {
     const revoked = await revokeApiToken(deps, { ownerId: accountId, tokenId, now, ...source });
     if (!revoked) continue;
     revokedTokens++;
@@ -59,12 +60,19 @@ export async function deleteAccount(
   return { account, revokedTokens, signalled, shredded };
 }
 
+/** Whether an earlier deletion did every step: no token left to revoke or to signal, the data key destroyed. */
+async function finished(deps: DeleteAccountDeps, account: Account): Promise<boolean> {
+  if (!account.credentialsShreddedAt) return false;
+  const [live, kept] = await Promise.all([deps.tokens.liveIdsOfAccount(account._id), deps.tokens.keptTombstoneIdsOfAccount(account._id)]);
+  return live.length === 0 && kept.length === 0;
+}
+
 async function markDeleted(deps: DeleteAccountDeps, accountId: string, now: () => Date, source: AccountChangeSource): Promise<Account | null> {
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await deps.accounts.findIncludingDeleted(accountId);
     if (!current) return null;
     // Deleted before: finish what that call left, or there is nothing left to do.
-    if (current.deletedAt) return current.credentialsShreddedAt && (await deps.tokens.liveIdsOfAccount(accountId)).length === 0 ? null : current;
+    if (current.deletedAt) return (await finished(deps, current)) ? null : current;
     const at = now();
     const prior = { name: current.name, enabled: current.enabled, rateLimit: current.rateLimit };
     const written = await deps.accounts.markDeleted(current, { events: accountChangeEvents({ accountId, auditType: 'Deleted', prior, now: at, ...source }), now: at });

@@ -4,7 +4,7 @@ import type { TokenVersionSignal } from './token-version-signal';
 import type { AccountChangeSource } from './account-events';
 
 export interface RevokeApiTokenDeps {
-  tokens: Pick<ApiTokenRepository, 'findForAccount' | 'revoke' | 'releaseTombstone'>;
+  tokens: Pick<ApiTokenRepository, 'findForAccount' | 'findKeptTombstone' | 'revoke' | 'releaseTombstone'>;
   versions: Pick<TokenVersionSignal, 'revoke'>;
   outbox?: { kick(documentId?: unknown): void };
 }
@@ -16,12 +16,13 @@ const MAX_WRITE_ATTEMPTS = 5;
  * platform token): the tombstone and its "Deleted" event in one write, then "revoked" in Redis, and
  * the tombstone let go once Redis holds it. `signalled: false`: stored, and Redis did not take the
  * signal; until a repeat sends it, a replica that verified the token before may still accept it.
- * Null: no such live token.
+ * A repeat finds the kept tombstone and sends the signal again. Null: no such token.
  */
 export async function revokeApiToken(
   deps: RevokeApiTokenDeps,
   { ownerId, tokenId, now = () => new Date(), ...source }: { ownerId: string; tokenId: string; now?: () => Date } & AccountChangeSource,
 ): Promise<{ signalled: boolean } | null> {
+  if (await deps.tokens.findKeptTombstone(ownerId, tokenId)) return { signalled: await signalRevoked(deps, tokenId) };
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await deps.tokens.findForAccount(ownerId, tokenId);
     if (!current) return null;
@@ -39,9 +40,14 @@ export async function revokeApiToken(
     });
     if (!(await deps.tokens.revoke(current, { event, now: at }))) continue;
     deps.outbox?.kick(tokenId);
-    const signalled = await deps.versions.revoke(tokenId);
-    if (signalled) await deps.tokens.releaseTombstone(tokenId);
-    return { signalled };
+    return { signalled: await signalRevoked(deps, tokenId) };
   }
   throw new Error('The API token changed while it was being revoked; try again.');
+}
+
+/** "revoked" in Redis, then the tombstone may go; without Redis it stays, for the repeat to find. */
+async function signalRevoked(deps: RevokeApiTokenDeps, tokenId: string): Promise<boolean> {
+  const signalled = await deps.versions.revoke(tokenId);
+  if (signalled) await deps.tokens.releaseTombstone(tokenId);
+  return signalled;
 }
