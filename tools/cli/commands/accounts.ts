@@ -226,7 +226,8 @@ export function parseAccountRateLimit(
   if (options.limit === undefined) throw usage('No quota given.');
   const limit = Number(options.limit);
   const windowSeconds = Number(options.window ?? '60');
-  if (!/^\d+$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < 1 || limit > 1_000_000) throw usage(`${flags.limit} must be a whole number from 1 to 1000000.`);
+  // The contract's RateLimit bounds: an account's quota is read back through the platform API.
+  if (!/^\d+$/.test(options.limit) || !Number.isSafeInteger(limit) || limit < 1 || limit > 100_000) throw usage(`${flags.limit} must be a whole number from 1 to 100000.`);
   if (!/^\d+$/.test(options.window ?? '60') || windowSeconds < 1 || windowSeconds > 86_400) throw usage(`${flags.window} must be a whole number of seconds from 1 to 86400.`);
   return { limit, windowSeconds };
 }
