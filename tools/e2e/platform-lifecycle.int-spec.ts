@@ -108,6 +108,8 @@ describe("an account's life through the platform API", () => {
     expect(verified.body.data).toMatchObject({ id: created.body.data.tokenId, accountId, name: 'default' });
     // The secret is never shown again, to the tenant or the platform.
     expect(JSON.stringify((await call(operator.secret, 'GET', `/api/v1/platform/accounts/${accountId}`)).body)).not.toContain(tenant);
+    // A recoverable token too: its secret is sealed under the account's token data key.
+    expect((await call(tenant, 'POST', '/api/v1/apitokens', { name: 'support', scopes: ['tokens:read'], recoverable: true })).status).toBe(201);
     const credential = await call(tenant, 'POST', '/api/v1/credentials', { name: 'Partner API', moniker: `partner-${accountId.slice(0, 8)}`, type: 'api-key', properties: { headerName: 'X-Api-Key' }, secrets: { key: credentialSecret } });
     expect(credential.status).toBe(201);
     credentialId = credential.body.data.id;
@@ -178,6 +180,10 @@ describe("an account's life through the platform API", () => {
     const after = await credentialModel(platform.databases.credentials).findById(credentialId).lean();
     expect(after?.secrets).toEqual(stored.secrets);
     await expect(open()).rejects.toThrow(/data key of account .* was destroyed/);
+    // Nor does anything open the recoverable tokens' secrets in a backup taken before: their data key is gone too.
+    const tokenKey = await platform.databases.tokens.collection('token_data_keys').findOne({ _id: accountId as never });
+    expect(tokenKey).toMatchObject({ destroyedAt: expect.any(Date) });
+    expect(tokenKey).not.toHaveProperty('wrapped');
   });
 
   it("records every step in the account's chain and the platform's, and both verify offline", async () => {

@@ -44,6 +44,7 @@ export function createApp({ config, logger, mongo, redis, outbox, clock, credent
     versions,
     hashKey: config.TOKEN_HASH_KEY,
     credentials: credentials ?? credentialShredder({ credentialServiceUrl: config.CREDENTIAL_SERVICE_URL, keys: config.INTERNAL_KEYS }),
+    tokenSecrets: sealer,
     outbox,
     clock,
   });

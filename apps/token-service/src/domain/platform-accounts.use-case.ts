@@ -9,6 +9,8 @@ export interface PlatformAccountsDeps {
   versions: TokenVersionSignal;
   hashKey: string;
   credentials: { shred(accountId: string): Promise<void> };
+  /** The sealer of recoverable tokens' secrets: a deleted account's data key is destroyed there. */
+  tokenSecrets: { destroyDataKey(accountId: string): Promise<unknown> };
   outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;
 }

@@ -9,6 +9,8 @@ export interface DeleteAccountDeps {
   versions: Pick<TokenVersionSignal, 'stopAccount' | 'revoke'>;
   /** Destroys the account's data key in the credential service: its credentials can never be opened again. */
   credentials: { shred(accountId: string): Promise<void> };
+  /** Destroys the account's token data key here: the secrets of its recoverable tokens can never be opened again. */
+  tokenSecrets: { destroyDataKey(accountId: string): Promise<unknown> };
   outbox?: { kick(documentId?: unknown): void };
 }
 
@@ -30,7 +32,8 @@ const MAX_WRITE_ATTEMPTS = 5;
  *    chain and the platform's) in the same write;
  * 2. every live token is marked in Redis, so every gateway replica refuses them from its next request;
  * 3. each token is revoked, with its own "Deleted" event in its own chain;
- * 4. the credential service destroys the account's data key (crypto-shredding).
+ * 4. its token data key is destroyed, and the credential service destroys its credentials' data key
+ *    (crypto-shredding: no copy of those ciphertexts, backups included, opens again).
  * The audit chain is never touched. Null: no such account, or one already deleted to the end.
  */
 export async function deleteAccount(
@@ -49,6 +52,7 @@ export async function deleteAccount(
     revokedTokens++;
     signalled = revoked.signalled && signalled;
   }
+  await deps.tokenSecrets.destroyDataKey(accountId);
   let shredded = Boolean(account.credentialsShreddedAt);
   if (!shredded) {
     shredded = await deps.credentials.shred(accountId).then(

@@ -7,13 +7,10 @@ import type { Connection } from 'mongoose';
 import { tokenVersionKey } from '@warden/api-token';
 import { connectMongo } from '@warden/data';
 import { CredentialCipher, CredentialRepository, CredentialSealer } from '@warden/credentials-data-access';
-import { AccountRepository, ApiTokenRepository, initTokenModels } from '@warden/tokens-data-access';
-import { TEST_KEYS, testInfra, uniqueName } from '@warden/testing';
-import { startOwnRedis } from '../../../../apps/gateway/src/test/gateway-harness';
-import { TokenVersionSignal } from './token-version-signal';
-import { createAccount } from './create-account';
-import { deleteAccount } from './delete-account';
-import { issueApiToken } from './issue-api-token';
+import { AccountRepository, ApiTokenRepository, initTokenModels, tokenDataKeyStore } from '@warden/tokens-data-access';
+import { TEST_KEYS, eventually, testInfra, uniqueName } from '@warden/testing';
+import { TokenVersionSignal, createAccount, deleteAccount, issueApiToken } from '@warden/tokens-feature';
+import { startOwnRedis } from '../../apps/gateway/src/test/gateway-harness';
 
 const OPERATOR = { type: 'operator' as const, id: 'cli', name: 'operator' };
 let dir: string;
@@ -45,7 +42,7 @@ it('finishes a deletion that Redis interrupted when it is repeated: every token 
   const credentials = new CredentialRepository(mongo);
   await credentials.init();
   const sealer = new CredentialSealer({ cipher: CredentialCipher.fromEnv(TEST_KEYS.CREDENTIAL_ENCRYPTION_KEYS), repository: credentials });
-  const deps = { accounts, tokens, versions, hashKey: TEST_KEYS.TOKEN_HASH_KEY, credentials: { shred: async (accountId: string) => void (await sealer.destroyDataKey(accountId)) } };
+  const deps = { accounts, tokens, versions, hashKey: TEST_KEYS.TOKEN_HASH_KEY, credentials: { shred: async (accountId: string) => void (await sealer.destroyDataKey(accountId)) }, tokenSecrets: tokenDataKeyStore(mongo) };
 
   const created = await createAccount(deps, { name: 'Interrupted Ltd', actor: OPERATOR });
   const accountId = created.account.id;
@@ -60,7 +57,7 @@ it('finishes a deletion that Redis interrupted when it is repeated: every token 
   expect((await tokens.keptTombstoneIdsOfAccount(accountId)).sort()).toEqual([...ids].sort());
 
   await redisServer.start();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await eventually(() => redis.ping().catch(() => 'down'), (answer) => answer === 'PONG');
   const repeated = await deleteAccount(deps, { accountId, actor: OPERATOR });
   expect(repeated).toMatchObject({ signalled: true, shredded: true });
   for (const id of ids) expect(await redis.get(tokenVersionKey(id))).toBe('revoked');
