@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { parse } from 'yaml';
 
 // No Docker engine runs here, so the compose file is kept honest by reading it back.
@@ -8,6 +9,7 @@ const root = join(__dirname, '..', '..');
 const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as Record<string, any>;
 const services = compose.services as Record<string, any>;
 const apps = ['gateway', 'token-service', 'credential-service', 'audit-service'];
+const mongoMembers = ['mongo1', 'mongo2', 'mongo3'];
 
 describe('the variables of a rotated audit signing key', () => {
   it('are printed for compose, empty until a rotation, and read by the audit service', () => {
@@ -65,19 +67,20 @@ describe('the Dockerfile', () => {
 
 describe('docker-compose.yml', () => {
   it('runs MongoDB 7, Redis 7 and the four apps', () => {
-    expect(Object.keys(services).sort()).toEqual(['audit-service', 'credential-service', 'gateway', 'mongo', 'redis', 'token-service']);
-    expect(services.mongo.image).toBe('mongo:7');
+    expect(Object.keys(services).sort()).toEqual(['audit-service', 'credential-service', 'gateway', 'mongo-init', 'mongo1', 'mongo2', 'mongo3', 'redis', 'token-service']);
+    for (const member of [...mongoMembers, 'mongo-init']) expect([member, services[member].image]).toEqual([member, 'mongo:7']);
     expect(services.redis.image).toBe('redis:7');
   });
 
-  it('keeps data in named volumes', () => {
-    expect(services.mongo.volumes).toContain('mongo-data:/data/db');
+  it('keeps data in named volumes, one per replica set member', () => {
+    for (const member of mongoMembers) expect([member, services[member].volumes]).toEqual([member, [`${member}-data:/data/db`]]);
     expect(services.redis.volumes).toContain('redis-data:/data');
-    expect(Object.keys(compose.volumes)).toEqual(['mongo-data', 'redis-data']);
+    expect(Object.keys(compose.volumes)).toEqual(['mongo1-data', 'mongo2-data', 'mongo3-data', 'redis-data']);
   });
 
-  it('gives every service a health check', () => {
-    for (const [name, service] of Object.entries(services)) {
+  it('gives every long-running service a health check', () => {
+    // mongo-init runs once and exits: its exit status is what the services wait for.
+    for (const [name, service] of Object.entries(services).filter(([name]) => name !== 'mongo-init')) {
       expect([name, Array.isArray(service.healthcheck?.test)]).toEqual([name, true]);
     }
   });
@@ -99,7 +102,7 @@ describe('docker-compose.yml', () => {
 
   it('waits for healthy dependencies and wires the gateway to each service', () => {
     for (const app of apps.filter((app) => app !== 'gateway')) {
-      expect(services[app].depends_on).toEqual({ mongo: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+      expect(services[app].depends_on).toEqual({ 'mongo-init': { condition: 'service_completed_successfully' }, redis: { condition: 'service_healthy' } });
     }
     expect(services.gateway.environment).toMatchObject({
       TOKEN_SERVICE_URL: 'http://token-service:3001',
@@ -168,5 +171,77 @@ describe('docker-compose.yml', () => {
     expect(services['token-service'].environment.TOKEN_ENCRYPTION_KEYS).toMatch(/^\$\{TOKEN_ENCRYPTION_KEYS:\?/);
     expect(services['credential-service'].environment.CREDENTIAL_ENCRYPTION_KEYS).toMatch(/^\$\{CREDENTIAL_ENCRYPTION_KEYS:\?/);
     expect(services['audit-service'].environment.AUDIT_SIGNING_KEY).toMatch(/^\$\{AUDIT_SIGNING_KEY:\?/);
+  });
+});
+
+describe('the MongoDB replica set', () => {
+  const setName = (command: string[]) => command[command.indexOf('--replSet') + 1];
+  const init = services['mongo-init'];
+  const script = init.command[init.command.indexOf('--eval') + 1] as string;
+
+  /** Runs the init script as mongosh would, against a stand-in replica set that answers as told. */
+  function runInit(set: { initiated: boolean; electedAfter: number }) {
+    const calls: unknown[] = [];
+    let hellos = 0;
+    const notYetInitialized = Object.assign(new Error('no replset config has been received'), { codeName: 'NotYetInitialized' });
+    const rs = {
+      status: () => {
+        if (!set.initiated) throw notYetInitialized;
+        return { ok: 1 };
+      },
+      initiate: (config: unknown) => {
+        calls.push(config);
+        set.initiated = true;
+        return { ok: 1 };
+      },
+    };
+    const db = { hello: () => ({ primary: set.initiated && ++hellos > set.electedAfter ? 'mongo1:27017' : undefined }) };
+    const quit = (code: number) => {
+      throw Object.assign(new Error('quit'), { exitCode: code });
+    };
+    let exitCode = 0;
+    try {
+      runInNewContext(script, { rs, db, sleep: () => undefined, print: () => undefined, quit });
+    } catch (error) {
+      exitCode = (error as { exitCode?: number }).exitCode ?? 1;
+    }
+    return { calls, exitCode };
+  }
+
+  it('has three mongod members of one replica set, listening on the compose network', () => {
+    const names = mongoMembers.map((member) => {
+      const command = services[member].command as string[];
+      expect([member, command[0], command.includes('--bind_ip_all')]).toEqual([member, 'mongod', true]);
+      return setName(command);
+    });
+    expect(names).toEqual(['rs0', 'rs0', 'rs0']);
+  });
+
+  it('is initiated by a one-shot mongosh service that starts once every member is healthy', () => {
+    expect(init.restart).toBe('no');
+    expect(init.command.slice(0, 3)).toEqual(['mongosh', '--quiet', 'mongodb://mongo1:27017/?directConnection=true']);
+    expect(init.depends_on).toEqual(Object.fromEntries(mongoMembers.map((member) => [member, { condition: 'service_healthy' }])));
+  });
+
+  it('initiates the set with the three members on the first run, leaves an initiated set alone, and exits 0 once a primary is elected', () => {
+    const first = runInit({ initiated: false, electedAfter: 3 });
+    expect(first).toEqual({
+      exitCode: 0,
+      calls: [{ _id: 'rs0', members: mongoMembers.map((member, i) => ({ _id: i, host: `${member}:27017` })) }],
+    });
+    expect(runInit({ initiated: true, electedAfter: 0 })).toEqual({ exitCode: 0, calls: [] });
+  });
+
+  it('exits non-zero, so that nothing starts, when no primary is elected', () => {
+    expect(runInit({ initiated: false, electedAfter: Infinity }).exitCode).toBe(1);
+  });
+
+  it('is what every service connects to, by all three members and the set name, once it is initiated', () => {
+    for (const app of apps) {
+      expect([app, services[app].environment.MONGODB_URL]).toEqual([app, 'mongodb://mongo1:27017,mongo2:27017,mongo3:27017/?replicaSet=rs0']);
+    }
+    // The gateway waits for the token service, which waits for mongo-init.
+    for (const app of apps.filter((app) => app !== 'gateway')) expect([app, services[app].depends_on['mongo-init']]).toEqual([app, { condition: 'service_completed_successfully' }]);
+    expect(services.gateway.depends_on['token-service']).toEqual({ condition: 'service_healthy' });
   });
 });
