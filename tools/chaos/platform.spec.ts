@@ -13,12 +13,13 @@ describe('the append-only file a Redis crash cuts', () => {
 
   it('counts the audit jobs, token version signals and revocations it lost', () => {
     const tail = aof(
+      ['SET', 'warden:tokver:{a1}:t1', '3'],
       ['SET', 'warden:tokver:t1', '3'],
-      ['SET', 'warden:tokver:t2', 'revoked'],
+      ['MSET', 'warden:tokver:{a1}:t2', 'revoked', 'warden:tokver:t2', 'revoked'],
       ['XADD', 'bull:audit-events:events', 'MAXLEN', '~', '10000', '*', 'event', 'added', 'jobId', 'e1', 'name', 'change'],
       ['XADD', 'bull:audit-events:events', 'MAXLEN', '~', '10000', '*', 'event', 'completed', 'jobId', 'e0'],
       ['HINCRBY', 'rl:win:tok:t1', '42', '1'],
     );
-    expect(describeAofCut(tail)).toEqual({ bytes: tail.length, commands: 5, auditJobs: 1, versionSignals: 2, revocations: 1 });
+    expect(describeAofCut(tail)).toEqual({ bytes: tail.length, commands: 6, auditJobs: 1, versionSignals: 2, revocations: 1 });
   });
 });

@@ -232,7 +232,7 @@ export interface AofCut {
   commands: number;
   /** Of those, audit jobs added to `audit-events` (their `added` event). */
   auditJobs: number;
-  /** Token version signals (`warden:tokver:<id>` set), and how many of them were revocations. */
+  /** Token version signals (`warden:tokver:{<account>}:<id>` set), and how many of them were revocations. */
   versionSignals: number;
   revocations: number;
 }
@@ -268,14 +268,22 @@ export function parseAof(aof: Buffer): string[][] {
 /** What the cut-off commands were, as far as the checks care. */
 export function describeAofCut(tail: Buffer): AofCut {
   const commands = parseAof(tail);
-  // `tokenVersionKey` and `REVOKED` of the revocation protocol (libs/shared/api-token, libs/tokens/feature).
-  const signals = commands.filter(([name, key]) => name?.toUpperCase() === 'SET' && key?.startsWith('warden:tokver:'));
+  // `tokenVersionKey` and `REVOKED` of the revocation protocol (libs/shared/api-token, libs/tokens/feature):
+  // SET by a script, MSET by a revoke. The previous release's key names, written beside them on a
+  // single Redis during a rolling upgrade (`legacyTokenVersionKey`), would count each signal twice.
+  const signals = commands.flatMap(([name, ...args]) => {
+    const command = name?.toUpperCase();
+    const pairs: string[][] = [];
+    if (command === 'SET') pairs.push(args.slice(0, 2));
+    if (command === 'MSET') for (let i = 0; i + 1 < args.length; i += 2) pairs.push(args.slice(i, i + 2));
+    return pairs.filter(([key]) => key?.startsWith('warden:tokver:{'));
+  });
   return {
     bytes: tail.length,
     commands: commands.length,
     auditJobs: commands.filter(([name, key, ...rest]) => name?.toUpperCase() === 'XADD' && key?.endsWith(`:${AUDIT_EVENTS_QUEUE}:events`) && rest.includes('added')).length,
     versionSignals: signals.length,
-    revocations: signals.filter(([, , value]) => value === 'revoked').length,
+    revocations: signals.filter(([, value]) => value === 'revoked').length,
   };
 }
 

@@ -60,7 +60,7 @@ it('finishes a deletion that Redis interrupted when it is repeated: every token 
   await eventually(() => redis.ping().catch(() => 'down'), (answer) => answer === 'PONG');
   const repeated = await deleteAccount(deps, { accountId, actor: OPERATOR });
   expect(repeated).toMatchObject({ signalled: true, shredded: true });
-  for (const id of ids) expect(await redis.get(tokenVersionKey(id))).toBe('revoked');
+  for (const id of ids) expect(await redis.get(tokenVersionKey(accountId, id))).toBe('revoked');
   expect(await tokens.keptTombstoneIdsOfAccount(accountId)).toEqual([]);
 
   // Now every step is done: there is no account left to delete.

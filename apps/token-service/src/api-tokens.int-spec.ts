@@ -64,7 +64,7 @@ describe('create', () => {
     expect(stored?.secretHash).toBe(hashTokenSecret(data.token, TEST_TOKEN_HASH_KEY));
     expect(stored?.accountId).toBe(alice.accountId);
     expect(JSON.stringify(stored)).not.toContain(data.token);
-    expect(await svc.redis.get(tokenVersionKey(data.id))).toBe('1');
+    expect(await svc.redis.get(tokenVersionKey(alice.accountId, data.id))).toBe('1');
   });
 
   it('keeps every setting it is given', async () => {
@@ -222,7 +222,7 @@ describe('get and patch', () => {
   it('bumps authVersion and the Redis version for each auth-affecting change, not for a rename', async () => {
     const { id } = await create(alice, { name: 'versioned' });
     const version = async () => (await svc.models.apiTokens.findById(id).lean())?.authVersion;
-    const signal = () => svc.redis.get(tokenVersionKey(id));
+    const signal = () => svc.redis.get(tokenVersionKey(alice.accountId, id));
 
     const rename = await svc.as(alice).patch(`/api/v1/apitokens/${id}`, { name: 'renamed' });
     expect(rename.status).toBe(200);

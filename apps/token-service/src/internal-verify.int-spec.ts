@@ -40,7 +40,7 @@ describe('POST /internal/v1/tokens/verify', () => {
       rateLimit: { limit: 10, windowSeconds: 60 },
     };
     const token = await create(settings);
-    await svc.redis.del(tokenVersionKey(token.id));
+    await svc.redis.del(tokenVersionKey(owner.accountId, token.id));
     const res = await verify(token.token);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
@@ -57,7 +57,7 @@ describe('POST /internal/v1/tokens/verify', () => {
         accountRateLimit: null,
       },
     });
-    expect(await svc.redis.get(tokenVersionKey(token.id))).toBe('1');
+    expect(await svc.redis.get(tokenVersionKey(owner.accountId, token.id))).toBe('1');
   });
 
   it('names the reason of each refusal in a 401 problem', async () => {

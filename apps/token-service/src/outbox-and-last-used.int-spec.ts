@@ -5,7 +5,7 @@ import net from 'node:net';
 import type { Job, JobType } from 'bullmq';
 import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { OutboxRelay, createAuditEventsQueue, createRedis, publishChangeEvent, redisReady } from '@warden/queue';
-import { LAST_USED_HASH_KEY } from '@warden/api-token';
+import { lastUsedKey } from '@warden/api-token';
 import { TEST_KEYS, eventually, testIdentity, uniqueName } from '@warden/testing';
 import { parseInternalKeys } from '@warden/config';
 import { TokenLastUsedRepository, exclusiveWrite } from '@warden/tokens-data-access';
@@ -163,13 +163,13 @@ describe('last use', () => {
       expect(created.body.data.lastUsedAt).toBeNull();
       const at = Date.now() - 1_234;
       // What a gateway does on a request; nothing here calls the flusher, only its timer runs.
-      await timed.redis.hset(LAST_USED_HASH_KEY, id, String(at));
+      await timed.redis.hset(lastUsedKey(owner.accountId), id, String(at));
       const lastUsedAt = await eventually(
         async () => {
           const stored = (await timed.as(owner).get(`/api/v1/apitokens/${id}`)).body.data.lastUsedAt as string | null;
-          // Every token service of this test run flushes the same hash (one Redis): one of another
-          // suite, on its own database, may have taken the entry first. Report the use again then.
-          if (stored === null) await timed.redis.hsetnx(LAST_USED_HASH_KEY, id, String(at));
+          // Every token service of this test run flushes every account's hash (one Redis): one of
+          // another suite, on its own database, may have taken the entry first. Report the use again then.
+          if (stored === null) await timed.redis.hsetnx(lastUsedKey(owner.accountId), id, String(at));
           return stored;
         },
         (stored) => stored !== null,
@@ -181,9 +181,10 @@ describe('last use', () => {
     }
   });
 
-  it('moves the gateways’ last-use hash to MongoDB in one batch, only forwards, without an event', async () => {
-    const key = uniqueName('lastused');
-    const flusher = new LastUsedFlusher(svc.redis, new TokenLastUsedRepository(svc.mongo), svc.logger, key);
+  it('moves the gateways’ last-use hashes (one per account, and the previous release’s one) to MongoDB in one batch, only forwards, without an event', async () => {
+    const prefix = uniqueName('lastused');
+    const legacy = `${prefix}-legacy`;
+    const flusher = new LastUsedFlusher(svc.redis, new TokenLastUsedRepository(svc.mongo), svc.logger, { pattern: `${prefix}:{*}`, legacyKey: legacy });
     const owner = testIdentity();
     const ids: string[] = [];
     for (const name of ['used-a', 'used-b']) {
@@ -195,9 +196,12 @@ describe('last use', () => {
     const before = (await jobs()).length;
     const t1 = Date.now() - 5_000;
     const t2 = Date.now();
+    const key = `${prefix}:{${owner.accountId}}`;
+    // ids[1] was also used through a gateway of the previous release, earlier: the later use counts.
     await svc.redis.hset(key, ids[0], String(t1), ids[1], String(t2), 'not-a-token', '12');
+    await svc.redis.hset(legacy, ids[1], String(t2 - 1_000));
     expect(await flusher.flush()).toBe(2);
-    expect(await svc.redis.exists(key)).toBe(0);
+    expect(await svc.redis.exists(key, legacy)).toBe(0);
     const read = async (id: string) => (await svc.as(owner).get(`/api/v1/apitokens/${id}`)).body.data;
     expect((await read(ids[0])).lastUsedAt).toBe(new Date(t1).toISOString());
     expect((await read(ids[1])).lastUsedAt).toBe(new Date(t2).toISOString());

@@ -88,7 +88,7 @@ describe('warden accounts create', () => {
     const redis = createRedis(redisUrl, 'client');
     try {
       await redisReady(redis);
-      expect(await redis.get(tokenVersionKey(created.tokenId))).toBe('1');
+      expect(await redis.get(tokenVersionKey(created.account.id, created.tokenId))).toBe('1');
     } finally {
       redis.disconnect();
     }

@@ -73,7 +73,7 @@ describe('warden platform tokens create', () => {
     const queue = createAuditEventsQueue(redis, prefix);
     try {
       await redisReady(redis);
-      expect(await redis.get(tokenVersionKey(created.token.id))).toBe('1');
+      expect(await redis.get(tokenVersionKey(PLATFORM_OWNER, created.token.id))).toBe('1');
       const jobs = await queue.getJobs(['waiting', 'active', 'completed', 'delayed', 'prioritized']);
       expect(jobs.map((job) => [job.data.producer, job.data.event.accountId, job.data.event.objectId, job.data.event.actor])).toEqual([
         ['cli', PLATFORM_OWNER, created.token.id, { type: 'operator', id: 'cli', name: 'operator' }],
@@ -135,7 +135,7 @@ describe('warden platform tokens list|revoke', () => {
     const redis = createRedis(redisUrl, 'client');
     try {
       await redisReady(redis);
-      expect(await redis.get(tokenVersionKey(created.token.id))).toBe('revoked');
+      expect(await redis.get(tokenVersionKey(PLATFORM_OWNER, created.token.id))).toBe('revoked');
     } finally {
       redis.disconnect();
     }

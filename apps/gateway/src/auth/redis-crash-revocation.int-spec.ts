@@ -63,7 +63,7 @@ describe('a Redis crash that loses a revocation does not bring the revoked secre
   let tokens: TokenServiceHarness;
   let proxy: Awaited<ReturnType<typeof holdingProxy>>;
   let gateway: GatewayHarness;
-  let admin: { secret: string };
+  let admin: { secret: string; accountId: string };
 
   beforeAll(async () => {
     redis = await startOwnRedis(dir);
@@ -88,7 +88,7 @@ describe('a Redis crash that loses a revocation does not bring the revoked secre
     const created = await api.call('POST', '/api/v1/apitokens', admin.secret, { name: 'leaked', scopes: ['tokens:read'] });
     expect(created.status).toBe(201);
     const leaked = { id: created.body.data.id as string, secret: created.body.data.token as string };
-    const versionBefore = (await tokens.redis.get(tokenVersionKey(leaked.id))) ?? 'missing';
+    const versionBefore = (await tokens.redis.get(tokenVersionKey(admin.accountId, leaked.id))) ?? 'missing';
     expect(versionBefore).toMatch(/^\d+$/);
 
     // A first use of the leaked secret: the token service reads the live token, its answer is slow.
@@ -98,14 +98,14 @@ describe('a Redis crash that loses a revocation does not bring the revoked secre
 
     const revoked = await api.call('DELETE', `/api/v1/apitokens/${leaked.id}`, admin.secret);
     expect(revoked.status).toBe(200);
-    expect(await tokens.redis.get(tokenVersionKey(leaked.id))).toBe('revoked');
+    expect(await tokens.redis.get(tokenVersionKey(admin.accountId, leaked.id))).toBe('revoked');
 
     // Redis crashes and comes back without its last second of writes: the revoke's signal is gone.
     await redis.stop();
     expect(await eventually(() => gateway.redis.status, (status) => status !== 'ready')).not.toBe('ready');
     await redis.start();
     await redisReady([gateway.redis, tokens.redis]);
-    await tokens.redis.set(tokenVersionKey(leaked.id), versionBefore);
+    await tokens.redis.set(tokenVersionKey(admin.accountId, leaked.id), versionBefore);
     expect(await eventually(() => gateway.authenticator.degraded, (degraded) => !degraded)).toBe(false);
 
     const late = api.call('GET', LIST, leaked.secret);

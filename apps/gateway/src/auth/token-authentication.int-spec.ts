@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { generateTokenSecret, LAST_USED_HASH_KEY } from '@warden/api-token';
+import { generateTokenSecret, lastUsedKey } from '@warden/api-token';
 import { bootstrapToken, startGateway, startTokenService, type GatewayHarness, type TokenServiceHarness } from '../test/gateway-harness';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -178,7 +178,7 @@ describe('gateway authentication through the real token service', () => {
     for (let attempt = 0; attempt < 5 && reported.lastUsed === null; attempt++) {
       const before = Date.now();
       await get('/api/v1/apitokens/verify', token.secret).expect(200);
-      reported = { before, lastUsed: await tokens.redis.hget(LAST_USED_HASH_KEY, token.id), after: Date.now() };
+      reported = { before, lastUsed: await tokens.redis.hget(lastUsedKey(admin.accountId), token.id), after: Date.now() };
     }
     expect(reported.lastUsed).not.toBeNull();
     expect(Number(reported.lastUsed)).toBeGreaterThanOrEqual(reported.before - 1_000);

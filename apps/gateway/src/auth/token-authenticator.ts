@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@warden/config';
 import { AppError, type Identity, type IdentitySigner, type ReadinessCheck } from '@warden/http';
-import { LAST_USED_HASH_KEY, accountLimitKey, tokenVersionKey } from '@warden/api-token';
+import { accountLimitKey, lastUsedKey, tokenVersionKey } from '@warden/api-token';
 import type { GatewayConfig } from '../config';
 import { GatewayRateLimiter } from '../rate-limit/rate-limiter';
 import {
@@ -101,7 +101,6 @@ export function createTokenAuthenticator({ config, redis, logger, registry, sign
   const defaultAccountPolicy = policies.get('per-account', config.RATE_LIMIT_PER_ACCOUNT, config.RATE_LIMIT_ACCOUNT_WINDOW_SECONDS);
   const limiter = new GatewayRateLimiter({
     redis,
-    lastUsedKey: LAST_USED_HASH_KEY,
     keyPrefix: config.RATE_LIMIT_KEY_PREFIX,
     defaultAccountPolicy,
     logger,
@@ -146,11 +145,12 @@ export function createTokenAuthenticator({ config, redis, logger, registry, sign
       policy,
       rateLimit: { limit: policy.limit, windowSeconds: policy.windowSeconds },
       authVersion: String(data.authVersion),
-      versionKey: tokenVersionKey(data.tokenId),
-      rateKey: limiter.tokenKey(data.tokenId),
+      versionKey: tokenVersionKey(data.accountId, data.tokenId),
+      rateKey: limiter.tokenKey(data.accountId, data.tokenId),
       account: {
         rateKey: limiter.accountKey(data.accountId),
         limitKey: accountLimitKey(data.accountId),
+        lastUsedKey: lastUsedKey(data.accountId),
         revision: String(data.accountRevision ?? 0),
         policy: accountQuota ? policies.get('per-account', accountQuota.limit, accountQuota.windowSeconds) : defaultAccountPolicy,
       },

@@ -19,7 +19,7 @@ describe('a revocation gateways did not hear of is refused, kept, and completed 
   let redis: Awaited<ReturnType<typeof startOwnRedis>>;
   let tokens: TokenServiceHarness;
   let gateway: GatewayHarness;
-  let admin: { secret: string };
+  let admin: { secret: string; accountId: string };
 
   beforeAll(async () => {
     redis = await startOwnRedis(dir);
@@ -46,7 +46,7 @@ describe('a revocation gateways did not hear of is refused, kept, and completed 
     return { id: response.body.data.id as string, secret: response.body.data.token as string };
   };
   const stored = (id: string) => tokens.mongo.collection('api_tokens').findOne({ _id: id as never });
-  const versionKey = (id: string) => tokens.redis.get(tokenVersionKey(id));
+  const versionKey = (id: string) => tokens.redis.get(tokenVersionKey(admin.accountId, id));
 
   it('answers 503 with Retry-After while Redis is down, keeps the change, and completes it on the repeat', async () => {
     const revoked = await create('revoked');

@@ -18,7 +18,7 @@ const token = (overrides: Partial<VerifiedToken> = {}): VerifiedToken => ({
   authVersion: '1',
   versionKey: 'v',
   rateKey: 'r',
-  account: { rateKey: 'ra', limitKey: 'la', revision: '0', policy: rateLimitPolicy('per-account', 1_000, 60) },
+  account: { rateKey: 'ra', limitKey: 'la', lastUsedKey: 'lu', revision: '0', policy: rateLimitPolicy('per-account', 1_000, 60) },
   ...overrides,
 });
 

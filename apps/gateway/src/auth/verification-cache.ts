@@ -29,6 +29,7 @@ export interface VerifiedToken {
   account: {
     rateKey: string;
     limitKey: string;
+    lastUsedKey: string;
     revision: string;
     policy: RateLimitPolicy;
   };

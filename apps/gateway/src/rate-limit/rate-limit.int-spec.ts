@@ -151,7 +151,7 @@ describe('rate limits through the gateway (5 per 60 s per token, 3 per 60 s per 
     } finally {
       await load.close();
     }
-    const key = `${replicaA.config.RATE_LIMIT_KEY_PREFIX}win:tok:${busy.id}`;
+    const key = `${replicaA.config.RATE_LIMIT_KEY_PREFIX}win:tok:{${busy.accountId}}:${busy.id}`;
     expect(await replicaA.redis.type(key)).toBe('hash');
     const counts = (await replicaA.redis.hvals(key)).map(Number);
     expect(counts.reduce((sum, count) => sum + count, 0)).toBe(2_000);

@@ -9,7 +9,6 @@ describe('in-memory fallback for a token and its account (while Redis is unavail
   const redis = new Redis({ lazyConnect: true });
   const limiter = new GatewayRateLimiter({
     redis,
-    lastUsedKey: 'unused',
     keyPrefix: 'unused:',
     defaultAccountPolicy: rateLimitPolicy('per-account', 1_000, 60),
     logger: createLogger({ name: 'test', level: 'silent' }),
@@ -23,7 +22,7 @@ describe('in-memory fallback for a token and its account (while Redis is unavail
     rateKey: 'r',
     policy: rateLimitPolicy('per-token', tokenLimit, 60),
     accountId: 'shared-account',
-    account: { rateKey: 'ra', limitKey: 'la', revision: '0', policy: rateLimitPolicy('per-account', accountLimit, 60) },
+    account: { rateKey: 'ra', limitKey: 'la', lastUsedKey: 'lu', revision: '0', policy: rateLimitPolicy('per-account', accountLimit, 60) },
   });
   afterAll(() => redis.disconnect());
 

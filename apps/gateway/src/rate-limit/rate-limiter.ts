@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
+import { accountSlotTag } from '@warden/api-token';
 import { MemoryRateLimiter } from './memory-rate-limiter';
 import { RedisGate, type BindingAccountQuota, type TokenGateRequest, type TokenGateResult } from './redis-gate';
 import type { RateLimitDecision, RateLimitPolicy } from './rate-limit-policy';
@@ -21,7 +22,6 @@ export type LimiterTokenResult = TokenGateResult | { kind: 'unavailable' };
 
 export interface GatewayRateLimiterOptions {
   redis: Redis;
-  lastUsedKey: string;
   keyPrefix: string;
   /** The account quota of accounts the operator gave none of their own. */
   defaultAccountPolicy: RateLimitPolicy;
@@ -52,7 +52,7 @@ export class GatewayRateLimiter {
     this.onDegraded = options.onDegraded;
     this.now = options.now ?? Date.now;
     this.keyPrefix = options.keyPrefix;
-    this.gate = new RedisGate(options.redis, options.lastUsedKey, options.defaultAccountPolicy);
+    this.gate = new RedisGate(options.redis, options.defaultAccountPolicy);
     this.memory = new MemoryRateLimiter({ now: this.now });
   }
 
@@ -62,15 +62,16 @@ export class GatewayRateLimiter {
 
   /**
    * `win:` names the bucketed windows (hashes); the sliding logs of earlier releases (sorted sets,
-   * `tok:` and `ip:`) are never read, and expire on their own within a window.
+   * `tok:` and `ip:`) are never read, and expire on their own within a window. The account id is the
+   * key's hash tag: the gate script reads it with the account's other keys, in one slot on a cluster.
    */
-  tokenKey(tokenId: string): string {
-    return `${this.keyPrefix}win:tok:${tokenId}`;
+  tokenKey(accountId: string, tokenId: string): string {
+    return `${this.keyPrefix}win:tok:${accountSlotTag(accountId)}:${tokenId}`;
   }
 
   /** The window every token of the account counts in. */
   accountKey(accountId: string): string {
-    return `${this.keyPrefix}win:acct:${accountId}`;
+    return `${this.keyPrefix}win:acct:${accountSlotTag(accountId)}`;
   }
 
   /** Version check, quota and last use in one Redis call; `unavailable` when Redis cannot answer. */

@@ -13,13 +13,14 @@ describe('Redis gate script', () => {
   const account = (id: string, policy = defaultAccount, revision = '0') => ({
     rateKey: `${prefix}:acct:${id}`,
     limitKey: `${prefix}:acctlimit:${id}`,
+    lastUsedKey: `${prefix}:last-used`,
     revision,
     policy,
   });
 
   beforeAll(() => {
     redis = new Redis(testInfra().redisUrl);
-    gate = new RedisGate(redis, `${prefix}:last-used`, defaultAccount, () => clock);
+    gate = new RedisGate(redis, defaultAccount, () => clock);
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}*`);
@@ -79,7 +80,7 @@ describe('Redis gate script', () => {
   });
 
   it('uses the Redis server clock when no clock is given', async () => {
-    const serverClockGate = new RedisGate(redis, `${prefix}:last-used`, defaultAccount);
+    const serverClockGate = new RedisGate(redis, defaultAccount);
     const [seconds] = await redis.time();
     const decision = await serverClockGate.ip(`${prefix}:ip:server-clock`, rateLimitPolicy('per-ip', 1, 5), true);
     expect(decision).toMatchObject({ allowed: true, remaining: 0 });

@@ -100,7 +100,8 @@ end
  * limit key (\`<revision>:<limit>:<window s>\`, or \`<revision>:default\`), which wins when it is at
  * least as recent, so a change is in force on every replica at once, not when caches expire.
  *
- * KEYS: token version, token window, account window, account limit, last-used hash.
+ * KEYS: token version, token window, account window, account limit, the account's last-used hash,
+ * all tagged with the account id (\`{<accountId>}\`) so that on Redis Cluster they share one slot.
  * ARGV: cached authVersion, consume (1/0), token id, clock ms ('' = Redis TIME), window buckets,
  * token limit, token window ms, account revision read by the verification, account limit, account
  * window ms, default account limit, default account window ms.
@@ -188,6 +189,8 @@ export interface TokenGateRequest {
     rateKey: string;
     /** The operator's value in Redis (\`accountLimitKey\`), which wins over \`policy\` when at least as recent as \`revision\`. */
     limitKey: string;
+    /** The account's last-use hash (\`lastUsedKey\`). */
+    lastUsedKey: string;
     /** The account's revision read by the verification, and the quota it read (its own, else the default). */
     revision: string;
     policy: RateLimitPolicy;
@@ -207,7 +210,6 @@ export class RedisGate {
 
   constructor(
     redis: Redis,
-    private readonly lastUsedKey: string,
     /** The account quota for accounts the operator gave none of their own (\`RATE_LIMIT_PER_ACCOUNT\`). */
     private readonly defaultAccountPolicy: RateLimitPolicy,
     /** Milliseconds; only tests pass a clock, production uses the Redis server's. */
@@ -229,7 +231,7 @@ export class RedisGate {
       request.rateKey,
       account.rateKey,
       account.limitKey,
-      this.lastUsedKey,
+      account.lastUsedKey,
       request.version,
       request.consume ? '1' : '0',
       request.tokenId,

@@ -236,7 +236,7 @@ export class ManageApiTokens {
   async revoke(caller: Caller, id: string): Promise<void> {
     // A revoke whose signal did not reach Redis left its tombstone: repeating the call sends the signal.
     const kept = UUID.test(id) ? await this.deps.tokens.findKeptTombstone(caller.accountId, id) : null;
-    if (kept) return this.signalRevoked(id);
+    if (kept) return this.signalRevoked(caller.accountId, id);
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, id);
       refuseBroaderTarget(caller, current, 'revoke');
@@ -245,14 +245,14 @@ export class ManageApiTokens {
       const revoked = await this.deps.tokens.revoke(current, { event, now });
       if (!revoked) continue;
       this.deps.outbox?.kick(id);
-      return this.signalRevoked(id);
+      return this.signalRevoked(caller.accountId, id);
     }
     throw AppError.conflict('The API token changed while it was being revoked; try again.');
   }
 
   /** "revoked" in Redis, then the tombstone may go; without Redis, 503 and the tombstone stays for the repeat. */
-  private async signalRevoked(id: string): Promise<void> {
-    await acknowledged(this.deps.versions.revoke(id));
+  private async signalRevoked(accountId: string, id: string): Promise<void> {
+    await acknowledged(this.deps.versions.revoke(accountId, id));
     await this.deps.tokens.releaseTombstone(id);
   }
 
@@ -283,7 +283,7 @@ export class ManageApiTokens {
       const decision = await decide(current, now);
       if (!decision) {
         // Nothing to change: this may repeat a change whose signal Redis did not take, so send it again.
-        if (resignalUnchanged) await acknowledged(this.deps.versions.publish(id, current.authVersion));
+        if (resignalUnchanged) await acknowledged(this.deps.versions.publish(caller.accountId, id, current.authVersion));
         return current;
       }
       const { changes, auditType, bumpAuthVersion, extra } = decision;
@@ -296,7 +296,7 @@ export class ManageApiTokens {
       const updated = await this.deps.tokens.update(current, changes, { event, bumpAuthVersion, now });
       if (!updated) continue;
       this.deps.outbox?.kick(id);
-      if (bumpAuthVersion) await acknowledged(this.deps.versions.publish(id, updated.authVersion));
+      if (bumpAuthVersion) await acknowledged(this.deps.versions.publish(caller.accountId, id, updated.authVersion));
       return updated;
     }
     throw AppError.conflict('The API token changed while it was being updated; try again.');

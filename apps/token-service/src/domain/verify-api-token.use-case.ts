@@ -49,7 +49,7 @@ export class VerifyApiToken {
     // later revision, which `ensure` leaves in place, so the gateway verifies again.
     const account = await this.deps.accounts.authState(token.accountId);
     if (!account.enabled) return { ok: false, reason: 'account_disabled' };
-    await this.deps.versions.ensure(token._id, token.authVersion, account.revision);
+    await this.deps.versions.ensure(token.accountId, token._id, token.authVersion, account.revision);
     return { ok: true, token, secretExpiresAt, account };
   }
 }

@@ -64,6 +64,6 @@ export async function issueApiToken(
   );
   deps.outbox?.kick(id);
   // A fresh token has nothing cached anywhere; setting its version lets gateways compare from the start.
-  await deps.versions.publish(id, token.authVersion);
+  await deps.versions.publish(caller.accountId, id, token.authVersion);
   return { token, secret };
 }

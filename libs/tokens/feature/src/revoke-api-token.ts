@@ -22,7 +22,7 @@ export async function revokeApiToken(
   deps: RevokeApiTokenDeps,
   { ownerId, tokenId, now = () => new Date(), ...source }: { ownerId: string; tokenId: string; now?: () => Date } & AccountChangeSource,
 ): Promise<{ signalled: boolean } | null> {
-  if (await deps.tokens.findKeptTombstone(ownerId, tokenId)) return { signalled: await signalRevoked(deps, tokenId) };
+  if (await deps.tokens.findKeptTombstone(ownerId, tokenId)) return { signalled: await signalRevoked(deps, ownerId, tokenId) };
   for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
     const current = await deps.tokens.findForAccount(ownerId, tokenId);
     if (!current) return null;
@@ -40,14 +40,14 @@ export async function revokeApiToken(
     });
     if (!(await deps.tokens.revoke(current, { event, now: at }))) continue;
     deps.outbox?.kick(tokenId);
-    return { signalled: await signalRevoked(deps, tokenId) };
+    return { signalled: await signalRevoked(deps, ownerId, tokenId) };
   }
   throw new Error('The API token changed while it was being revoked; try again.');
 }
 
 /** "revoked" in Redis, then the tombstone may go; without Redis it stays, for the repeat to find. */
-async function signalRevoked(deps: RevokeApiTokenDeps, tokenId: string): Promise<boolean> {
-  const signalled = await deps.versions.revoke(tokenId);
+async function signalRevoked(deps: RevokeApiTokenDeps, ownerId: string, tokenId: string): Promise<boolean> {
+  const signalled = await deps.versions.revoke(ownerId, tokenId);
   if (signalled) await deps.tokens.releaseTombstone(tokenId);
   return signalled;
 }

@@ -8,9 +8,9 @@ import { TokenVersionSignal } from './token-version-signal';
 class ReconnectingRedis extends EventEmitter {
   ready = false;
   written: string[] = [];
-  async set(key: string, value: string) {
+  async mset(...pairs: string[]) {
     if (!this.ready) throw new Error("Stream isn't writeable and enableOfflineQueue options is false");
-    this.written.push(`${key}=${value}`);
+    for (let i = 0; i + 1 < pairs.length; i += 2) this.written.push(`${pairs[i]}=${pairs[i + 1]}`);
     return 'OK';
   }
   reconnect() {
@@ -34,7 +34,7 @@ it('waits for a reconnecting Redis instead of answering a revoke that gateways h
   const redis = new ReconnectingRedis();
   const signal = new TokenVersionSignal(redis as unknown as Redis, logger, { waitMs: 5_000, delayMs: 1_000 });
   let answer: boolean | undefined;
-  const revoked = signal.revoke('t1').then((result) => (answer = result));
+  const revoked = signal.revoke('a1', 't1').then((result) => (answer = result));
   await jest.advanceTimersByTimeAsync(300);
   expect(answer).toBeUndefined();
   expect(redis.written).toEqual([]);
@@ -42,7 +42,7 @@ it('waits for a reconnecting Redis instead of answering a revoke that gateways h
   // Sent as soon as the client was ready, not at the next back-off step (1 s): the clock stays at 300 ms.
   await jest.advanceTimersByTimeAsync(0);
   expect(answer).toBe(true);
-  expect(redis.written).toEqual(['warden:tokver:t1=revoked']);
+  expect(redis.written).toEqual(['warden:tokver:{a1}:t1=revoked', 'warden:tokver:t1=revoked']);
   await revoked;
 });
 
@@ -50,7 +50,7 @@ it('gives up after its wait and says so', async () => {
   const redis = new ReconnectingRedis();
   const signal = new TokenVersionSignal(redis as unknown as Redis, logger, { waitMs: 200, delayMs: 50 });
   let answer: boolean | undefined;
-  const revoked = signal.revoke('t1').then((result) => (answer = result));
+  const revoked = signal.revoke('a1', 't1').then((result) => (answer = result));
   await jest.advanceTimersByTimeAsync(150);
   expect(answer).toBeUndefined();
   await jest.advanceTimersByTimeAsync(100);

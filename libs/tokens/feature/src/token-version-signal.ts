@@ -1,27 +1,35 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
-import { accountLimitKey, tokenVersionKey } from '@warden/api-token';
+import { accountLimitKey, legacyAccountLimitKey, legacyTokenVersionKey, tokenVersionKey } from '@warden/api-token';
 
 /**
- * Raises the stored version, never lowers it, and never overwrites "revoked": writers may race.
- * An account stop (`account-disabled:<revision>`) stays unless ARGV[2] names a later account
- * revision, read after the account was enabled again: a verification that read the account before
- * it was disabled cannot undo the stop.
+ * Raises the stored version of each key (the token's, and on a single Redis its previous-release
+ * name too), never lowers it, and never overwrites "revoked": writers may race. An account stop
+ * (`account-disabled:<revision>`) stays unless ARGV[2] names a later account revision, read after
+ * the account was enabled again: a verification that read the account before it was disabled
+ * cannot undo the stop.
  */
 const RAISE_VERSION = `
-local current = redis.call('GET', KEYS[1])
-if current then
-  local stopped = string.match(current, '^account%-disabled:(%d+)$')
-  if stopped then
-    if ARGV[2] == '' or tonumber(stopped) >= tonumber(ARGV[2]) then return 0 end
-  elseif current == 'revoked' then
-    return 0
-  elseif tonumber(current) and tonumber(current) >= tonumber(ARGV[1]) then
-    return 0
+local raised = 0
+for _, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  local keep = false
+  if current then
+    local stopped = string.match(current, '^account%-disabled:(%d+)$')
+    if stopped then
+      keep = ARGV[2] == '' or tonumber(stopped) >= tonumber(ARGV[2])
+    elseif current == 'revoked' then
+      keep = true
+    elseif tonumber(current) and tonumber(current) >= tonumber(ARGV[1]) then
+      keep = true
+    end
+  end
+  if not keep then
+    redis.call('SET', key, ARGV[1])
+    raised = 1
   end
 end
-redis.call('SET', KEYS[1], ARGV[1])
-return 1`;
+return raised`;
 
 /**
  * Marks every key (one per token of a disabled account) with a value no cached authVersion
@@ -40,15 +48,20 @@ end
 return 1`;
 
 /**
- * Writes an account's quota (`<revision>:<limit>:<window>` or `<revision>:default`) unless Redis
- * already holds one of the same or a later revision: concurrent or repeated commands may race.
+ * Writes an account's quota (`<revision>:<limit>:<window>` or `<revision>:default`) to each key
+ * unless it already holds one of the same or a later revision: concurrent or repeated commands may race.
  */
 const SET_ACCOUNT_LIMIT = `
-local current = redis.call('GET', KEYS[1])
-local stored = current and string.match(current, '^(%d+):')
-if stored and tonumber(stored) >= tonumber(ARGV[1]) then return 0 end
-redis.call('SET', KEYS[1], ARGV[1] .. ':' .. ARGV[2])
-return 1`;
+local written = 0
+for _, key in ipairs(KEYS) do
+  local current = redis.call('GET', key)
+  local stored = current and string.match(current, '^(%d+):')
+  if not (stored and tonumber(stored) >= tonumber(ARGV[1])) then
+    redis.call('SET', key, ARGV[1] .. ':' .. ARGV[2])
+    written = 1
+  end
+end
+return written`;
 
 /** Keys per script call when a whole account's tokens are marked. */
 const KEYS_PER_CALL = 500;
@@ -57,8 +70,11 @@ export const REVOKED = 'revoked';
 
 /**
  * The revocation protocol's writer. Each gateway replica caches verified tokens with their
- * `authVersion` and compares it with `warden:tokver:<id>` on every request, so a change that
- * affects authentication is in force on every replica once this resolves. MongoDB stays the
+ * `authVersion` and compares it with `warden:tokver:{<account>}:<id>` on every request, so a change
+ * that affects authentication is in force on every replica once this resolves. On a single Redis
+ * every write also goes to the previous release's key names (`legacyTokenVersionKey`,
+ * `legacyAccountLimitKey`), in the same command, so that its gateways see a revocation during a
+ * rolling upgrade; a cluster (which that release did not run on) gets the new names only. MongoDB stays the
  * truth: if Redis is down the change still stands (gateways verify every request against this
  * service while they cannot reach Redis). A failed signal is logged and reported as `false`: the
  * caller answers that the change is stored but not yet in force everywhere, and a repeat sends it.
@@ -77,8 +93,9 @@ export class TokenVersionSignal {
   ) {}
 
   /** After an auth-affecting change, before its response. Resolves true once Redis holds the version. */
-  async publish(tokenId: string, authVersion: number): Promise<boolean> {
-    return this.withRetry({ tokenId }, () => this.redis.eval(RAISE_VERSION, 1, tokenVersionKey(tokenId), String(authVersion), ''));
+  async publish(accountId: string, tokenId: string, authVersion: number): Promise<boolean> {
+    const keys = this.versionKeys(accountId, tokenId);
+    return this.withRetry({ tokenId }, () => this.redis.eval(RAISE_VERSION, keys.length, ...keys, String(authVersion), ''));
   }
 
   /**
@@ -87,8 +104,10 @@ export class TokenVersionSignal {
    * service refuses them. Resolves true once Redis holds every mark.
    */
   async stopAccount(accountId: string, tokenIds: string[], accountRevision: number): Promise<boolean> {
-    for (let start = 0; start < tokenIds.length; start += KEYS_PER_CALL) {
-      const keys = tokenIds.slice(start, start + KEYS_PER_CALL).map(tokenVersionKey);
+    // All of one account's version keys share its slot, so one script may mark them on a cluster too.
+    const perToken = this.legacy ? KEYS_PER_CALL / 2 : KEYS_PER_CALL;
+    for (let start = 0; start < tokenIds.length; start += perToken) {
+      const keys = tokenIds.slice(start, start + perToken).flatMap((tokenId) => this.versionKeys(accountId, tokenId));
       const stored = await this.withRetry({ accountId }, () => this.redis.eval(STOP_ACCOUNT, keys.length, ...keys, String(accountRevision)));
       if (!stored) return false;
     }
@@ -102,12 +121,14 @@ export class TokenVersionSignal {
    */
   async publishAccountLimit(accountId: string, accountRevision: number, rateLimit: { limit: number; windowSeconds: number } | null): Promise<boolean> {
     const value = rateLimit ? `${rateLimit.limit}:${rateLimit.windowSeconds}` : 'default';
-    return this.withRetry({ accountId }, () => this.redis.eval(SET_ACCOUNT_LIMIT, 1, accountLimitKey(accountId), String(accountRevision), value));
+    const keys = this.legacy ? [accountLimitKey(accountId), legacyAccountLimitKey(accountId)] : [accountLimitKey(accountId)];
+    return this.withRetry({ accountId }, () => this.redis.eval(SET_ACCOUNT_LIMIT, keys.length, ...keys, String(accountRevision), value));
   }
 
   /** After a revoke, before its response: "revoked" is final. */
-  async revoke(tokenId: string): Promise<boolean> {
-    return this.withRetry({ tokenId }, () => this.redis.set(tokenVersionKey(tokenId), REVOKED));
+  async revoke(accountId: string, tokenId: string): Promise<boolean> {
+    const keys = this.versionKeys(accountId, tokenId);
+    return this.withRetry({ tokenId }, () => this.redis.mset(...keys.flatMap((key) => [key, REVOKED])));
   }
 
   /**
@@ -115,12 +136,24 @@ export class TokenVersionSignal {
    * path must stay fast). `accountRevision` is the revision of the (enabled) account read for this
    * verification: only a stop older than it is replaced.
    */
-  async ensure(tokenId: string, authVersion: number, accountRevision = 0): Promise<void> {
+  async ensure(accountId: string, tokenId: string, authVersion: number, accountRevision = 0): Promise<void> {
+    const keys = this.versionKeys(accountId, tokenId);
     try {
-      await this.redis.eval(RAISE_VERSION, 1, tokenVersionKey(tokenId), String(authVersion), String(accountRevision));
+      await this.redis.eval(RAISE_VERSION, keys.length, ...keys, String(authVersion), String(accountRevision));
     } catch (error) {
       this.logger.warn({ tokenId, err: error }, 'could not set the token version in Redis');
     }
+  }
+
+  /** Whether the previous release's key names are written too: on a single Redis, where its gateways may still run. */
+  private get legacy(): boolean {
+    return !(this.redis as { isCluster?: boolean }).isCluster;
+  }
+
+  /** The token's version key, and on a single Redis its previous-release name (one slot only matters on a cluster). */
+  private versionKeys(accountId: string, tokenId: string): string[] {
+    const key = tokenVersionKey(accountId, tokenId);
+    return this.legacy ? [key, legacyTokenVersionKey(tokenId)] : [key];
   }
 
   private async withRetry(subject: { tokenId: string } | { accountId: string }, write: () => Promise<unknown>): Promise<boolean> {
