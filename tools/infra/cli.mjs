@@ -1,10 +1,12 @@
 // Usage:
-//   node tools/infra/cli.mjs build   build FerretDB and fetch the pinned Node 24 if needed (ahead of
-//                                    any test timeout; `npm test` runs the suite on that Node too)
+//   node tools/infra/cli.mjs build   build FerretDB and helm (for the Kubernetes chart's test) and fetch
+//                                    the pinned Node 24 if needed (ahead of any test timeout; `npm test`
+//                                    runs the suite on that Node too)
 //   node tools/infra/cli.mjs up      start Redis and MongoDB with data under .data/, print their
 //                                    URLs as JSON, and stop them on SIGINT/SIGTERM
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureHelm, HELM_VERSION } from './helm.mjs';
 import { ensureFerretDb, startInfra } from './launcher.mjs';
 import { ensureNode24, NODE24_VERSION } from './node-runtime.mjs';
 
@@ -13,6 +15,8 @@ const log = (line) => process.stderr.write(`[infra] ${line}\n`);
 
 async function build() {
   log(`FerretDB binary: ${await ensureFerretDb({ log })}`);
+  const helm = await ensureHelm({ log });
+  log(helm ? `helm ${HELM_VERSION} binary: ${helm}` : `helm ${HELM_VERSION}: not available (see above); npm test skips the Kubernetes chart's test`);
   const node24 = await ensureNode24({ log });
   log(node24 ? `Node ${NODE24_VERSION} binary: ${node24}` : `Node ${NODE24_VERSION}: not available (see above); npm test skips its Node 24 run`);
 }
