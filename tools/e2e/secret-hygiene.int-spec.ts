@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { parseTokenSecret } from '@warden/api-token';
 import { AUDIT_EVENTS_QUEUE, AUDIT_RECORDED_QUEUE } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
@@ -19,7 +19,7 @@ import { startPlatform, type Platform } from './console/platform';
 const UNTHROTTLED = { RATE_LIMIT_PER_TOKEN: '100000', RATE_LIMIT_PER_ACCOUNT: '1000000', RATE_LIMIT_PER_IP: '100000' };
 
 let platform: Platform;
-let redis: Redis;
+let redis: Redis | Cluster;
 const tokenSecrets: string[] = [];
 const credentialSecrets: string[] = [];
 

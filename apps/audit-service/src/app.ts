@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { IdentityVerifier, OpenApiValidator, createServiceApp, type ServiceApps } from '@warden/http';
 import { loadOpenApiDocument } from '@warden/contracts-api';
@@ -24,7 +24,7 @@ export interface AuditServiceDeps {
   config: Pick<AuditServiceConfig, 'INTERNAL_KEYS' | 'AUDIT_VERIFY_DEADLINE_MS'> & Partial<Pick<AuditServiceConfig, 'AUDIT_ROLE'>>;
   logger: Logger;
   mongo: Connection;
-  redis: Redis;
+  redis: Redis | Cluster;
   records: AuditRecordRepository;
   checkpoints: AuditCheckpointRepository;
   /** The complete subtrees of each account's Merkle tree (proofs read them). */

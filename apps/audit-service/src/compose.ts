@@ -3,7 +3,7 @@ import type { Logger } from '@warden/config';
 import { AUDIT_EVENTS_QUARANTINE_QUEUE, AUDIT_EVENTS_QUEUE, ChangeEventVerifier, type RecordedEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { START_WITHOUT_REDIS_AFTER_MS, atMost, createRedis, quitRedis, redisReady } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createRedis, queuePrefixFor, quitRedis, redisReady } from '@warden/queue';
 import { CheckpointSigner, RecordedRetention, createRecordedQueue, loadSigningKey, publishRecorded } from '@warden/audit-client';
 import { AuditCheckpointRepository, AuditRecordRepository, AuditTreeNodeRepository, AuditVerificationRepository } from '@warden/audit-data-access';
 import { createApp, type AuditServiceDeps } from './app';
@@ -65,7 +65,8 @@ export async function composeAuditService(config: AuditServiceConfig, { logger }
   const tree = new AuditTreeNodeRepository(mongo);
   const verifications = new AuditVerificationRepository(mongo);
   await Promise.all([records.init(), checkpoints.init(), tree.init(), verifications.init()]);
-  const prefix = config.AUDIT_QUEUE_PREFIX;
+  // Hash-tagged on a cluster, so that each queue's keys share one slot.
+  const prefix = queuePrefixFor(config.REDIS_URL, config.AUDIT_QUEUE_PREFIX);
   const redis = createRedis(config.REDIS_URL, 'client');
   // Queues block and must retry forever: a connection of the worker kind.
   const queues = createRedis(config.REDIS_URL, 'worker');

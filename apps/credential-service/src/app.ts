@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { IdentityVerifier, createMetrics, createServiceApp, OpenApiValidator, type ServiceApps } from '@warden/http';
 import { pingMongo } from '@warden/data';
@@ -18,7 +18,7 @@ export interface CredentialServiceDeps {
   config: Pick<CredentialServiceConfig, 'INTERNAL_KEYS' | 'SECRET_READERS'>;
   logger: Logger;
   mongo: Connection;
-  redis: Redis;
+  redis: Redis | Cluster;
   repository: CredentialRepository;
   /** Seals and opens secrets under the accounts' data keys, with its cache of unwrapped keys (one per process). */
   sealer: CredentialSealer;

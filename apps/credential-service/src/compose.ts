@@ -1,11 +1,11 @@
 import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger } from '@warden/config';
 import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, AuditAnchors, type OutboxRelay } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, queuePrefixFor, quitRedis, recordedEventsClient, redisReady, AuditAnchors, type OutboxRelay } from '@warden/queue';
 import { CredentialCipher, CredentialRepository, CredentialSealer, exclusiveWrite } from '@warden/credentials-data-access';
 import { createApp } from './app';
 import type { CredentialServiceConfig } from './config';
@@ -17,7 +17,7 @@ export interface CredentialServiceIo {
 
 export interface ComposedCredentialService extends ComposedService {
   mongo: Connection;
-  redis: Redis;
+  redis: Redis | Cluster;
   repository: CredentialRepository;
   cipher: CredentialCipher;
   /** Envelope encryption: the accounts' data keys (wrapped by `cipher`), cached unwrapped in this process; `destroyDataKey` shreds one account's. */
@@ -39,7 +39,7 @@ export async function composeCredentialService(config: CredentialServiceConfig, 
   const sealer = new CredentialSealer({ cipher, repository });
   const redis = createRedis(config.REDIS_URL, 'client');
   const producer = createRedis(config.REDIS_URL, 'producer');
-  const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
+  const queue = createAuditEventsQueue(producer, queuePrefixFor(config.REDIS_URL, config.AUDIT_QUEUE_PREFIX), logger);
   // Every event leaves signed with this service's own key for the audit service (`credential-service>audit-service`).
   const signer = ChangeEventSigner.forProducer('credential-service', config.INTERNAL_KEYS);
   const relay = createOutboxRelay(config, {

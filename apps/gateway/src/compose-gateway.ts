@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { IdentitySigner, createAdminApp, createMetrics, serverTimeouts, type ComposedService, type Metrics } from '@warden/http';
@@ -13,13 +13,13 @@ import type { UpstreamName } from './routing/route-table';
 export interface ComposedGateway extends ComposedService {
   authenticator: TokenAuthenticator;
   metrics: Metrics;
-  redis: Redis;
+  redis: Redis | Cluster;
 }
 
 export interface GatewayIo {
   logger: Logger;
   /** A Redis connection the caller owns (and closes); by default the gateway opens its own. */
-  redis?: Redis;
+  redis?: Redis | Cluster;
   consoleDistDir?: string;
 }
 

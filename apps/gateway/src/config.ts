@@ -63,7 +63,8 @@ const schema = baseEnvSchema.extend({
    */
   RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: z.coerce.number().int().min(1).max(100_000).default(100),
   /** Prefix of the rate-limit keys in Redis (tests give each suite its own). */
-  RATE_LIMIT_KEY_PREFIX: z.string().min(1).default('warden:rl:'),
+  /** No braces: the account id is the rate keys' Redis Cluster hash tag, and a `{...}` in the prefix would take its place. */
+  RATE_LIMIT_KEY_PREFIX: z.string().min(1).regex(/^[^{}]*$/, 'must not contain { or }').default('warden:rl:'),
   /** How long a replica reuses a verification; every use is still checked against Redis. At most 30 s. */
   AUTH_CACHE_TTL_SECONDS: z.coerce.number().min(0).max(30).default(30),
   AUTH_CACHE_MAX_ENTRIES: z.coerce.number().int().min(1).default(10_000),

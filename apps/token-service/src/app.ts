@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import type { Connection } from 'mongoose';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { loadOpenApiDocument } from '@warden/contracts-api';
 import { IdentityVerifier, OpenApiValidator, createMetrics, createServiceApp, type ServiceApps } from '@warden/http';
@@ -21,7 +21,7 @@ export interface TokenServiceDeps {
   config: Pick<TokenServiceConfig, 'INTERNAL_KEYS' | 'TOKEN_HASH_KEY' | 'TOKEN_ENCRYPTION_KEYS' | 'MAX_TOKENS_PER_ACCOUNT' | 'CREDENTIAL_SERVICE_URL'>;
   logger: Logger;
   mongo: Connection;
-  redis: Redis;
+  redis: Redis | Cluster;
   /** The outbox relay: kicked after each write. Without it, events wait for the relay's next poll. */
   outbox?: { kick(documentId?: unknown): void };
   clock?: () => Date;

@@ -1,11 +1,11 @@
 import type { Connection, Model } from 'mongoose';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Queue } from 'bullmq';
 import type { Logger } from '@warden/config';
 import { ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { connectMongo } from '@warden/data';
 import type { ComposedService } from '@warden/http';
-import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, quitRedis, recordedEventsClient, redisReady, AuditAnchors, type OutboxRelay } from '@warden/queue';
+import { START_WITHOUT_REDIS_AFTER_MS, atMost, createAuditEventsQueue, createOutboxRelay, createRedis, queuePrefixFor, quitRedis, recordedEventsClient, redisReady, AuditAnchors, type OutboxRelay } from '@warden/queue';
 import { TokenLastUsedRepository, exclusiveWrite, initTokenModels, type AccountDoc, type ApiTokenDoc } from '@warden/tokens-data-access';
 import { createApp } from './app';
 import type { TokenServiceConfig } from './config';
@@ -20,7 +20,7 @@ export interface TokenServiceIo {
 
 export interface ComposedTokenService extends ComposedService {
   mongo: Connection;
-  redis: Redis;
+  redis: Redis | Cluster;
   models: { accounts: Model<AccountDoc>; apiTokens: Model<ApiTokenDoc> };
   queue: Queue<SignedChangeEvent>;
   relay: OutboxRelay;
@@ -38,7 +38,7 @@ export async function composeTokenService(config: TokenServiceConfig, { logger, 
   const models = await initTokenModels(mongo);
   const redis = createRedis(config.REDIS_URL, 'client');
   const producer = createRedis(config.REDIS_URL, 'producer');
-  const queue = createAuditEventsQueue(producer, config.AUDIT_QUEUE_PREFIX, logger);
+  const queue = createAuditEventsQueue(producer, queuePrefixFor(config.REDIS_URL, config.AUDIT_QUEUE_PREFIX), logger);
   // Every event leaves signed with this service's own key for the audit service (`token-service>audit-service`).
   const signer = ChangeEventSigner.forProducer('token-service', config.INTERNAL_KEYS);
   const relay = createOutboxRelay(config, {

@@ -29,7 +29,7 @@ const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
   MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_tokens'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?(\+cluster)?:\/\//, 'must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL').optional(),
   TOKEN_HASH_KEY: z.string().min(32, 'must be at least 32 characters'),
   /** The CLI's key for the audit service (`cli>audit-service`) signs the events it publishes; without it the token service's relay sends them. */
   INTERNAL_KEYS: internalKeysVariable([]).optional(),

@@ -11,7 +11,7 @@ import { CheckpointSigner, consumeRecordedEvents, keyIdOf, verifyExportFile, cre
 import { RecordSealer, loadRecordSealKey, recordSealKeyOf } from '@warden/audit-feature';
 import { eventually, testInfra, TEST_KEYS, uniqueName } from '@warden/testing';
 import { writeSyntheticExport } from '../../bench/audit-fixture';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { rotateAuditSigningKey } from './audit-rotate-key';
 import { listFailedAuditJobs, loadAuditCliEnv, replayAuditJobs, resolvePublicKey, tailAudit, verifyAuditExport, type AuditCliEnv } from './audit';
 
@@ -176,7 +176,7 @@ describe('warden audit failed / replay / tail', () => {
   const prefix = uniqueName('q');
   let redisUrl: string;
   let env: AuditCliEnv;
-  let connection: Redis;
+  let connection: Redis | Cluster;
   let queue: Queue;
   let recorded: Queue<RecordedEvent>;
 

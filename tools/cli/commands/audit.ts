@@ -8,14 +8,14 @@ import { z } from 'zod';
 import { internalKeysVariable, loadEnv } from '@warden/config';
 import { AUDIT_EVENTS_QUARANTINE_QUEUE, AUDIT_EVENTS_QUEUE, type RecordedEvent } from '@warden/contracts-events';
 import { bodyDigest, IdentitySigner } from '@warden/http';
-import { createAuditEventsQueue, createRedis } from '@warden/queue';
+import { createAuditEventsQueue, createRedis, queuePrefixFor } from '@warden/queue';
 import { defaultVerifyThreads, fileSize, followRecordedEvents, loadPublicKey, parsePreviousPublicKeys, transparency, verifyExportFile, type ExportVerification } from '@warden/audit-client';
 import { rotateAuditSigningKey } from './audit-rotate-key';
 import { describeWitness, runWitness, WitnessRefusal } from './audit-witness';
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?(\+cluster)?:\/\//, 'must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL').optional(),
   /** The BullMQ prefix the audit service uses (its AUDIT_QUEUE_PREFIX). */
   AUDIT_QUEUE_PREFIX: z.string().optional(),
   AUDIT_SERVICE_URL: z.url().default('http://127.0.0.1:3003'),
@@ -153,7 +153,7 @@ function describe(result: ExportVerification & { recordsPerSecond: number; secon
 async function withQueue<T>(env: AuditCliEnv, run: (queue: Queue) => Promise<T>): Promise<T> {
   if (!env.REDIS_URL) throw new CliError('REDIS_URL is not set.');
   const connection = createRedis(env.REDIS_URL, 'worker');
-  const queue = new Queue(AUDIT_EVENTS_QUEUE, { connection, prefix: env.AUDIT_QUEUE_PREFIX });
+  const queue = new Queue(AUDIT_EVENTS_QUEUE, { connection, prefix: queuePrefixFor(env.REDIS_URL, env.AUDIT_QUEUE_PREFIX) });
   try {
     return await run(queue);
   } finally {
@@ -166,8 +166,9 @@ async function withQueue<T>(env: AuditCliEnv, run: (queue: Queue) => Promise<T>)
 async function withQueues<T>(env: AuditCliEnv, run: (queues: { events: Queue; quarantine: Queue }) => Promise<T>): Promise<T> {
   if (!env.REDIS_URL) throw new CliError('REDIS_URL is not set.');
   const connection = createRedis(env.REDIS_URL, 'worker');
-  const events = createAuditEventsQueue(connection, env.AUDIT_QUEUE_PREFIX) as Queue;
-  const quarantine = new Queue(AUDIT_EVENTS_QUARANTINE_QUEUE, { connection, prefix: env.AUDIT_QUEUE_PREFIX });
+  const prefix = queuePrefixFor(env.REDIS_URL, env.AUDIT_QUEUE_PREFIX);
+  const events = createAuditEventsQueue(connection, prefix) as Queue;
+  const quarantine = new Queue(AUDIT_EVENTS_QUARANTINE_QUEUE, { connection, prefix });
   try {
     return await run({ events, quarantine });
   } finally {
@@ -312,7 +313,7 @@ export async function tailAudit(env: AuditCliEnv, onEvent: (event: RecordedEvent
   const connection = createRedis(env.REDIS_URL, 'worker');
   const stop = await followRecordedEvents((event) => {
     if (!accountId || event.event.accountId === accountId) onEvent(event);
-  }, { connection, prefix: env.AUDIT_QUEUE_PREFIX });
+  }, { connection, prefix: queuePrefixFor(env.REDIS_URL, env.AUDIT_QUEUE_PREFIX) });
   return async () => {
     await stop();
     connection.disconnect();

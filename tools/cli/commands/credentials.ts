@@ -21,7 +21,7 @@ const envSchema = z.object({
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URL'),
   /** The credential service's database (its MONGODB_DB). */
   CREDENTIAL_MONGODB_DB: z.string().regex(/^[A-Za-z0-9_-]{1,63}$/).default('warden_credentials'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?(\+cluster)?:\/\//, 'must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL').optional(),
   CREDENTIAL_ENCRYPTION_KEYS: encryptionKeysVariable(),
   /** The CLI's key for the audit service (`cli>audit-service`) signs the events it publishes; without it the credential service's relay sends them. */
   INTERNAL_KEYS: internalKeysVariable([]).optional(),

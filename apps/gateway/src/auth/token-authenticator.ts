@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Registry } from 'prom-client';
 import type { Logger } from '@warden/config';
 import { AppError, type Identity, type IdentitySigner, type ReadinessCheck } from '@warden/http';
@@ -42,7 +42,7 @@ export type AuthenticatorConfig = Pick<
 
 export interface TokenAuthenticatorDeps {
   config: AuthenticatorConfig;
-  redis: Redis;
+  redis: Redis | Cluster;
   logger: Logger;
   /** The gateway's metrics registry (auth failures, rate-limit decisions, degraded gauge). */
   registry: Registry;
@@ -127,6 +127,10 @@ export function createTokenAuthenticator({ config, redis, logger, registry, sign
   redis.on('close', forget);
   redis.on('reconnecting', forget);
   redis.on('end', forget);
+  // On a cluster the client stays up while one master fails over: the node's own errors and its
+  // leaving the slot map say that master's keys (a promoted replica's may lag) can no longer be trusted.
+  redis.on('node error', forget);
+  redis.on('-node', forget);
 
   function toVerifiedToken(data: VerifiedTokenData): VerifiedToken {
     const policy = data.rateLimit ? policies.get('per-token', data.rateLimit.limit, data.rateLimit.windowSeconds) : defaultTokenPolicy;

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { accountSlotTag } from '@warden/api-token';
 import { MemoryRateLimiter } from './memory-rate-limiter';
@@ -21,7 +21,7 @@ export interface TokenGateInput {
 export type LimiterTokenResult = TokenGateResult | { kind: 'unavailable' };
 
 export interface GatewayRateLimiterOptions {
-  redis: Redis;
+  redis: Redis | Cluster;
   keyPrefix: string;
   /** The account quota of accounts the operator gave none of their own. */
   defaultAccountPolicy: RateLimitPolicy;
@@ -38,7 +38,7 @@ export interface GatewayRateLimiterOptions {
 export class GatewayRateLimiter {
   private readonly gate: RedisGate;
   readonly memory: MemoryRateLimiter;
-  private readonly redis: Redis;
+  private readonly redis: Redis | Cluster;
   private readonly logger: Logger;
   private readonly onDegraded: () => void;
   private readonly now: () => number;

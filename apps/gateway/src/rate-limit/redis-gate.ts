@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { WINDOW_BUCKETS, type RateLimitDecision, type RateLimitPolicy } from './rate-limit-policy';
 
 /**
@@ -209,7 +209,7 @@ export class RedisGate {
   private readonly bucketsArg = String(WINDOW_BUCKETS);
 
   constructor(
-    redis: Redis,
+    redis: Redis | Cluster,
     /** The account quota for accounts the operator gave none of their own (\`RATE_LIMIT_PER_ACCOUNT\`). */
     private readonly defaultAccountPolicy: RateLimitPolicy,
     /** Milliseconds; only tests pass a clock, production uses the Redis server's. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { eventually } from '@warden/testing';
 import {
   bootstrapToken,
@@ -16,7 +16,7 @@ import {
 
 const LIST = '/api/v1/apitokens?limit=1';
 
-async function disconnected(redis: Redis): Promise<void> {
+async function disconnected(redis: Redis | Cluster): Promise<void> {
   expect(await eventually(() => redis.status, (status) => status !== 'ready')).not.toBe('ready');
 }
 

@@ -4,7 +4,7 @@ import type { Server } from 'node:http';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import express from 'express';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import { Pool } from 'undici';
 import { ALL_SCOPES, closeServer, createHttpServer, listen, type Metrics } from '@warden/http';
@@ -38,7 +38,7 @@ export { redisReady } from '@warden/queue';
 export interface TokenServiceHarness {
   url: string;
   mongo: Connection;
-  redis: Redis;
+  redis: Redis | Cluster;
   /** Internal verify calls that reached the token service so far. */
   verifyCalls: () => number;
   close: () => Promise<void>;
@@ -92,7 +92,7 @@ export interface GatewayHarness {
   adminUrl: string;
   config: GatewayConfig;
   authenticator: TokenAuthenticator;
-  redis: Redis;
+  redis: Redis | Cluster;
   metrics: Metrics;
   close: () => Promise<void>;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { LAST_USED_KEY_PATTERN, LEGACY_LAST_USED_HASH_KEY } from '@warden/api-token';
 import type { TokenLastUsedRepository } from '@warden/tokens-data-access';
@@ -40,7 +40,7 @@ export class LastUsedFlusher {
   private running?: Promise<number>;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly repository: TokenLastUsedRepository,
     private readonly logger: Logger,
     private readonly keys: LastUsedKeys = { pattern: LAST_USED_KEY_PATTERN, legacyKey: LEGACY_LAST_USED_HASH_KEY },

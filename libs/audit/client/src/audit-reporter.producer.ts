@@ -1,5 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { changeEventSchema, type ChangeEvent, type ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
 import { createAuditEventsQueue, publishChangeEvent } from '@warden/queue';
 
@@ -31,7 +31,7 @@ export class AuditReporter {
    * `connection` should be a `createRedis(url, 'producer')` connection; `signer` the service's
    * `ChangeEventSigner.forProducer(name, INTERNAL_KEYS)`; `prefix` the BullMQ prefix.
    */
-  static connect(connection: Redis, signer: ChangeEventSigner, prefix?: string): AuditReporter {
+  static connect(connection: Redis | Cluster, signer: ChangeEventSigner, prefix?: string): AuditReporter {
     return new AuditReporter(createAuditEventsQueue(connection, prefix), signer);
   }
 

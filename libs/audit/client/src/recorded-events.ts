@@ -1,5 +1,5 @@
 import { Queue, QueueEvents, Worker, type Job, type WorkerOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { Cluster, type Redis } from 'ioredis';
 import { AUDIT_RECORDED_QUEUE, type RecordedEvent } from '@warden/contracts-events';
 
 /**
@@ -7,7 +7,7 @@ import { AUDIT_RECORDED_QUEUE, type RecordedEvent } from '@warden/contracts-even
  * crash is one job). Completed jobs stay an hour so `audit tail` can read a job it saw added even
  * if a consumer was faster.
  */
-export function createRecordedQueue(connection: Redis, prefix?: string): Queue<RecordedEvent> {
+export function createRecordedQueue(connection: Redis | Cluster, prefix?: string): Queue<RecordedEvent> {
   return new Queue<RecordedEvent>(AUDIT_RECORDED_QUEUE, {
     connection,
     prefix,
@@ -27,7 +27,7 @@ export async function publishRecorded(queue: Queue<RecordedEvent>, events: Recor
 
 export interface RecordedConsumerOptions {
   /** A `createRedis(url, 'worker')` connection. */
-  connection: Redis;
+  connection: Redis | Cluster;
   prefix?: string;
   concurrency?: number;
   worker?: Omit<WorkerOptions, 'connection' | 'prefix' | 'concurrency'>;
@@ -51,13 +51,14 @@ export function consumeRecordedEvents(
  */
 export async function followRecordedEvents(
   onEvent: (event: RecordedEvent) => void,
-  { connection, prefix }: { connection: Redis; prefix?: string },
+  { connection, prefix }: { connection: Redis | Cluster; prefix?: string },
 ): Promise<() => Promise<void>> {
   const queue = new Queue<RecordedEvent>(AUDIT_RECORDED_QUEUE, { connection, prefix });
   await queue.waitUntilReady();
   // From the stream's current end, pinned now: '$' would only start whenever the first read runs.
   const [last] = await connection.xrevrange(queue.keys.events, '+', '-', 'COUNT', 1);
-  const events = new QueueEvents(AUDIT_RECORDED_QUEUE, { connection: connection.duplicate(), prefix, lastEventId: last?.[0] ?? '0-0' });
+  const own = connection instanceof Cluster ? connection.duplicate() : connection.duplicate();
+  const events = new QueueEvents(AUDIT_RECORDED_QUEUE, { connection: own, prefix, lastEventId: last?.[0] ?? '0-0' });
   let chain = Promise.resolve();
   events.on('added', ({ jobId }) => {
     // In order: each lookup waits for the previous one so the tail prints in seq order per account.

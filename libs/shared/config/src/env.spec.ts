@@ -20,6 +20,13 @@ describe('loadEnv', () => {
     expect(attempt).toThrow(expect.objectContaining({ message: expect.stringContaining('PORT:') }));
     expect(attempt).toThrow(expect.objectContaining({ message: expect.stringContaining('REDIS_URL: is required but not set') }));
   });
+
+  it('takes a single Redis or a Redis Cluster seed list as REDIS_URL', () => {
+    for (const url of ['rediss://cache:6380', 'redis+cluster://10.0.0.1:7000,10.0.0.2:7001', 'rediss+cluster://a:7000']) {
+      expect(loadEnv(serviceEnvSchema, { ...validEnv, REDIS_URL: url }).REDIS_URL).toBe(url);
+    }
+    expect(() => loadEnv(serviceEnvSchema, { ...validEnv, REDIS_URL: 'cluster://a:7000' })).toThrow(/REDIS_URL: must be a redis:\/\/, rediss:\/\/, redis\+cluster:\/\/ or rediss\+cluster:\/\/ URL/);
+  });
 });
 
 describe('server timeouts', () => {

@@ -33,7 +33,7 @@ export const baseEnvSchema = z.object({
   ADMIN_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Interface of the operations server: loopback unless the operator opens it. */
   ADMIN_HOST: z.string().min(1).default('127.0.0.1'),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL'),
+  REDIS_URL: z.string().regex(/^rediss?(\+cluster)?:\/\//, 'must be a redis://, rediss://, redis+cluster:// or rediss+cluster:// URL'),
   /**
    * How long the server keeps an idle keep-alive connection. Above the idle timeout of the load
    * balancer in front (60 s by default on an AWS ALB, 600 s for Google Cloud's HTTP(S) balancers) so

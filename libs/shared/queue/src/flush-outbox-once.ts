@@ -4,7 +4,7 @@ import type { Logger } from '@warden/config';
 import type { ChangeEventSigner } from '@warden/contracts-events';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { createAuditEventsQueue, publishChangeEvent } from './producer';
-import { createRedis } from './redis';
+import { createRedis, queuePrefixFor } from './redis';
 
 export interface FlushOutboxOnceOptions {
   redisUrl: string | undefined;
@@ -38,7 +38,7 @@ export async function flushOutboxOnce({ redisUrl, models, exclusive, logger, sig
       new Promise<boolean>((resolve) => setTimeout(() => resolve(false), timeoutMs).unref()),
     ]);
     if (!ready) return false;
-    const queue = createAuditEventsQueue(producer, queuePrefix);
+    const queue = createAuditEventsQueue(producer, queuePrefixFor(redisUrl, queuePrefix));
     try {
       await new OutboxRelay({ models, publish: (event) => publishChangeEvent(queue, event, signer), logger, exclusive }).flush(documentIds);
       return true;

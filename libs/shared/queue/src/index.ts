@@ -1,5 +1,5 @@
-export { createRedis, pingRedis, redisReady, atMost, quitRedis, START_WITHOUT_REDIS_AFTER_MS } from './redis';
-export type { RedisRole } from './redis';
+export { createRedis, isClusterUrl, parseClusterUrl, pingRedis, queuePrefixFor, redisReady, atMost, quitRedis, START_WITHOUT_REDIS_AFTER_MS } from './redis';
+export type { RedisClient, RedisRole } from './redis';
 export { createAuditEventsQueue, createOutboxRelay, publishChangeEvent } from './producer';
 export type { OutboxSettings } from './producer';
 export { OutboxRelay } from './outbox-relay';

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 import { AUDIT_EVENTS_QUEUE, type ChangeEvent, type ChangeEventSigner, type SignedChangeEvent } from '@warden/contracts-events';
@@ -16,7 +16,7 @@ import { AUDIT_EVENTS_QUEUE, type ChangeEvent, type ChangeEventSigner, type Sign
  * restarted. Hence no version check (Warden runs on Redis 7; BullMQ needs 5): an add while Redis
  * is down fails, the event stays in its outbox, and the first add after Redis is back succeeds.
  */
-export function createAuditEventsQueue(connection: Redis, prefix?: string, logger?: Logger): Queue<SignedChangeEvent> {
+export function createAuditEventsQueue(connection: Redis | Cluster, prefix?: string, logger?: Logger): Queue<SignedChangeEvent> {
   const queue = new Queue<SignedChangeEvent>(AUDIT_EVENTS_QUEUE, {
     connection,
     prefix,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { accountLimitKey, legacyAccountLimitKey, legacyTokenVersionKey, tokenVersionKey } from '@warden/api-token';
 
@@ -81,7 +81,7 @@ export const REVOKED = 'revoked';
  */
 export class TokenVersionSignal {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: Redis | Cluster,
     private readonly logger: Logger,
     /**
      * How long a change waits for Redis before it answers without the signal. A Redis restart

@@ -1,5 +1,5 @@
 import { UnrecoverableError, Worker, type Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { AUDIT_EVENTS_QUEUE, changeEventSchema, type ChangeEvent, type ChangeEventVerifier, type EventRejection } from '@warden/contracts-events';
 import type { ChainAppender } from '../../domain/append-to-chain.use-case';
@@ -7,7 +7,7 @@ import { redactSecrets } from '@warden/audit-feature';
 
 export interface AuditEventsWorkerOptions {
   /** A `createRedis(url, 'worker')` connection. */
-  connection: Redis;
+  connection: Redis | Cluster;
   prefix?: string;
   concurrency: number;
   appender: ChainAppender;
