@@ -52,6 +52,8 @@ export interface PlatformOptions {
   admin?: Record<string, unknown>;
   /** How many gateway replicas share the platform's Redis (1 by default). */
   gateways?: number;
+  /** The Redis every service and gateway uses (`REDIS_URL`, e.g. a `redis+cluster://` seed list); the test run's Redis by default. */
+  redisUrl?: string;
 }
 
 /** Starts a composed service and serves it on an ephemeral loopback port, as main.ts serves it (same server settings). */
@@ -69,7 +71,7 @@ async function run(service: ComposedService, closers: (() => Promise<void>)[], p
 
 export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
   // One audit queue prefix for the whole platform: the producers and the audit worker must meet.
-  const shared = { AUDIT_QUEUE_PREFIX: uniqueName('q'), OUTBOX_POLL_MS: '200', OUTBOX_CONFIRM_AFTER_MS: '200' };
+  const shared = { AUDIT_QUEUE_PREFIX: uniqueName('q'), OUTBOX_POLL_MS: '200', OUTBOX_CONFIRM_AFTER_MS: '200', ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}) };
   const closers: (() => Promise<void>)[] = [];
   // The producers' ports are chosen first: the audit service asks them for the log heads they keep.
   const [tokenPort, credentialPort] = [await freePort(), await freePort()];
@@ -119,6 +121,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     RATE_LIMIT_PER_ACCOUNT: '100000',
     RATE_LIMIT_VERIFY_PER_IP_PER_SECOND: '100000',
     RATE_LIMIT_KEY_PREFIX: `${uniqueName('rl')}:`,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     ...options.gatewayEnv,
   });
   // The gateway serves the built console (apps/console/dist) at /console, as in production.
