@@ -147,6 +147,44 @@ describe('Warden on a real three-master Redis Cluster', () => {
     }
   });
 
+  it("keeps authenticating, counting and revoking while the account's slot moves to another master", async () => {
+    const account = await platform.newAccount({ name: 'moving' });
+    const token = await createToken({ name: 'before-the-move', scopes: ['tokens:read'] });
+    const metered = await call(platform.urls[0], account.secret, 'post', '/api/v1/apitokens', { name: 'metered-move', scopes: ['tokens:read'], rateLimit: { limit: 4, windowSeconds: 60 } });
+    expect(metered.status).toBe(201);
+    const moving = { id: metered.body.data.id as string, secret: metered.body.data.token as string };
+    for (const url of platform.urls) expect((await call(url, moving.secret, 'get', '/api/v1/apitokens/verify')).status).toBe(200);
+
+    // Move the account's slot, with its keys, from its master to another one (what a resharding
+    // does): IMPORTING on the target, MIGRATING on the source, MIGRATE every key, then the new owner.
+    const slot = await slotOf(tokenVersionKey(account.accountId, moving.id));
+    const nodes = masters();
+    const ids = await Promise.all(nodes.map(async (node) => String(await node.call('CLUSTER', 'MYID'))));
+    const owner = Number(await nodes[0].call('CLUSTER', 'COUNTKEYSINSLOT', slot)) > 0 ? 0 : Number(await nodes[1].call('CLUSTER', 'COUNTKEYSINSLOT', slot)) > 0 ? 1 : 2;
+    const target = (owner + 1) % nodes.length;
+    const [source, destination] = [nodes[owner], nodes[target]];
+    await destination.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', ids[owner]);
+    await source.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', ids[target]);
+    for (;;) {
+      const keys = (await source.call('CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
+      if (keys.length === 0) break;
+      await source.call('MIGRATE', '127.0.0.1', destination.options.port as number, '', 0, 5_000, 'KEYS', ...keys);
+    }
+    for (const node of nodes) await node.call('CLUSTER', 'SETSLOT', slot, 'NODE', ids[target]);
+    expect(Number(await destination.call('CLUSTER', 'COUNTKEYSINSLOT', slot))).toBeGreaterThanOrEqual(3);
+
+    // The gateways' clients follow MOVED to the new owner: the cached token still works, its window
+    // kept its count (2 of 4 spent), and a revoke is seen by both replicas at once.
+    const statuses: number[] = [];
+    for (let i = 0; i < 3; i++) statuses.push((await call(platform.urls[i % 2], moving.secret, 'get', '/api/v1/apitokens/verify')).status);
+    expect(statuses).toEqual([200, 200, 429]);
+    expect((await call(platform.urls[0], token.secret, 'get', '/api/v1/apitokens/verify')).status).toBe(200);
+    expect((await call(platform.urls[1], account.secret, 'delete', `/api/v1/apitokens/${moving.id}`)).status).toBe(200);
+    const after = await Promise.all(platform.urls.map((url) => call(url, moving.secret, 'get', '/api/v1/apitokens/verify')));
+    expect(after.map((response) => response.status)).toEqual([401, 401]);
+    expect(await destination.get(tokenVersionKey(account.accountId, moving.id))).toBe('revoked');
+  });
+
   it("records the token changes in the account's audit chain through hash-tagged queues, and the chain verifies", async () => {
     const token = await createToken({ name: 'audited', scopes: ['tokens:read'] });
     expect((await call(platform.urls[0], platform.admin.secret, 'delete', `/api/v1/apitokens/${token.id}`)).status).toBe(200);
