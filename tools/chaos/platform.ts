@@ -415,6 +415,8 @@ export function makeRunSecrets(): RunSecrets {
       // The producers of change events: the audit worker records only what they sign.
       ['token-service', 'audit-service'],
       ['credential-service', 'audit-service'],
+      // The token service has the credential service destroy a deleted account's data key.
+      ['token-service', 'credential-service'],
     ]
       .map(([caller, audience]) => generateInternalKey(caller, audience, 'chaos-1', randomBytes))
       .join(','),
