@@ -92,7 +92,7 @@ describe('gateway process', () => {
 describe('configuration errors', () => {
   it.each([
     ['token-service', { PORT: 'eighty' }, /PORT:/],
-    ['gateway', { REDIS_URL: 'http://nope' }, /REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/],
+    ['gateway', { REDIS_URL: 'http://nope' }, /REDIS_URL: must be a redis:\/\/, rediss:\/\/, redis\+cluster:\/\/ or rediss\+cluster:\/\/ URL/],
     ['audit-service', { NODE_ENV: 'production', INTERNAL_KEYS: '' }, /INTERNAL_KEYS: needs a key for gateway>audit-service/],
     // Whatever NODE_ENV says, no secret has a default: a service without its keys does not start.
     ['token-service', { NODE_ENV: 'development', TOKEN_HASH_KEY: '' }, /TOKEN_HASH_KEY: must be at least 32 characters/],
