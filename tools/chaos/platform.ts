@@ -1,7 +1,8 @@
 // The platform of a chaos run: every service replica as its own process, started exactly as
-// production starts it (`node --import tsx apps/<app>/src/main.ts`, configured by env), on a Redis
+// production starts it (`node dist/apps/<app>/main.js`, rebuilt first when stale, configured by env), on a Redis
 // this module owns (so it can be restarted) and a MongoDB-compatible server it is given.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { builtEntry } from '../build/built-entry';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, statSync, truncateSync } from 'node:fs';
@@ -130,7 +131,7 @@ abstract class ManagedProcess {
 
   /**
    * Spawns the process and resolves with the time it answered ready. The bound is generous: on a
-   * shared 2-core machine nine `tsx` processes compiling at once take tens of seconds.
+   * shared 2-core machine nine processes starting at once take seconds each.
    */
   async start(timeoutMs = 90_000): Promise<number> {
     if (this.running) throw new Error(`${this.name} is already running`);
@@ -204,7 +205,7 @@ export class ServiceProcess extends ManagedProcess {
   }
 
   protected spawnChild(): ChildProcess {
-    return spawn(process.execPath, ['--import', 'tsx', join(this.root, 'apps', this.kind, 'src', 'main.ts')], {
+    return spawn(process.execPath, ['--enable-source-maps', builtEntry(this.kind)], {
       cwd: this.root,
       // ADMIN_PORT comes with `env`, reserved like PORT: an ephemeral one could be another service's port before it binds it.
       env: { ...this.env, PORT: String(this.port) },

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The operator CLI: `npm run warden -- <command>`. Each command group lives in commands/ and
 // registers itself here; commands talk to MongoDB/Redis from the same env the services use.
+import { REPO_ROOT } from './repo-root';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
@@ -12,7 +13,7 @@ import { registerCommands } from './commands';
  * talks to that platform with the keys it uses (and no other).
  */
 function useRunningPlatformDefaults(): void {
-  const dataDir = join(__dirname, '..', '..', '.data');
+  const dataDir = join(REPO_ROOT, '.data');
   const platform = join(dataDir, 'platform.json');
   if (existsSync(platform)) {
     const { redisUrl, mongoUrl } = JSON.parse(readFileSync(platform, 'utf8')) as { redisUrl?: string; mongoUrl?: string };

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runWarden } from './run-warden';
 import { uniqueName } from '@warden/testing';
 import { runAccountsCreate } from '../cli/commands/accounts';
 import { parsePlatformTokenOptions, runPlatformTokensCreate, runPlatformTokensRevoke } from '../cli/commands/platform-tokens';
@@ -9,7 +7,6 @@ import { operatorPlatformForSuite } from './operator-platform';
 // Several CLI processes (tsx) per test: minutes on a busy machine.
 jest.setTimeout(300_000);
 
-const ROOT = join(__dirname, '..', '..');
 const ACCOUNTS = '/api/v1/platform/accounts';
 const BOTH = 'platform:accounts:read,platform:accounts:write';
 
@@ -68,11 +65,7 @@ describe('warden platform accounts: a client of the platform API', () => {
   });
   /** The CLI as an operator runs it, against the first replica, with the platform token in the environment. */
   const warden = (args: string[], env: Record<string, string> = {}) =>
-    promisify(execFile)('npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/cli/warden.ts', 'platform', 'accounts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, WARDEN_URL: platform.replicas[0].url, WARDEN_PLATFORM_TOKEN: secret, ...env },
-      timeout: 60_000,
-    });
+    runWarden(['platform', 'accounts', ...args], { env: { WARDEN_URL: platform.replicas[0].url, WARDEN_PLATFORM_TOKEN: secret, ...env } });
   const printed: string[] = [];
   const run = async (args: string[]) => {
     const { stdout, stderr } = await warden(args);

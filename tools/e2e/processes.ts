@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { freePort, testInfra, TEST_KEYS, uniqueName } from '@warden/testing';
+import { builtEntry } from '../build/built-entry';
 
 // For tests that run Warden's real processes: free ports, waits bounded by a deadline, and stops
 // that end in a known state.
@@ -104,12 +105,15 @@ export interface RunningApp extends Watched {
   database: string;
 }
 
-/** `apps/<app>/src/main.ts` in a process of its own, with the test process's generated keys under `env`. */
+/**
+ * The app in a process of its own, from its production bundle (`dist/apps/<app>/main.js`, rebuilt
+ * first when a source is newer), with the test process's generated keys under `env`.
+ */
 export function launchApp(app: string, env: Record<string, string>): Watched {
-  return spawnWatched(process.execPath, ['--import', 'tsx', join(root, 'apps', app, 'src', 'main.ts')], {
+  return spawnWatched(process.execPath, ['--enable-source-maps', builtEntry(app)], {
     cwd: root,
     // Nothing in the source is a key a service would take: the keys are this test process's own.
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tsconfig.base.json'), LOG_LEVEL: 'warn', LOG_FILE: '', ...TEST_KEYS, ...env },
+    env: { ...process.env, LOG_LEVEL: 'warn', LOG_FILE: '', ...TEST_KEYS, ...env },
   });
 }
 

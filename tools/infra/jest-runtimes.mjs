@@ -39,6 +39,9 @@ async function jestOn(node, label, args, env = process.env) {
 }
 
 const extra = process.argv.slice(2);
+// The bundles the process tests start (the four apps and the CLI), built once here when stale rather
+// than by every Jest worker that needs one.
+execFileSync(process.execPath, [path.join(repoRoot, 'tools', 'build', 'build-apps.mjs'), 'gateway', 'token-service', 'credential-service', 'audit-service', 'cli', '--if-stale'], { cwd: repoRoot, stdio: 'inherit' });
 const node24 = await ensureNode24({ log: (line) => say(`[node 24] ${line}`) });
 const results = [];
 if (node24) {

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runWarden } from '../../e2e/run-warden';
 import type { Connection } from 'mongoose';
 import { connectMongo } from '@warden/data';
 import { ALL_SCOPES } from '@warden/http';
@@ -10,10 +8,8 @@ import { hashTokenSecret, initTokenModels } from '@warden/tokens-data-access';
 import { parseTokenSecret, tokenVersionKey } from '@warden/api-token';
 import { loadAccountsEnv, runAccountsCreate } from './accounts';
 
-const execFileAsync = promisify(execFile);
 
 const HASH_KEY = 'cli-test-token-hash-key-0123456789abcdef';
-const root = join(__dirname, '..', '..', '..');
 const secrets: string[] = [];
 /** What the CLI process printed. */
 const printed: { stdout: string; stderr: string }[] = [];
@@ -31,11 +27,9 @@ afterAll(async () => {
 
 describe('warden accounts create', () => {
   it('prints {"account", "token"} as JSON: the account and a first token with every scope', async () => {
-    const { stdout, stderr } = await promisify(execFile)(
-      'npx',
-      ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/cli/warden.ts', 'accounts', 'create', '--name', 'Acme Corp', '--json'],
-      { cwd: root, env: { ...process.env, MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: '', TOKEN_HASH_KEY: HASH_KEY }, timeout: 60_000 },
-    );
+    const { stdout, stderr } = await runWarden(['accounts', 'create', '--name', 'Acme Corp', '--json'], {
+      env: { MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: '', TOKEN_HASH_KEY: HASH_KEY },
+    });
     printed.push({ stdout, stderr });
     const output = JSON.parse(stdout);
     secrets.push(output.token);
@@ -121,11 +115,7 @@ describe('warden accounts create', () => {
 
 describe('warden accounts disable|enable', () => {
   const run = (args: string[], redis: string) =>
-    execFileAsync('npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/cli/warden.ts', 'accounts', ...args], {
-      cwd: root,
-      env: { ...process.env, MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redis, TOKEN_HASH_KEY: HASH_KEY },
-      timeout: 60_000,
-    });
+    runWarden(['accounts', ...args], { env: { MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redis, TOKEN_HASH_KEY: HASH_KEY } });
 
   it('exits 1 saying what to do when Redis does not take a disable, with the account disabled; the repeat completes it; enable needs no Redis', async () => {
     const env = loadAccountsEnv({ MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: '', TOKEN_HASH_KEY: HASH_KEY });

@@ -1,9 +1,8 @@
-import { execFile } from 'node:child_process';
+import { runWarden } from '../../e2e/run-warden';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { AUDIT_EVENTS_QUEUE, buildChangeEvent, type RecordedEvent } from '@warden/contracts-events';
 import { createRedis } from '@warden/queue';
@@ -17,19 +16,13 @@ import { listFailedAuditJobs, loadAuditCliEnv, replayAuditJobs, resolvePublicKey
 
 jest.setTimeout(120_000);
 
-const run = promisify(execFile);
-const root = join(__dirname, '..', '..', '..');
 const signer = new CheckpointSigner(loadSigningKey(TEST_KEYS.AUDIT_SIGNING_KEY));
 let dir: string;
 
 /** `npm run warden -- ...` without npm: the exit code and both streams. */
 async function warden(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [join(root, 'node_modules/tsx/dist/cli.mjs'), '--tsconfig', join(root, 'tsconfig.base.json'), join(root, 'tools/cli/warden.ts'), ...args], {
-      cwd: root,
-      env: { ...process.env, NODE_ENV: 'development', ...env },
-      maxBuffer: 16 * 1024 * 1024,
-    });
+    const { stdout, stderr } = await runWarden(args, { env: { NODE_ENV: 'development', ...env }, timeout: 0 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -1,3 +1,4 @@
+import { REPO_ROOT } from '../repo-root';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID, type KeyObject } from 'node:crypto';
@@ -442,7 +443,7 @@ export function registerAuditCommands(program: Command): void {
     .action((options: { keys?: string; json?: boolean }) => {
       let rotated: ReturnType<typeof rotateAuditSigningKey>;
       try {
-        rotated = rotateAuditSigningKey(options.keys ?? join(__dirname, '..', '..', '..', '.data', 'keys.json'));
+        rotated = rotateAuditSigningKey(options.keys ?? join(REPO_ROOT, '.data', 'keys.json'));
       } catch (error) {
         throw new CliError((error as Error).message);
       }

@@ -1,3 +1,4 @@
+import { REPO_ROOT } from '../repo-root';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -6,7 +7,7 @@ import { registerCredentialCommands } from './credentials';
 import { registerAuditCommands } from './audit';
 import { registerPlatformCommands } from './platform';
 
-const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string };
 
 /** Every command group registers itself here. */
 export function registerCommands(program: Command): void {

@@ -1,6 +1,4 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { runWarden } from '../../e2e/run-warden';
 import type { Connection } from 'mongoose';
 import { connectMongo } from '@warden/data';
 import { createAuditEventsQueue, createRedis, redisReady } from '@warden/queue';
@@ -13,9 +11,7 @@ import { parsePlatformTokenOptions, runPlatformTokensCreate } from './platform-t
 // Several CLI processes (tsx) per test: minutes on a busy machine.
 jest.setTimeout(300_000);
 
-const execFileAsync = promisify(execFile);
 const HASH_KEY = 'cli-test-token-hash-key-0123456789abcdef';
-const root = join(__dirname, '..', '..', '..');
 const { mongoUrl, redisUrl } = testInfra();
 const dbName = uniqueName('cliplatform');
 const BOTH = 'platform:accounts:read,platform:accounts:write';
@@ -23,11 +19,7 @@ let mongo: Connection;
 
 /** The CLI as an operator runs it; its events stay in the outbox (no INTERNAL_KEYS: the token service's relay sends them). */
 const warden = (args: string[], redis = '') =>
-  execFileAsync('npx', ['tsx', '--tsconfig', 'tsconfig.base.json', 'tools/cli/warden.ts', 'platform', 'tokens', ...args], {
-    cwd: root,
-    env: { ...process.env, MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redis, TOKEN_HASH_KEY: HASH_KEY, INTERNAL_KEYS: '' },
-    timeout: 60_000,
-  });
+  runWarden(['platform', 'tokens', ...args], { env: { MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redis, TOKEN_HASH_KEY: HASH_KEY, INTERNAL_KEYS: '' } });
 const env = (redis = '') => loadAccountsEnv({ NODE_ENV: 'test', MONGODB_URL: mongoUrl, MONGODB_DB: dbName, REDIS_URL: redis, TOKEN_HASH_KEY: HASH_KEY, INTERNAL_KEYS: TEST_KEYS.INTERNAL_KEYS });
 const platformTokenCount = async () => (await initTokenModels(mongo)).apiTokens.countDocuments({ accountId: PLATFORM_OWNER });
 
