@@ -3,9 +3,10 @@
 // other; each starts its own Redis and FerretDB in its global setup and ends with the secret-hygiene
 // suite. Both must pass. Extra arguments go to both Jest runs.
 //
-// Both full runs do not fit in `npm test`'s ten minutes on a 2-core machine (the suite is CPU-bound),
-// so the machine's Node leaves out the longest end-to-end suites (MACHINE_NODE_SKIPS) unless arguments
-// pick the tests; Node 24 runs everything. Where no Node 24 package exists for the platform, or the
+// Two full runs do not fit in `npm test`'s ten minutes on a 2-core machine (the suite is CPU-bound:
+// every integration suite composes real services on real Redis and FerretDB), so the integration
+// suites run once, on Node 24, the runtime the image and compose run, and the machine's Node runs the
+// unit specs (MACHINE_NODE_SKIPS) unless arguments pick the tests. Where no Node 24 package exists for the platform, or the
 // registry cannot be reached, the Node 24 run is skipped with the reason and the machine's Node runs
 // the whole suite instead.
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,11 +17,8 @@ import { ensureNode24 } from './node-runtime.mjs';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const jest = path.join(repoRoot, 'node_modules', 'jest', 'bin', 'jest.js');
 
-/** Suites only Node 24 runs (regular expressions over the path, as Jest's testPathIgnorePatterns). */
-export const MACHINE_NODE_SKIPS = [
-  '/tools/e2e/fuzz\\.int-spec\\.ts$',
-  '/tools/e2e/chaos\\.int-spec\\.ts$',
-];
+/** Suites only Node 24 runs (regular expressions over the path, as Jest's testPathIgnorePatterns): every integration suite. */
+export const MACHINE_NODE_SKIPS = ['\\.int-spec\\.ts$'];
 
 const say = (line) => process.stdout.write(`${line}\n`);
 
@@ -53,6 +51,6 @@ if (node24) {
   say('\n===== Skipping the Node 24 run: no Node 24 here (see above); the machine\'s Node runs the whole suite =====');
 }
 const skips = node24 && extra.length === 0 ? ['--testPathIgnorePatterns', '/node_modules/', ...MACHINE_NODE_SKIPS] : [];
-if (skips.length) say(`\nOn the machine's Node, leaving out (run on Node 24 above): ${MACHINE_NODE_SKIPS.join(' ')}`);
+if (skips.length) say(`\nOn the machine's Node, the unit specs (the integration suites ran on Node 24 above): leaving out ${MACHINE_NODE_SKIPS.join(' ')}`);
 results.push(await jestOn(process.execPath, "machine's", [...skips, ...extra]));
 process.exitCode = results.every((code) => code === 0) ? 0 : 1;
