@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { readmeSection, testInfra } from '@warden/testing';
+import { jsonValues, readmeSection, testInfra } from '@warden/testing';
 // The README's examples run against the real platform: this token service behind the real gateway.
 import { startGateway, type GatewayHarness } from '../../gateway/src/test/gateway-harness';
 import { TEST_TOKEN_HASH_KEY, startTokenService, type TokenServiceHarness } from './test/token-service-harness';
@@ -44,24 +44,6 @@ function examples(markdown: string): Example[] {
   return found;
 }
 
-/** Successive JSON values in one output (a block may run several commands). */
-function jsonValues(output: string): unknown[] {
-  const values: unknown[] = [];
-  let depth = 0;
-  let start = -1;
-  let inString = false;
-  for (let i = 0; i < output.length; i++) {
-    const c = output[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-    } else if (c === '"') inString = true;
-    else if (c === '{' || c === '[') {
-      if (depth++ === 0) start = i;
-    } else if ((c === '}' || c === ']') && --depth === 0) values.push(JSON.parse(output.slice(start, i + 1)));
-  }
-  return values;
-}
 
 /** The documented response has the same fields (recursively) and the same fixed values as the real one. */
 function expectSameShape(actual: any, sample: any, path = '$'): void {
