@@ -2,8 +2,8 @@ import type { AuditCheckpoint, AuditRecord, AuditRecordWithCanonical } from '@wa
 import { toAuditRecord, type AuditCheckpointRepository, type AuditRecordFilter, type AuditRecordRepository } from '@warden/audit-data-access';
 import type { Checkpointer } from './checkpoint.use-case';
 import { toCosignatureView } from './transparency.use-case';
+import { isUuid } from '@warden/http';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ReadAuditDeps {
   records: AuditRecordRepository;
@@ -29,7 +29,7 @@ export async function listAuditRecords(
 
 /** Another account's record, and an id that is not a UUID, are simply absent. */
 export async function getAuditRecord({ records }: ReadAuditDeps, accountId: string, id: string): Promise<AuditRecordWithCanonical | null> {
-  if (!UUID.test(id)) return null;
+  if (!isUuid(id)) return null;
   const doc = await records.findById(accountId, id);
   return doc ? toAuditRecord(doc) : null;
 }

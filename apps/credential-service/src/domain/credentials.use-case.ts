@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Schemas } from '@warden/contracts-api';
 import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
-import { AppError, type Caller } from '@warden/http';
+import { AppError, type Caller, isUuid } from '@warden/http';
 import {
   DataKeyUnavailableError,
   DuplicateMonikerError,
@@ -28,7 +28,6 @@ export interface CredentialsDeps {
   clock?: () => Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MONIKER = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const RESERVED_MONIKERS = new Set(['types']);
 const MAX_WRITE_ATTEMPTS = 5;
@@ -222,7 +221,7 @@ export class CredentialsUseCase {
   private async find(caller: Caller, idOrMoniker: string): Promise<CredentialDocument> {
     const { repository } = this.deps;
     let found: CredentialDocument | null = null;
-    if (UUID.test(idOrMoniker)) found = await repository.findById(caller.accountId, idOrMoniker.toLowerCase());
+    if (isUuid(idOrMoniker)) found = await repository.findById(caller.accountId, idOrMoniker.toLowerCase());
     if (!found && MONIKER.test(idOrMoniker) && !RESERVED_MONIKERS.has(idOrMoniker)) found = await repository.findByMoniker(caller.accountId, idOrMoniker);
     if (!found) throw AppError.notFound('No credential with this id or moniker exists.');
     return found;

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '@warden/config';
 import { LAST_USED_KEY_PATTERN, LEGACY_LAST_USED_HASH_KEY } from '@warden/api-token';
 import type { TokenLastUsedRepository } from '@warden/tokens-data-access';
+import { isUuid } from '@warden/http';
 
 /** Takes the whole hash and deletes it in one step, so a use recorded meanwhile lands in the next batch. */
 const TAKE_ALL = `
@@ -17,7 +18,6 @@ for i = 1, #ARGV, 2 do
 end
 return 1`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Hashes drained at once: each is one script call, sent together on the connection. */
 const KEYS_PER_ROUND = 100;
@@ -129,7 +129,7 @@ function parseUses(entries: string[]): { tokenId: string; at: Date }[] {
   const uses: { tokenId: string; at: Date }[] = [];
   for (let i = 0; i + 1 < entries.length; i += 2) {
     const at = Number(entries[i + 1]);
-    if (UUID.test(entries[i]) && Number.isFinite(at) && at > 0) uses.push({ tokenId: entries[i], at: new Date(at) });
+    if (isUuid(entries[i]) && Number.isFinite(at) && at > 0) uses.push({ tokenId: entries[i], at: new Date(at) });
   }
   return uses;
 }

@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js';
-import { AppError, type Caller, type FieldError } from '@warden/http';
+import { AppError, type Caller, type FieldError, isUuid } from '@warden/http';
 import { buildChangeEvent, type AuditType } from '@warden/contracts-events';
 import type { Schemas } from '@warden/contracts-api';
 import { generateTokenSecret, tokenHint } from '@warden/api-token';
@@ -37,7 +37,6 @@ export interface ManageApiTokensDeps {
 const AUTH_FIELDS = ['enabled', 'scopes', 'allowedIps', 'expiresAt', 'rateLimit'] as const;
 const MAX_PREVIOUS_SECRETS = 5;
 const MAX_WRITE_ATTEMPTS = 5;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function same(a: unknown, b: unknown): boolean {
   const normal = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
@@ -235,7 +234,7 @@ export class ManageApiTokens {
 
   async revoke(caller: Caller, id: string): Promise<void> {
     // A revoke whose signal did not reach Redis left its tombstone: repeating the call sends the signal.
-    const kept = UUID.test(id) ? await this.deps.tokens.findKeptTombstone(caller.accountId, id) : null;
+    const kept = isUuid(id) ? await this.deps.tokens.findKeptTombstone(caller.accountId, id) : null;
     if (kept) return this.signalRevoked(caller.accountId, id);
     for (let attempt = 1; attempt <= MAX_WRITE_ATTEMPTS; attempt++) {
       const current = await this.find(caller, id);
@@ -265,7 +264,7 @@ export class ManageApiTokens {
   }
 
   private async find(caller: Caller, id: string): Promise<ApiTokenDoc> {
-    const token = UUID.test(id) ? await this.deps.tokens.findForAccount(caller.accountId, id) : null;
+    const token = isUuid(id) ? await this.deps.tokens.findForAccount(caller.accountId, id) : null;
     if (!token) throw AppError.notFound('No API token with this id.');
     return token;
   }

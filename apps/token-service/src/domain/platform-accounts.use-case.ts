@@ -1,4 +1,4 @@
-import { AppError, type Caller } from '@warden/http';
+import { AppError, type Caller, isUuid } from '@warden/http';
 import type { Account, AccountFields, AccountRepository, ApiTokenRepository } from '@warden/tokens-data-access';
 import { createAccount, deleteAccount, updateAccount, type AccountChangeSource, type CreatedAccount, type TokenVersionSignal } from '@warden/tokens-feature';
 import { SIGNAL_RETRY_AFTER_SECONDS } from './manage-api-tokens.use-case';
@@ -15,7 +15,6 @@ export interface PlatformAccountsDeps {
   clock?: () => Date;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const notFound = () => AppError.notFound('No account with this id.');
 
 /** The platform token that acts, as the audit trail names it. */
@@ -40,7 +39,7 @@ export class PlatformAccounts {
   }
 
   async get(id: string): Promise<Account> {
-    const account = UUID.test(id) ? await this.deps.accounts.findById(id) : null;
+    const account = isUuid(id) ? await this.deps.accounts.findById(id) : null;
     if (!account) throw notFound();
     return account;
   }
@@ -51,7 +50,7 @@ export class PlatformAccounts {
   }
 
   async update(caller: Caller, id: string, fields: AccountFields): Promise<Account> {
-    if (!UUID.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     const result = await updateAccount(this.deps, { accountId: id, fields, now: this.now, ...sourceOf(caller) });
     if (!result) throw notFound();
     if (!result.signalled) throw notInForce('The change is saved, but Redis did not take the signal that puts it in force on every gateway');
@@ -59,7 +58,7 @@ export class PlatformAccounts {
   }
 
   async delete(caller: Caller, id: string): Promise<void> {
-    if (!UUID.test(id)) throw notFound();
+    if (!isUuid(id)) throw notFound();
     const result = await deleteAccount(this.deps, { accountId: id, now: this.now, ...sourceOf(caller) });
     if (!result) throw notFound();
     if (!result.signalled) throw notInForce('The account is deleted, but Redis did not take the signal that stops its tokens on every gateway');

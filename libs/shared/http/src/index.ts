@@ -36,3 +36,4 @@ export type { ServiceAppOptions, ServiceApps } from './service-app';
 export { encodeCursor, decodeCursor, cursorTime } from './cursor';
 export { callerOf } from './caller';
 export type { Caller, CallerLimits } from './caller';
+export { isUuid } from './uuid';

@@ -1,9 +1,8 @@
 import { Router } from 'express';
-import { AppError, acceptCallers, identityOf, ok } from '@warden/http';
+import { AppError, acceptCallers, identityOf, ok, isUuid } from '@warden/http';
 
 /** Where the token service, deleting an account, has its data key destroyed. */
 export const ACCOUNT_DATA_KEY_ROUTE = '/internal/v1/accounts/:accountId/data-key';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Crypto-shredding, for the token service only (it owns accounts and deletes them): the account's
@@ -16,7 +15,7 @@ export function accountDataKeyRoutes({ sealer }: { sealer: { destroyDataKey(acco
   router.delete(ACCOUNT_DATA_KEY_ROUTE, acceptCallers('token-service'), async (req, res) => {
     if (identityOf(req).kind !== 'service') throw AppError.forbidden('Only the token service may destroy an account\'s data key.');
     const accountId = String(req.params.accountId);
-    if (!UUID.test(accountId)) throw AppError.notFound('No account with this id.');
+    if (!isUuid(accountId)) throw AppError.notFound('No account with this id.');
     const destroyed = await sealer.destroyDataKey(accountId);
     res.json(ok({ accountId, destroyed }, [destroyed ? "The account's data key is destroyed." : 'The account has no data key left.']));
   });
