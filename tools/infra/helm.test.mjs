@@ -10,20 +10,9 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ensureHelm, findGo, HELM_KUBE_VERSION, HELM_MODULE, HELM_VERSION, helmBin, releaseStamps } from './helm.mjs';
+import { withCacheDir } from './cache-dir-env.mjs';
 
 const run = promisify(execFile);
-
-/** Runs `fn` with WARDEN_CACHE_DIR set to `dir`, then restores it. */
-async function withCacheDir(dir, fn) {
-  const saved = process.env.WARDEN_CACHE_DIR;
-  process.env.WARDEN_CACHE_DIR = dir;
-  try {
-    return await fn();
-  } finally {
-    if (saved === undefined) delete process.env.WARDEN_CACHE_DIR;
-    else process.env.WARDEN_CACHE_DIR = saved;
-  }
-}
 
 /**
  * A stand-in for `go`: records its arguments and GOBIN, then writes `$GOBIN/helm`, a script whose

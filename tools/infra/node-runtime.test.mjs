@@ -10,21 +10,10 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import { ensureNode24, NODE24_VERSION, nodePackage } from './node-runtime.mjs';
+import { withCacheDir } from './cache-dir-env.mjs';
 
 const run = promisify(execFile);
 const VERSION = NODE24_VERSION;
-
-/** Runs `fn` with WARDEN_CACHE_DIR set to `dir`, then restores it. */
-async function withCacheDir(dir, fn) {
-  const saved = process.env.WARDEN_CACHE_DIR;
-  process.env.WARDEN_CACHE_DIR = dir;
-  try {
-    return await fn();
-  } finally {
-    if (saved === undefined) delete process.env.WARDEN_CACHE_DIR;
-    else process.env.WARDEN_CACHE_DIR = saved;
-  }
-}
 
 /**
  * A stand-in for `npm`: for `pack <spec> ... --pack-destination <dir>` it counts the call, copies
